@@ -1,0 +1,15 @@
+# Every external dependency, all from Debian 12 packages (`make deps`). No FetchContent:
+# builds have no network.
+find_package(nlohmann_json 3.11 REQUIRED)
+find_package(CLI11 2.1 REQUIRED)
+find_package(date REQUIRED)
+find_package(spdlog REQUIRED)
+find_package(tomlplusplus REQUIRED)
+find_package(CURL REQUIRED)
+find_package(Threads REQUIRED)
+if(GPUBILL_BUILD_TESTS)
+  find_package(Catch2 2 REQUIRED)
+  find_package(PkgConfig REQUIRED)
+  # cpp-httplib: the in-process fake provider server. Tests and tools only, never gpubill.
+  pkg_check_modules(HTTPLIB REQUIRED IMPORTED_TARGET cpp-httplib)
+endif()

@@ -1,0 +1,44 @@
+#pragma once
+// Formatters: pure functions from records (+ totals) to text. No provider knowledge, no I/O.
+// docs/output-formats.md is the user-facing contract for everything here.
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "gpubill/model/cost_record.hpp"
+
+namespace gpubill::format {
+
+enum class Format { table, csv, json, ndjson };
+
+/// "table", "csv", "json", "ndjson" -> Format; nullopt otherwise.
+std::optional<Format> parse_format(std::string_view name);
+
+struct RenderInput {
+  explicit RenderInput(const std::vector<model::CostRecord>& r) : records(r) {}
+  const std::vector<model::CostRecord>& records;
+  std::vector<model::Money> totals;         ///< one per currency, as aggregate computes them
+  std::size_t records_without_amount = 0;
+  std::string title;                        ///< table caption, e.g. "runpod pods"
+  model::Period period;
+  nlohmann::ordered_json query = nlohmann::ordered_json::object();  ///< JSON "query" block
+  bool color = false;                       ///< table only: ANSI bold header and totals
+};
+
+/// Aligned columns for people; columns empty in every row are left out; amounts rounded to
+/// cents; one TOTAL line per currency. Provider text is escaped (no control characters).
+std::string render_table(const RenderInput& in);
+/// RFC 4180: header row, CRLF line ends, every column in the stable order, no totals row.
+std::string render_csv(const RenderInput& in);
+/// One document: {"schema_version": 1, "query", "records", "totals"}.
+std::string render_json(const RenderInput& in);
+/// One record object per line and nothing else.
+std::string render_ndjson(const RenderInput& in);
+
+std::string render(const RenderInput& in, Format format);
+
+}  // namespace gpubill::format

@@ -1,0 +1,19 @@
+#pragma once
+// Terminal display width of UTF-8 text, independent of the locale.
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+
+namespace gpubill::format {
+
+/// Columns `text` takes on a terminal: 2 for East Asian wide and emoji code points, 0 for
+/// combining marks and zero-width joiners, 1 otherwise. Invalid UTF-8 bytes count 1 each.
+std::size_t display_width(std::string_view text);
+
+/// Replaces control characters (C0, DEL, C1) with visible escapes (`\n`, `\t`, `\x1b`,
+/// `\u009b`) so provider text can never move the cursor or change colours. Invalid UTF-8
+/// bytes become `\xNN` too.
+std::string escape_for_terminal(std::string_view text);
+
+}  // namespace gpubill::format

@@ -1,0 +1,46 @@
+#pragma once
+// The one row every provider's answer becomes. Column order is a stable interface
+// (docs/output-formats.md): scripts depend on it.
+
+#include <optional>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "gpubill/model/decimal.hpp"
+#include "gpubill/model/period.hpp"
+
+namespace gpubill::model {
+
+struct CostRecord {
+  std::string provider;       ///< runpod, novita, gcore, hyperstack
+  std::string service;        ///< what was billed: pods, endpoints, network-volumes, ...
+  std::string resource_id;    ///< empty when the API groups otherwise
+  std::string resource_name;
+  std::string gpu_type;       ///< the provider's own GPU name
+  std::string gpu_model;      ///< canonical GPU name across providers
+  std::string region;
+  Period period;              ///< [start, end) UTC
+  std::optional<Decimal> amount;  ///< nullopt: the provider gave no price (never shown as 0)
+  std::string currency;           ///< ISO 4217
+  std::optional<Decimal> usage_quantity;
+  std::string usage_unit;     ///< hour, GB, GB-month, ...
+  std::string description;    ///< the provider's own line-item label
+  /// Provider fields with no column, as sent (nothing the provider said is thrown away).
+  nlohmann::ordered_json attributes = nlohmann::ordered_json::object();
+};
+
+/// Column names in their stable order.
+inline constexpr const char* k_columns[] = {
+    "provider",     "service",      "resource_id", "resource_name", "gpu_type",
+    "gpu_model",    "region",       "period_start", "period_end",   "amount",
+    "currency",     "usage_quantity", "usage_unit", "description"};
+
+/// An amount with its currency. Amounts in different currencies are never added.
+struct Money {
+  std::string currency;
+  Decimal amount;
+  bool operator==(const Money&) const = default;
+};
+
+}  // namespace gpubill::model

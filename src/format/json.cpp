@@ -1,0 +1,93 @@
+// JSON and NDJSON. Written by hand around nlohmann's string escaping so that amounts go out
+// as the exact decimal text (a JSON number such as 64.532916), never through a double.
+#include "gpubill/format/formatter.hpp"
+
+namespace gpubill::format {
+
+namespace {
+
+using nlohmann::ordered_json;
+
+void append_string_or_null(std::string& out, const std::string& s) {
+  if (s.empty()) {
+    out.append("null");
+  } else {
+    out.append(ordered_json(s).dump(-1, ' ', false, ordered_json::error_handler_t::replace));
+  }
+}
+
+void append_decimal_or_null(std::string& out, const std::optional<model::Decimal>& d) {
+  out.append(d ? d->to_string() : "null");
+}
+
+void append_record(std::string& out, const model::CostRecord& r) {
+  out.append("{\"provider\": ");
+  append_string_or_null(out, r.provider);
+  out.append(", \"service\": ");
+  append_string_or_null(out, r.service);
+  out.append(", \"resource_id\": ");
+  append_string_or_null(out, r.resource_id);
+  out.append(", \"resource_name\": ");
+  append_string_or_null(out, r.resource_name);
+  out.append(", \"gpu_type\": ");
+  append_string_or_null(out, r.gpu_type);
+  out.append(", \"gpu_model\": ");
+  append_string_or_null(out, r.gpu_model);
+  out.append(", \"region\": ");
+  append_string_or_null(out, r.region);
+  out.append(", \"period_start\": \"" + model::format_rfc3339(r.period.start) + "\"");
+  out.append(", \"period_end\": \"" + model::format_rfc3339(r.period.end) + "\"");
+  out.append(", \"amount\": ");
+  append_decimal_or_null(out, r.amount);
+  out.append(", \"currency\": ");
+  append_string_or_null(out, r.currency);
+  out.append(", \"usage_quantity\": ");
+  append_decimal_or_null(out, r.usage_quantity);
+  out.append(", \"usage_unit\": ");
+  append_string_or_null(out, r.usage_unit);
+  out.append(", \"description\": ");
+  append_string_or_null(out, r.description);
+  out.append(", \"attributes\": ");
+  out.append(r.attributes.is_object()
+                 ? r.attributes.dump(-1, ' ', false, ordered_json::error_handler_t::replace)
+                 : "{}");
+  out.push_back('}');
+}
+
+}  // namespace
+
+std::string render_json(const RenderInput& in) {
+  std::string out = "{\"schema_version\": 1,\n \"query\": ";
+  out.append(in.query.dump(-1, ' ', false, ordered_json::error_handler_t::replace));
+  out.append(",\n \"records\": [");
+  bool first = true;
+  for (const model::CostRecord& r : in.records) {
+    out.append(first ? "\n  " : ",\n  ");
+    append_record(out, r);
+    first = false;
+  }
+  out.append(first ? "],\n" : "\n ],\n");
+  out.append(" \"totals\": [");
+  first = true;
+  for (const model::Money& m : in.totals) {
+    out.append(first ? "" : ", ");
+    out.append("{\"currency\": ");
+    append_string_or_null(out, m.currency);
+    out.append(", \"amount\": " + m.amount.to_string() + "}");
+    first = false;
+  }
+  out.append("],\n \"records_without_amount\": " + std::to_string(in.records_without_amount) +
+             "}\n");
+  return out;
+}
+
+std::string render_ndjson(const RenderInput& in) {
+  std::string out;
+  for (const model::CostRecord& r : in.records) {
+    append_record(out, r);
+    out.push_back('\n');
+  }
+  return out;
+}
+
+}  // namespace gpubill::format

@@ -1,0 +1,154 @@
+#include <catch2/catch.hpp>
+
+#include "gpubill/aggregate/aggregate.hpp"
+#include "gpubill/format/formatter.hpp"
+#include "gpubill/format/text_width.hpp"
+#include "support/golden.hpp"
+
+using namespace gpubill;
+using model::CostRecord;
+using model::Decimal;
+
+namespace {
+
+model::Timestamp at(const char* text) { return *model::parse_provider_time(text); }
+
+std::vector<CostRecord> sample_records() {
+  std::vector<CostRecord> rs;
+  CostRecord a;
+  a.provider = "runpod";
+  a.service = "pods";
+  a.gpu_type = "NVIDIA H100 80GB HBM3";
+  a.period = {at("2026-06-01"), at("2026-06-02")};
+  a.amount = Decimal::parse("64.532916");
+  a.currency = "USD";
+  a.usage_quantity = Decimal::parse("24");
+  a.usage_unit = "hour";
+  a.attributes["timeBilledMs"] = 86400000;
+  a.attributes["diskSpaceBilledGb"] = 200;
+  rs.push_back(a);
+
+  CostRecord b = a;
+  b.gpu_type = "NVIDIA GeForce RTX 4090";
+  b.amount = Decimal::parse("0.006994259194");
+  b.usage_quantity = Decimal::parse("2.5");
+  b.attributes = nlohmann::ordered_json::object();
+  rs.push_back(b);
+
+  CostRecord c;  // EUR, no price, unicode and CSV-hostile text
+  c.provider = "gcore";
+  c.service = "gpu";
+  c.resource_id = "a1b2";
+  c.resource_name = "训练-节点, \"east\"";
+  c.region = "Zürich";
+  c.period = {at("2026-06-01"), at("2026-06-02")};
+  c.currency = "EUR";
+  c.description = "line1\nline2";
+  rs.push_back(c);
+
+  CostRecord d = c;
+  d.resource_name = "eu-node";
+  d.description = "GPU\x1b[2J";
+  d.amount = Decimal::parse("10.005");
+  rs.push_back(d);
+  return rs;
+}
+
+format::RenderInput input_for(const std::vector<CostRecord>& records) {
+  aggregate::Totals t = aggregate::totals_by_currency(records);
+  format::RenderInput in{records};
+  in.totals = t.by_currency;
+  in.records_without_amount = t.records_without_amount;
+  in.title = "sample";
+  in.period = {at("2026-06-01"), at("2026-07-01")};
+  in.query = {{"provider", "runpod"}, {"resource", "pods"}};
+  return in;
+}
+
+}  // namespace
+
+TEST_CASE("totals: per currency, exact, never mixed", "[aggregate]") {
+  std::vector<CostRecord> rs = sample_records();
+  aggregate::Totals t = aggregate::totals_by_currency(rs);
+  REQUIRE(t.by_currency.size() == 2);
+  CHECK(t.by_currency[0] == model::Money{"EUR", *Decimal::parse("10.005")});
+  CHECK(t.by_currency[1] == model::Money{"USD", *Decimal::parse("64.539910259194")});
+  CHECK(t.records_without_amount == 1);
+}
+
+TEST_CASE("format: golden files for every format", "[format][golden]") {
+  std::vector<CostRecord> rs = sample_records();
+  format::RenderInput in = input_for(rs);
+  test::check_golden("sample.table.txt", format::render(in, format::Format::table));
+  test::check_golden("sample.csv", format::render(in, format::Format::csv));
+  test::check_golden("sample.json", format::render(in, format::Format::json));
+  test::check_golden("sample.ndjson", format::render(in, format::Format::ndjson));
+}
+
+TEST_CASE("format: empty result says so, never a silent empty table", "[format]") {
+  std::vector<CostRecord> none;
+  format::RenderInput in = input_for(none);
+  CHECK_THAT(format::render_table(in), Catch::Contains("No cost records"));
+  CHECK(format::render_csv(in) ==
+        "provider,service,resource_id,resource_name,gpu_type,gpu_model,region,period_start,"
+        "period_end,amount,currency,usage_quantity,usage_unit,description\r\n");
+  CHECK(format::render_ndjson(in).empty());
+  nlohmann::json j = nlohmann::json::parse(format::render_json(in));
+  CHECK(j["records"].empty());
+  CHECK(j["totals"].empty());
+}
+
+TEST_CASE("format: json is valid, amounts exact, missing values null", "[format]") {
+  std::vector<CostRecord> rs = sample_records();
+  std::string text = format::render_json(input_for(rs));
+  CHECK_THAT(text, Catch::Contains("\"amount\": 0.006994259194"));
+  nlohmann::json j = nlohmann::json::parse(text);
+  CHECK(j["schema_version"] == 1);
+  REQUIRE(j["records"].size() == 4);
+  CHECK(j["records"][2]["amount"].is_null());
+  CHECK(j["records"][2]["gpu_type"].is_null());
+  CHECK(j["records"][2]["resource_name"] == "训练-节点, \"east\"");
+  CHECK(j["records"][0]["attributes"]["timeBilledMs"] == 86400000);
+  CHECK(j["totals"][1]["currency"] == "USD");
+  CHECK(j["records_without_amount"] == 1);
+}
+
+TEST_CASE("format: ndjson lines are each a record", "[format]") {
+  std::vector<CostRecord> rs = sample_records();
+  std::string text = format::render_ndjson(input_for(rs));
+  std::size_t lines = 0;
+  std::size_t start = 0;
+  for (std::size_t nl = text.find('\n'); nl != std::string::npos; nl = text.find('\n', start)) {
+    nlohmann::json j = nlohmann::json::parse(text.substr(start, nl - start));
+    CHECK(j.contains("provider"));
+    CHECK(j.contains("attributes"));
+    ++lines;
+    start = nl + 1;
+  }
+  CHECK(lines == 4);
+  CHECK(start == text.size());
+}
+
+TEST_CASE("format: table aligns non-ASCII text by display width", "[format]") {
+  std::vector<CostRecord> rs = sample_records();
+  std::string table = format::render_table(input_for(rs));
+  // Every row's CURRENCY column starts at the same display column.
+  std::vector<std::size_t> cols;
+  std::size_t start = 0;
+  for (std::size_t nl = table.find('\n'); nl != std::string::npos; nl = table.find('\n', start)) {
+    std::string line = table.substr(start, nl - start);
+    for (const char* cur : {"USD", "EUR", "CURRENCY"}) {
+      std::size_t pos = line.find(std::string("  ") + cur);
+      if (pos != std::string::npos) {
+        cols.push_back(format::display_width(line.substr(0, pos)));
+      }
+    }
+    start = nl + 1;
+  }
+  REQUIRE(cols.size() >= 5);
+  for (std::size_t c : cols) CHECK(c == cols[0]);
+  CHECK_THAT(table, !Catch::Contains("\x1b"));  // escaped, not raw
+  CHECK_THAT(table, Catch::Contains("TOTAL"));
+  CHECK_THAT(table, Catch::Contains("64.54"));
+  CHECK_THAT(table, Catch::Contains("n/a"));
+}

@@ -1,0 +1,28 @@
+#include <catch2/catch.hpp>
+
+#include "gpubill/format/text_width.hpp"
+
+using gpubill::format::display_width;
+using gpubill::format::escape_for_terminal;
+
+TEST_CASE("text width: counts terminal columns, not bytes", "[format][width]") {
+  CHECK(display_width("") == 0);
+  CHECK(display_width("H100") == 4);
+  CHECK(display_width("Zürich") == 6);          // 7 bytes
+  CHECK(display_width("東京") == 4);             // 6 bytes, two wide
+  CHECK(display_width("e\xcc\x81") == 1);       // e + combining acute
+  CHECK(display_width("GPU 🚀") == 6);
+  CHECK(display_width("한국어") == 6);
+  CHECK(display_width("\xff\xfe") == 2);        // invalid bytes count one each
+  CHECK(display_width("\xe6\x9d") == 2);        // truncated sequence
+}
+
+TEST_CASE("text width: control characters are escaped for the terminal", "[format][width]") {
+  CHECK(escape_for_terminal("plain") == "plain");
+  CHECK(escape_for_terminal("a\nb\tc\rd") == "a\\nb\\tc\\rd");
+  CHECK(escape_for_terminal("\x1b[31mred") == "\\x1b[31mred");
+  CHECK(escape_for_terminal("\x7f") == "\\x7f");
+  CHECK(escape_for_terminal("\xc2\x9b" "2J") == "\\u009b2J");  // C1 CSI
+  CHECK(escape_for_terminal("東京") == "東京");
+  CHECK(escape_for_terminal("\xff") == "\\xff");
+}
