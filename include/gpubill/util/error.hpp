@@ -40,6 +40,12 @@ class ProviderError : public Error {
   explicit ProviderError(const std::string& message) : Error(ExitCode::provider, message) {}
 };
 
+/// A local file or output stream could not be written: exit 1.
+class IoError : public Error {
+ public:
+  explicit IoError(const std::string& message) : Error(ExitCode::provider, message) {}
+};
+
 /// Missing or rejected credentials: exit 3.
 class AuthError : public Error {
  public:

@@ -1,0 +1,44 @@
+#pragma once
+// The command line. parse() turns argv into plain data (testable in-process, no I/O);
+// run() executes it and is the one place that catches gpubill::Error and maps it to an exit
+// code (docs/cli.md).
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "gpubill/providers/provider.hpp"
+
+namespace gpubill::cli {
+
+struct GlobalOptions {
+  std::string output = "table";  ///< table | csv | json | ndjson
+  std::string out_file;
+  std::string start;
+  std::string end;
+  std::string config_path;       ///< empty: the default path, not required to exist
+  double timeout_seconds = 30;
+  int retries = 3;
+  int verbose = 0;               ///< -v count
+  bool quiet = false;
+  bool no_color = false;
+};
+
+struct Invocation {
+  enum class Kind { message, providers, resource };
+  Kind kind = Kind::message;
+  std::string message;           ///< Kind::message: help or version text for stdout
+  GlobalOptions global;
+  std::string provider;          ///< Kind::resource
+  std::string resource;
+  providers::OptionValues options;
+};
+
+/// Parses arguments (without argv[0]). Throws UsageError with a one-line message.
+Invocation parse(const std::vector<std::string>& args,
+                 const std::vector<std::unique_ptr<providers::Provider>>& all);
+
+/// main(): parse, execute, print one-line errors, return the exit code.
+int run(int argc, char** argv);
+
+}  // namespace gpubill::cli

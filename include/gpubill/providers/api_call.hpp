@@ -1,0 +1,67 @@
+#pragma once
+// What every adapter needs around one HTTP call: turn transport failures and error statuses
+// into one-line typed errors, read the JSON body defensively, and read fields that may be
+// missing, null, strings or numbers. Adapters keep only their URLs, fields and quirks.
+
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include <nlohmann/json.hpp>
+
+#include "gpubill/model/decimal.hpp"
+#include "gpubill/transport/transport.hpp"
+
+namespace gpubill::providers {
+
+/// Names one endpoint in messages: "runpod: GET /billing/pods".
+struct Endpoint {
+  std::string provider;  ///< "runpod"
+  std::string key_env;   ///< "RUNPOD_API_KEY", named in auth errors
+  std::string label;     ///< "GET /billing/pods"
+  std::string prefix() const { return provider + ": " + label; }
+};
+
+/// Extra advice for a status, e.g. Runpod's "404: the v1 API may be retired". nullopt = none.
+using StatusHint = std::function<std::optional<std::string>(long status)>;
+
+/// The most useful one-line message in an error body: JSON {message}, {error} (string or
+/// {message}), {reason}, {detail}, {title}; an HTML page's <title>; else the start of the text.
+/// Control characters removed, at most 200 characters, secrets scrubbed. Empty if none.
+std::string error_message_from_body(std::string_view body);
+
+/// Returns normally only for a 2xx response. Otherwise throws:
+/// - AuthError for 401 and 403 ("... 401 Unauthorized: <message>: check RUNPOD_API_KEY");
+/// - ProviderError for transport failures (timeout, connection, TLS, too large) and every
+///   other status, with the body's message, the hint and the number of attempts made.
+void check_response(const transport::HttpResponse& response, const Endpoint& endpoint,
+                    const StatusHint& hint = {});
+
+/// Parses a 2xx body as JSON. Throws ProviderError for an empty body, an HTML page, or text
+/// that is not JSON (the message gives the parse position, never the body).
+nlohmann::json parse_json_body(const transport::HttpResponse& response, const Endpoint& endpoint);
+/// The same checks on a body alone (parsers tested on fixture files use this).
+nlohmann::json parse_json_text(std::string_view body, const Endpoint& endpoint);
+
+/// Field readers for one object of a response. `where` names it in errors ("record 3").
+/// Missing or null -> nullopt; a value of the wrong type -> ProviderError naming the field.
+class FieldReader {
+ public:
+  FieldReader(const nlohmann::json& object, const Endpoint& endpoint, std::string where);
+  /// A JSON number or a numeric string, exactly (floats via their shortest text).
+  std::optional<model::Decimal> decimal(const char* key) const;
+  /// A JSON string (numbers are accepted and printed as they came).
+  std::optional<std::string> string(const char* key) const;
+  /// A JSON integer or an integral string.
+  std::optional<long long> integer(const char* key) const;
+  bool has(const char* key) const;
+  [[noreturn]] void fail(const char* key, const std::string& problem) const;
+
+ private:
+  const nlohmann::json& m_object;
+  const Endpoint& m_endpoint;
+  std::string m_where;
+};
+
+}  // namespace gpubill::providers

@@ -1,0 +1,61 @@
+#pragma once
+// The one interface every provider adapter implements (docs/adding-a-provider.md).
+// Providers declare their resources and filters as data; cli/ turns those into flags, so no
+// adapter includes CLI11.
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include "gpubill/model/cost_record.hpp"
+#include "gpubill/model/query.hpp"
+#include "gpubill/transport/transport.hpp"
+
+namespace gpubill::providers {
+
+struct OptionSpec {
+  std::string flag;                  ///< kebab-case, without dashes: "gpu-type"
+  std::string help;
+  bool repeatable = false;           ///< may be given more than once
+  std::vector<std::string> choices;  ///< allowed values; empty = free text
+};
+
+struct ResourceSpec {
+  std::string name;     ///< "pods"
+  std::string help;     ///< one line
+  std::string example;  ///< a full command line shown in --help
+  std::vector<OptionSpec> options;
+};
+
+struct ProviderInfo {
+  std::string name;              ///< "runpod": the subcommand and the record's provider
+  std::string help;
+  std::string key_env;           ///< "RUNPOD_API_KEY"
+  std::string url_env;           ///< "GPUBILL_RUNPOD_URL"
+  std::string default_base_url;  ///< the documented server root
+};
+
+/// Flag name (as in OptionSpec::flag) -> values given, in order. Absent flags are absent.
+using OptionValues = std::map<std::string, std::vector<std::string>>;
+
+struct FetchRequest {
+  std::string resource;  ///< one of resources()[i].name
+  model::Query query;
+  OptionValues options;
+  std::string api_key;   ///< resolved by config; goes into exactly one header
+  std::string base_url;  ///< without trailing slash
+};
+
+class Provider {
+ public:
+  virtual ~Provider() = default;
+  virtual const ProviderInfo& info() const = 0;
+  virtual const std::vector<ResourceSpec>& resources() const = 0;
+  /// Every record of request.resource in request.query.period, following paging and window
+  /// limits. Throws ProviderError (naming provider and endpoint) or AuthError; never returns
+  /// silently empty because of a failure.
+  virtual std::vector<model::CostRecord> fetch(const FetchRequest& request,
+                                               transport::Transport& transport) const = 0;
+};
+
+}  // namespace gpubill::providers

@@ -1,0 +1,25 @@
+#pragma once
+// The real transport: libcurl. TLS verification always on; proxy variables (https_proxy,
+// no_proxy, ...) honoured by libcurl itself; gzip/deflate/brotli accepted; redirects not
+// followed (a billing API has no reason to redirect, and following one could carry a key to
+// another host).
+
+#include <chrono>
+#include <cstddef>
+#include <memory>
+#include <string>
+
+#include "gpubill/transport/transport.hpp"
+
+namespace gpubill::transport {
+
+struct CurlOptions {
+  std::chrono::milliseconds timeout{30'000};          ///< whole request (--timeout)
+  std::chrono::milliseconds connect_timeout{10'000};  ///< capped at `timeout`
+  std::string user_agent;                             ///< "gpubill/<version>"
+  std::size_t max_response_bytes = 512u * 1024 * 1024;
+};
+
+std::unique_ptr<Transport> make_curl_transport(const CurlOptions& options);
+
+}  // namespace gpubill::transport

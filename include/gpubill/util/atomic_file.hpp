@@ -1,0 +1,36 @@
+#pragma once
+// Output files appear whole or not at all: data goes to a temporary file beside the target,
+// which is flushed, synced and renamed over the target only on commit(). A destroyed
+// AtomicFile that was not committed removes its temporary file and leaves the target as it was.
+
+#include <string>
+#include <string_view>
+
+namespace gpubill::util {
+
+class AtomicFile {
+ public:
+  /// Creates the temporary file next to `path`. Throws IoError when the directory is not
+  /// writable.
+  explicit AtomicFile(std::string path);
+  ~AtomicFile();
+  AtomicFile(const AtomicFile&) = delete;
+  AtomicFile& operator=(const AtomicFile&) = delete;
+
+  /// Throws IoError on a write error (disk full, I/O error).
+  void write(std::string_view data);
+  /// Syncs and renames over the target. Throws IoError; the target is untouched then.
+  void commit();
+
+ private:
+  std::string m_path;
+  std::string m_tmp_path;
+  int m_fd = -1;
+  bool m_committed = false;
+};
+
+/// Writes all of `data` to stdout. A closed pipe (`| head`) ends quietly; other write errors
+/// throw IoError.
+void write_stdout(std::string_view data);
+
+}  // namespace gpubill::util

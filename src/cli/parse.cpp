@@ -1,0 +1,158 @@
+// argv -> Invocation with CLI11. Providers' resources and filters come from their
+// ResourceSpecs, so this file knows no provider by name.
+#include <sstream>
+
+#include <CLI/CLI.hpp>
+
+#include "gpubill/cli/run.hpp"
+#include "gpubill/util/error.hpp"
+#include "gpubill/version.hpp"
+
+namespace gpubill::cli {
+
+namespace {
+
+const char* k_root_footer = R"(Examples:
+  gpubill runpod pods --bucket day
+  gpubill runpod pods --start 2026-10 -o csv --out-file oct.csv
+  gpubill runpod endpoints --datacenter EU-RO-1 -o json | jq '.totals'
+  gpubill providers
+
+WHEN is 2026-11-01, 2026-11-01T06:00:00Z, 2026-11, today, yesterday, this-month,
+last-month or Nd (N days ago). Periods are UTC and half-open: --end is excluded.
+
+Keys come from the environment (RUNPOD_API_KEY, ...) or the config file.
+Exit codes: 0 ok, 1 provider/network/output error, 2 usage error, 3 credentials,
+4 partial result. Docs: docs/cli.md)";
+
+void add_global_options(CLI::App& app, GlobalOptions& g) {
+  app.add_option("-o,--output", g.output, "Output format: table, csv, json, ndjson")
+      ->check(CLI::IsMember({"table", "csv", "json", "ndjson"}))
+      ->default_str("table");
+  app.add_option("--out-file", g.out_file,
+                 "Write to PATH instead of stdout, atomically (all or nothing)");
+  app.add_option("--start", g.start, "Start of the period (inclusive), WHEN");
+  app.add_option("--end", g.end, "End of the period (exclusive), WHEN");
+  app.add_option("--config", g.config_path,
+                 "Config file (default $XDG_CONFIG_HOME/gpubill/config.toml)");
+  app.add_option("--timeout", g.timeout_seconds, "Seconds allowed per request (default 30)")
+      ->check(CLI::Range(0.1, 3600.0));
+  app.add_option("--retries", g.retries, "Retries per request on 429/5xx/network errors (default 3)")
+      ->check(CLI::Range(0, 10));
+  app.add_flag("-v,--verbose", g.verbose, "Log requests and timings to stderr (-vv for more)");
+  app.add_flag("-q,--quiet", g.quiet, "Only errors on stderr");
+  app.add_flag("--no-color", g.no_color, "No colour (also: NO_COLOR, or stdout not a terminal)");
+}
+
+std::string help_text(const CLI::App& app, const CLI::Error& e) {
+  std::ostringstream out;
+  std::ostringstream err;
+  app.exit(e, out, err);
+  return out.str();
+}
+
+}  // namespace
+
+Invocation parse(const std::vector<std::string>& args,
+                 const std::vector<std::unique_ptr<providers::Provider>>& all) {
+  Invocation inv;
+  CLI::App app{"gpubill: what your rented GPUs cost, across clouds", "gpubill"};
+  app.set_version_flag("--version", std::string("gpubill ") + k_version);
+  app.footer(k_root_footer);
+  app.fallthrough();  // global options also after the subcommand (inherited)
+  add_global_options(app, inv.global);
+
+  CLI::App* providers_cmd = app.add_subcommand(
+      "providers", "List providers: configured or not, base URL, key set or missing");
+  providers_cmd->footer("Example:\n  gpubill providers -o json");
+
+  // One subcommand per provider, one sub-subcommand per resource, one flag per filter.
+  struct Bound {
+    CLI::App* app;
+    const providers::Provider* provider;
+    const providers::ResourceSpec* resource;
+  };
+  std::vector<Bound> bound;
+  std::map<std::pair<CLI::App*, std::string>, std::vector<std::string>> values;
+  std::vector<std::pair<CLI::Option*, std::string>> singles;
+  for (const std::unique_ptr<providers::Provider>& p : all) {
+    CLI::App* pcmd = app.add_subcommand(p->info().name, p->info().help);
+    pcmd->require_subcommand(1);
+    std::string examples = "Examples:";
+    for (const providers::ResourceSpec& r : p->resources()) {
+      examples += "\n  " + r.example;
+      CLI::App* rcmd = pcmd->add_subcommand(r.name, r.help);
+      rcmd->footer("Example:\n  " + r.example + "\n\nGlobal options (-o, --start, --end, "
+                   "--out-file, ...) may follow: see gpubill --help");
+      for (const providers::OptionSpec& o : r.options) {
+        std::vector<std::string>& store = values[{rcmd, o.flag}];
+        CLI::Option* opt = rcmd->add_option("--" + o.flag, store,
+                                            o.help + (o.repeatable ? "" : ""));
+        opt->expected(1)->multi_option_policy(CLI::MultiOptionPolicy::TakeAll)->type_name("VALUE");
+        if (!o.choices.empty()) {
+          opt->check(CLI::IsMember(o.choices));
+          std::string list;
+          for (const std::string& c : o.choices) list += (list.empty() ? "" : "|") + c;
+          opt->type_name(list);
+        }
+        if (!o.repeatable) singles.emplace_back(opt, o.flag);
+      }
+      bound.push_back({rcmd, p.get(), &r});
+    }
+    pcmd->footer(examples);
+  }
+  app.require_subcommand(1);
+
+  std::vector<const char*> argv = {"gpubill"};
+  for (const std::string& a : args) argv.push_back(a.c_str());
+  try {
+    app.parse(static_cast<int>(argv.size()), argv.data());
+  } catch (const CLI::CallForHelp& e) {
+    inv.message = help_text(app, e);
+    return inv;
+  } catch (const CLI::CallForAllHelp& e) {
+    inv.message = help_text(app, e);
+    return inv;
+  } catch (const CLI::CallForVersion& e) {
+    inv.message = help_text(app, e);
+    return inv;
+  } catch (const CLI::RequiredError& e) {
+    std::string where = "gpubill";  // the command path, e.g. "gpubill runpod"
+    for (const CLI::App* sub : app.get_subcommands()) where += " " + sub->get_name();
+    throw UsageError("a command is required after '" + where + "': see '" + where + " --help'");
+  } catch (const CLI::ParseError& e) {
+    std::string what = e.what();
+    for (char& c : what) {
+      if (c == '\n') c = ' ';
+    }
+    throw UsageError(what + ": see 'gpubill --help'");
+  }
+
+  for (const auto& [opt, flag] : singles) {
+    if (opt->count() > 1) {
+      throw UsageError("--" + flag + " was given " + std::to_string(opt->count()) +
+                       " times; it takes one value");
+    }
+  }
+  if (inv.global.quiet && inv.global.verbose > 0) {
+    throw UsageError("--quiet and --verbose cannot be used together");
+  }
+  if (providers_cmd->parsed()) {
+    inv.kind = Invocation::Kind::providers;
+    return inv;
+  }
+  for (const Bound& b : bound) {
+    if (!b.app->parsed()) continue;
+    inv.kind = Invocation::Kind::resource;
+    inv.provider = b.provider->info().name;
+    inv.resource = b.resource->name;
+    for (const providers::OptionSpec& o : b.resource->options) {
+      const std::vector<std::string>& v = values[{b.app, o.flag}];
+      if (!v.empty()) inv.options[o.flag] = v;
+    }
+    return inv;
+  }
+  throw UsageError("a command is required: see 'gpubill --help'");
+}
+
+}  // namespace gpubill::cli

@@ -1,0 +1,216 @@
+#include "gpubill/config/config.hpp"
+
+#include <array>
+#include <cstdio>
+#include <cstdlib>
+
+#include <sys/stat.h>
+#include <sys/wait.h>
+
+#include <toml++/toml.h>
+
+#include "gpubill/util/error.hpp"
+#include "gpubill/util/log.hpp"
+#include "gpubill/util/redact.hpp"
+
+namespace gpubill::config {
+
+Environment process_environment() {
+  return [](const std::string& name) -> std::optional<std::string> {
+    const char* v = std::getenv(name.c_str());
+    if (v == nullptr || *v == '\0') return std::nullopt;
+    return std::string(v);
+  };
+}
+
+std::string default_config_path(const Environment& env) {
+  if (std::optional<std::string> xdg = env("XDG_CONFIG_HOME")) {
+    return *xdg + "/gpubill/config.toml";
+  }
+  if (std::optional<std::string> home = env("HOME")) {
+    return *home + "/.config/gpubill/config.toml";
+  }
+  return ".config/gpubill/config.toml";
+}
+
+namespace {
+
+std::optional<std::string> string_key(const toml::table& section, const std::string& path,
+                                      const std::string& provider, const char* key) {
+  const toml::node* node = section.get(key);
+  if (node == nullptr) return std::nullopt;
+  const toml::value<std::string>* value = node->as_string();
+  if (value == nullptr) {
+    throw UsageError("config " + path + ": line " +
+                     std::to_string(node->source().begin.line) + ": [" + provider + "] " + key +
+                     " must be a string");
+  }
+  if (value->get().empty()) return std::nullopt;
+  return value->get();
+}
+
+}  // namespace
+
+ConfigFile load_config_file(const std::string& path, bool required) {
+  ConfigFile file;
+  file.path = path;
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0) {
+    if (required) {
+      throw UsageError("--config " + path + ": no such file");
+    }
+    return file;
+  }
+  file.exists = true;
+  toml::table root;
+  try {
+    root = toml::parse_file(path);
+  } catch (const toml::parse_error& e) {
+    throw UsageError("config " + path + ": line " + std::to_string(e.source().begin.line) +
+                     ": " + std::string(e.description()));
+  }
+  bool holds_key = false;
+  for (const auto& [name, node] : root) {
+    const toml::table* section = node.as_table();
+    std::string provider(name.str());
+    if (section == nullptr) {
+      throw UsageError("config " + path + ": '" + provider +
+                       "' must be a [section] with api_key, api_key_command or base_url");
+    }
+    FileSection fs;
+    fs.api_key = string_key(*section, path, provider, "api_key");
+    fs.api_key_command = string_key(*section, path, provider, "api_key_command");
+    fs.base_url = string_key(*section, path, provider, "base_url");
+    for (const auto& [key, value] : *section) {
+      std::string k(key.str());
+      if (k != "api_key" && k != "api_key_command" && k != "base_url") {
+        util::log().warn("config {}: [{}] {} is not a known setting (api_key, api_key_command, "
+                         "base_url)", path, provider, k);
+      }
+    }
+    if (fs.api_key) {
+      util::register_secret(*fs.api_key);
+      holds_key = true;
+    }
+    file.providers[provider] = fs;
+  }
+  if (holds_key && (st.st_mode & 077) != 0) {
+    util::log().warn("config {} holds an API key and is readable by group or others: "
+                     "run chmod 600 {}", path, path);
+  }
+  return file;
+}
+
+const char* describe(KeySource source) {
+  switch (source) {
+    case KeySource::env: return "set (env)";
+    case KeySource::config: return "set (config)";
+    case KeySource::missing: return "missing";
+  }
+  return "missing";
+}
+
+namespace {
+
+const FileSection* section_for(const ConfigFile& file, const std::string& name) {
+  auto it = file.providers.find(name);
+  return it == file.providers.end() ? nullptr : &it->second;
+}
+
+std::string checked_base_url(std::string url, const std::string& where) {
+  if (url.rfind("https://", 0) != 0 && url.rfind("http://", 0) != 0) {
+    throw UsageError(where + ": base URL '" + url + "' must start with https:// or http://");
+  }
+  while (!url.empty() && url.back() == '/') url.pop_back();
+  return url;
+}
+
+void check_key_text(const std::string& key, const std::string& where) {
+  for (unsigned char c : key) {
+    if (c < 0x20 || c == 0x7F) {
+      throw AuthError(where + " contains a line break or control character: check the key");
+    }
+  }
+}
+
+// Runs `command` with /bin/sh and returns the first line of its stdout. Its output is never
+// put in a message: it may be the secret, or part of it.
+std::string run_key_command(const std::string& command, const std::string& provider,
+                            const std::string& path) {
+  std::string where = "[" + provider + "] api_key_command in " + path;
+  std::fflush(nullptr);
+  FILE* pipe = ::popen(command.c_str(), "r");
+  if (pipe == nullptr) {
+    throw AuthError(provider + ": cannot run " + where);
+  }
+  std::string out;
+  std::array<char, 4096> buf{};
+  std::size_t n = 0;
+  while ((n = std::fread(buf.data(), 1, buf.size(), pipe)) > 0 && out.size() < 65536) {
+    out.append(buf.data(), n);
+  }
+  int status = ::pclose(pipe);
+  if (status == -1 || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+    int code = (status != -1 && WIFEXITED(status)) ? WEXITSTATUS(status) : -1;
+    throw AuthError(provider + ": " + where + " failed (exit status " + std::to_string(code) +
+                    "): run it by hand to see why");
+  }
+  std::string key = out.substr(0, out.find('\n'));
+  while (!key.empty() && (key.back() == '\r' || key.back() == ' ' || key.back() == '\t')) {
+    key.pop_back();
+  }
+  if (key.empty()) {
+    throw AuthError(provider + ": " + where + " printed no key");
+  }
+  return key;
+}
+
+}  // namespace
+
+ProviderSettings settings_for(const ProviderSettingsSpec& spec, const ConfigFile& file,
+                              const Environment& env) {
+  ProviderSettings s;
+  const FileSection* fs = section_for(file, spec.name);
+  if (env(spec.key_env)) {
+    s.key_source = KeySource::env;
+  } else if (fs != nullptr && (fs->api_key || fs->api_key_command)) {
+    s.key_source = KeySource::config;
+    s.key_from_command = !fs->api_key && fs->api_key_command;
+  }
+  if (std::optional<std::string> url = env(spec.url_env)) {
+    s.base_url = checked_base_url(*url, spec.url_env);
+    s.base_url_source = "env";
+  } else if (fs != nullptr && fs->base_url) {
+    s.base_url = checked_base_url(*fs->base_url, "config " + file.path + " [" + spec.name + "]");
+    s.base_url_source = "config";
+  } else {
+    s.base_url = spec.default_base_url;
+    s.base_url_source = "default";
+  }
+  return s;
+}
+
+std::string resolve_api_key(const ProviderSettingsSpec& spec, const ConfigFile& file,
+                            const Environment& env) {
+  std::string key;
+  std::string where;
+  const FileSection* fs = section_for(file, spec.name);
+  if (std::optional<std::string> v = env(spec.key_env)) {
+    key = *v;
+    where = spec.key_env;
+  } else if (fs != nullptr && fs->api_key) {
+    key = *fs->api_key;
+    where = "[" + spec.name + "] api_key in " + file.path;
+  } else if (fs != nullptr && fs->api_key_command) {
+    key = run_key_command(*fs->api_key_command, spec.name, file.path);
+    where = "[" + spec.name + "] api_key_command in " + file.path;
+  } else {
+    throw AuthError(spec.name + ": no API key: set " + spec.key_env + ", or api_key in [" +
+                    spec.name + "] of " + file.path);
+  }
+  util::register_secret(key);
+  check_key_text(key, spec.name + ": " + where);
+  return key;
+}
+
+}  // namespace gpubill::config

@@ -1,0 +1,3 @@
+#include "gpubill/cli/run.hpp"
+
+int main(int argc, char** argv) { return gpubill::cli::run(argc, argv); }

@@ -1,0 +1,271 @@
+#include "gpubill/providers/api_call.hpp"
+
+#include <cctype>
+#include <charconv>
+#include <cmath>
+
+#include "gpubill/format/text_width.hpp"
+#include "gpubill/util/error.hpp"
+#include "gpubill/util/redact.hpp"
+
+namespace gpubill::providers {
+
+namespace {
+
+using nlohmann::json;
+
+std::string reason_phrase(long status) {
+  switch (status) {
+    case 400: return "Bad Request";
+    case 401: return "Unauthorized";
+    case 403: return "Forbidden";
+    case 404: return "Not Found";
+    case 405: return "Method Not Allowed";
+    case 408: return "Request Timeout";
+    case 410: return "Gone";
+    case 413: return "Payload Too Large";
+    case 422: return "Unprocessable Entity";
+    case 429: return "Too Many Requests";
+    case 500: return "Internal Server Error";
+    case 502: return "Bad Gateway";
+    case 503: return "Service Unavailable";
+    case 504: return "Gateway Timeout";
+    default: return "";
+  }
+}
+
+std::string status_text(long status) {
+  std::string phrase = reason_phrase(status);
+  return std::to_string(status) + (phrase.empty() ? "" : " " + phrase);
+}
+
+// One printable line of at most `limit` display characters.
+std::string one_line(std::string_view text, std::size_t limit = 200) {
+  std::string out;
+  bool space = false;
+  for (char c : text) {
+    unsigned char u = static_cast<unsigned char>(c);
+    if (u < 0x20 || u == 0x7F) {
+      if (c == '\n' || c == '\r' || c == '\t') space = !out.empty();
+      continue;  // other control characters are dropped
+    }
+    if (c == ' ') {
+      space = !out.empty();
+      continue;
+    }
+    if (space) out.push_back(' ');
+    space = false;
+    out.push_back(c);
+  }
+  // Cut on a UTF-8 boundary.
+  if (out.size() > limit) {
+    std::size_t cut = limit;
+    while (cut > 0 && (static_cast<unsigned char>(out[cut]) & 0xC0) == 0x80) --cut;
+    out = out.substr(0, cut) + "...";
+  }
+  return format::escape_for_terminal(util::scrub(out));
+}
+
+bool looks_like_html(std::string_view body) {
+  std::size_t i = body.find_first_not_of(" \t\r\n");
+  return i != std::string_view::npos && body[i] == '<';
+}
+
+std::string first_string(const json& j, std::initializer_list<const char*> keys) {
+  for (const char* key : keys) {
+    auto it = j.find(key);
+    if (it == j.end()) continue;
+    if (it->is_string() && !it->get_ref<const std::string&>().empty()) {
+      return it->get<std::string>();
+    }
+    if (it->is_object()) {
+      std::string inner = first_string(*it, {"message", "detail", "reason"});
+      if (!inner.empty()) return inner;
+    }
+  }
+  return {};
+}
+
+const char* type_name(const json& v) {
+  switch (v.type()) {
+    case json::value_t::object: return "an object";
+    case json::value_t::array: return "an array";
+    case json::value_t::string: return "a string";
+    case json::value_t::boolean: return "a boolean";
+    case json::value_t::number_integer:
+    case json::value_t::number_unsigned:
+    case json::value_t::number_float: return "a number";
+    default: return "null";
+  }
+}
+
+}  // namespace
+
+std::string error_message_from_body(std::string_view body) {
+  if (body.find_first_not_of(" \t\r\n") == std::string_view::npos) return {};
+  if (looks_like_html(body)) {
+    std::size_t open = body.find("<title>");
+    std::size_t close = body.find("</title>");
+    if (open != std::string_view::npos && close != std::string_view::npos && close > open) {
+      return "HTML page: " + one_line(body.substr(open + 7, close - open - 7), 120);
+    }
+    return "an HTML page";
+  }
+  json j = json::parse(body, nullptr, false);
+  if (!j.is_discarded()) {
+    if (j.is_object()) {
+      std::string m = first_string(j, {"message", "error", "reason", "detail", "title",
+                                       "error_reason", "msg"});
+      return one_line(m);
+    }
+    if (j.is_string()) return one_line(j.get<std::string>());
+    return {};
+  }
+  return one_line(body, 120);
+}
+
+void check_response(const transport::HttpResponse& r, const Endpoint& ep,
+                    const StatusHint& hint) {
+  using transport::TransportFailure;
+  std::string attempts =
+      r.attempts > 1 ? " (" + std::to_string(r.attempts) + " attempts)" : std::string();
+  switch (r.failure) {
+    case TransportFailure::none:
+      break;
+    case TransportFailure::timeout:
+      throw ProviderError(ep.prefix() + ": " + r.failure_detail + attempts +
+                          ": the provider is slow or unreachable; try again or raise --timeout");
+    case TransportFailure::connect:
+      throw ProviderError(ep.prefix() + ": cannot connect: " + one_line(r.failure_detail) +
+                          attempts + ": check the network, proxy settings and base URL");
+    case TransportFailure::tls:
+      throw ProviderError(ep.prefix() + ": TLS failure: " + one_line(r.failure_detail) +
+                          ": the server's certificate could not be verified");
+    case TransportFailure::too_large:
+      throw ProviderError(ep.prefix() + ": " + r.failure_detail + ": narrow the period");
+    case TransportFailure::other:
+      throw ProviderError(ep.prefix() + ": request failed: " + one_line(r.failure_detail));
+  }
+  if (r.status >= 200 && r.status < 300) return;
+
+  std::string message = error_message_from_body(r.body);
+  std::string head = ep.prefix() + ": " + status_text(r.status);
+  if (!message.empty()) head += ": " + message;
+  std::optional<std::string> extra = hint ? hint(r.status) : std::nullopt;
+
+  if (r.status == 401) {
+    throw AuthError(head + ": check " + ep.key_env);
+  }
+  if (r.status == 403) {
+    throw AuthError(head + ": the key lacks access; check " + ep.key_env + " and its permissions");
+  }
+  if (extra) head += ": " + *extra;
+  if (r.status == 429) {
+    throw ProviderError(head + attempts + ": rate limited; try again later or raise --retries");
+  }
+  if (r.status >= 500) {
+    throw ProviderError(head + attempts + ": the provider is failing; try again later");
+  }
+  if (r.status >= 300 && r.status < 400) {
+    std::string location = r.header("location").value_or("");
+    throw ProviderError(head + ": unexpected redirect" +
+                        (location.empty() ? "" : " to " + one_line(location, 120)) +
+                        ": check the base URL");
+  }
+  throw ProviderError(head);
+}
+
+json parse_json_text(std::string_view body, const Endpoint& ep) {
+  if (body.find_first_not_of(" \t\r\n") == std::string_view::npos) {
+    throw ProviderError(ep.prefix() + ": empty response: the provider sent no data; try again "
+                        "later");
+  }
+  if (looks_like_html(body)) {
+    throw ProviderError(ep.prefix() + ": got " + error_message_from_body(body) +
+                        " instead of JSON: check the base URL or a proxy in between");
+  }
+  try {
+    return json::parse(body);
+  } catch (const json::parse_error& e) {
+    throw ProviderError(ep.prefix() + ": malformed JSON at byte " + std::to_string(e.byte) +
+                        " of " + std::to_string(body.size()) +
+                        " (truncated or not JSON): try again later");
+  }
+}
+
+json parse_json_body(const transport::HttpResponse& r, const Endpoint& ep) {
+  return parse_json_text(r.body, ep);
+}
+
+FieldReader::FieldReader(const json& object, const Endpoint& endpoint, std::string where)
+    : m_object(object), m_endpoint(endpoint), m_where(std::move(where)) {}
+
+bool FieldReader::has(const char* key) const {
+  auto it = m_object.find(key);
+  return it != m_object.end() && !it->is_null();
+}
+
+void FieldReader::fail(const char* key, const std::string& problem) const {
+  throw ProviderError(m_endpoint.prefix() + ": " + m_where + ": field '" + key + "' " + problem);
+}
+
+std::optional<model::Decimal> FieldReader::decimal(const char* key) const {
+  auto it = m_object.find(key);
+  if (it == m_object.end() || it->is_null()) return std::nullopt;
+  const json& v = *it;
+  std::optional<model::Decimal> d;
+  if (v.is_number_integer() && !v.is_number_unsigned()) {
+    d = model::Decimal::parse(std::to_string(v.get<long long>()));
+  } else if (v.is_number_unsigned()) {
+    d = model::Decimal::parse(std::to_string(v.get<unsigned long long>()));
+  } else if (v.is_number_float()) {
+    d = model::Decimal::from_double(v.get<double>());
+  } else if (v.is_string()) {
+    std::string s = v.get<std::string>();
+    d = model::Decimal::parse(s);
+    if (!d) fail(key, "is not a number: \"" + one_line(s, 40) + "\"");
+  } else {
+    fail(key, std::string("is ") + type_name(v) + ", expected a number");
+  }
+  if (!d) fail(key, "is out of range (|x| must be below 1e18)");
+  return d;
+}
+
+std::optional<std::string> FieldReader::string(const char* key) const {
+  auto it = m_object.find(key);
+  if (it == m_object.end() || it->is_null()) return std::nullopt;
+  if (it->is_string()) return it->get<std::string>();
+  if (it->is_number()) return it->dump();
+  fail(key, std::string("is ") + type_name(*it) + ", expected a string");
+}
+
+std::optional<long long> FieldReader::integer(const char* key) const {
+  auto it = m_object.find(key);
+  if (it == m_object.end() || it->is_null()) return std::nullopt;
+  const json& v = *it;
+  if (v.is_number_unsigned()) {
+    unsigned long long u = v.get<unsigned long long>();
+    if (u > static_cast<unsigned long long>(std::numeric_limits<long long>::max())) {
+      fail(key, "is out of range");
+    }
+    return static_cast<long long>(u);
+  }
+  if (v.is_number_integer()) return v.get<long long>();
+  if (v.is_number_float()) {
+    double d = v.get<double>();
+    if (std::isfinite(d) && d == std::floor(d) && std::fabs(d) < 9.0e15) {
+      return static_cast<long long>(d);
+    }
+    fail(key, "is not a whole number");
+  }
+  if (v.is_string()) {
+    const std::string& s = v.get_ref<const std::string&>();
+    long long out = 0;
+    std::from_chars_result res = std::from_chars(s.data(), s.data() + s.size(), out);
+    if (res.ec == std::errc{} && res.ptr == s.data() + s.size() && !s.empty()) return out;
+    fail(key, "is not a whole number: \"" + one_line(s, 40) + "\"");
+  }
+  fail(key, std::string("is ") + type_name(v) + ", expected a whole number");
+}
+
+}  // namespace gpubill::providers

@@ -1,0 +1,11 @@
+#pragma once
+#include <memory>
+
+#include "gpubill/providers/provider.hpp"
+
+namespace gpubill::providers::runpod {
+
+/// Runpod REST v1 billing: pods, endpoints (serverless), network-volumes.
+std::unique_ptr<Provider> make_provider();
+
+}  // namespace gpubill::providers::runpod

@@ -1,0 +1,173 @@
+#include "gpubill/transport/curl_transport.hpp"
+
+#include <algorithm>
+#include <cstdio>
+#include <cctype>
+#include <mutex>
+#include <stdexcept>
+
+#include <curl/curl.h>
+
+namespace gpubill::transport {
+
+namespace {
+
+// RAII over the easy handle and the header list (cpr's CurlHolder).
+struct CurlHandle {
+  CURL* easy = nullptr;
+  curl_slist* headers = nullptr;
+  CurlHandle() : easy(curl_easy_init()) {
+    if (easy == nullptr) throw std::runtime_error("curl_easy_init failed");
+  }
+  ~CurlHandle() {
+    curl_slist_free_all(headers);
+    curl_easy_cleanup(easy);
+  }
+  CurlHandle(const CurlHandle&) = delete;
+  CurlHandle& operator=(const CurlHandle&) = delete;
+};
+
+struct Sink {
+  std::string* body;
+  std::size_t max;
+  bool overflow = false;
+};
+
+std::size_t on_body(char* data, std::size_t size, std::size_t count, void* user) {
+  Sink* sink = static_cast<Sink*>(user);
+  std::size_t n = size * count;
+  if (sink->body->size() + n > sink->max) {
+    sink->overflow = true;
+    return 0;  // aborts the transfer with CURLE_WRITE_ERROR
+  }
+  sink->body->append(data, n);
+  return n;
+}
+
+std::size_t on_header(char* data, std::size_t size, std::size_t count, void* user) {
+  Headers* headers = static_cast<Headers*>(user);
+  std::size_t n = size * count;
+  std::string_view line(data, n);
+  if (line.rfind("HTTP/", 0) == 0) {
+    headers->clear();  // a new response (after 100 Continue): keep only the last headers
+    return n;
+  }
+  std::size_t colon = line.find(':');
+  if (colon == std::string_view::npos) return n;
+  std::string name(line.substr(0, colon));
+  std::transform(name.begin(), name.end(), name.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  std::string_view value = line.substr(colon + 1);
+  while (!value.empty() && (value.front() == ' ' || value.front() == '\t')) value.remove_prefix(1);
+  while (!value.empty() && (value.back() == '\r' || value.back() == '\n' || value.back() == ' '))
+    value.remove_suffix(1);
+  headers->emplace_back(std::move(name), std::string(value));
+  return n;
+}
+
+TransportFailure classify(CURLcode code) {
+  switch (code) {
+    case CURLE_OPERATION_TIMEDOUT:
+      return TransportFailure::timeout;
+    case CURLE_COULDNT_CONNECT:
+    case CURLE_COULDNT_RESOLVE_HOST:
+    case CURLE_COULDNT_RESOLVE_PROXY:
+    case CURLE_GOT_NOTHING:
+    case CURLE_SEND_ERROR:
+    case CURLE_RECV_ERROR:
+    case CURLE_PARTIAL_FILE:
+    case CURLE_HTTP2:
+    case CURLE_HTTP2_STREAM:
+      return TransportFailure::connect;
+    case CURLE_SSL_CONNECT_ERROR:
+    case CURLE_PEER_FAILED_VERIFICATION:
+    case CURLE_SSL_CERTPROBLEM:
+    case CURLE_SSL_CIPHER:
+    case CURLE_SSL_CACERT_BADFILE:
+    case CURLE_SSL_ISSUER_ERROR:
+    case CURLE_SSL_PINNEDPUBKEYNOTMATCH:
+      return TransportFailure::tls;
+    default:
+      return TransportFailure::other;
+  }
+}
+
+class CurlTransport final : public Transport {
+ public:
+  explicit CurlTransport(CurlOptions options) : m_options(std::move(options)) {
+    static std::once_flag once;
+    std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
+  }
+
+  HttpResponse send(const HttpRequest& request) override {
+    HttpResponse response;
+    CurlHandle h;
+    char errbuf[CURL_ERROR_SIZE] = {};
+    Sink sink{&response.body, m_options.max_response_bytes};
+    long timeout_ms = static_cast<long>(m_options.timeout.count());
+    long connect_ms = static_cast<long>(std::min(m_options.connect_timeout, m_options.timeout).count());
+
+    curl_easy_setopt(h.easy, CURLOPT_URL, request.url.c_str());
+    curl_easy_setopt(h.easy, CURLOPT_PROTOCOLS_STR, "http,https");
+    curl_easy_setopt(h.easy, CURLOPT_NOSIGNAL, 1L);
+    curl_easy_setopt(h.easy, CURLOPT_TIMEOUT_MS, timeout_ms);
+    curl_easy_setopt(h.easy, CURLOPT_CONNECTTIMEOUT_MS, connect_ms);
+    curl_easy_setopt(h.easy, CURLOPT_SSL_VERIFYPEER, 1L);
+    curl_easy_setopt(h.easy, CURLOPT_SSL_VERIFYHOST, 2L);
+    curl_easy_setopt(h.easy, CURLOPT_FOLLOWLOCATION, 0L);
+    curl_easy_setopt(h.easy, CURLOPT_ACCEPT_ENCODING, "");  // every encoding libcurl supports
+    curl_easy_setopt(h.easy, CURLOPT_USERAGENT, m_options.user_agent.c_str());
+    curl_easy_setopt(h.easy, CURLOPT_ERRORBUFFER, errbuf);
+    curl_easy_setopt(h.easy, CURLOPT_WRITEFUNCTION, on_body);
+    curl_easy_setopt(h.easy, CURLOPT_WRITEDATA, &sink);
+    curl_easy_setopt(h.easy, CURLOPT_HEADERFUNCTION, on_header);
+    curl_easy_setopt(h.easy, CURLOPT_HEADERDATA, &response.headers);
+    for (const auto& [name, value] : request.headers) {
+      std::string line = name + ": " + value;
+      h.headers = curl_slist_append(h.headers, line.c_str());
+    }
+    if (request.method == "POST") {
+      curl_easy_setopt(h.easy, CURLOPT_POST, 1L);
+      curl_easy_setopt(h.easy, CURLOPT_POSTFIELDS, request.body.c_str());
+      curl_easy_setopt(h.easy, CURLOPT_POSTFIELDSIZE_LARGE,
+                       static_cast<curl_off_t>(request.body.size()));
+    } else if (request.method != "GET") {
+      curl_easy_setopt(h.easy, CURLOPT_CUSTOMREQUEST, request.method.c_str());
+    }
+    curl_easy_setopt(h.easy, CURLOPT_HTTPHEADER, h.headers);
+
+    CURLcode code = curl_easy_perform(h.easy);
+    if (code != CURLE_OK) {
+      if (sink.overflow) {
+        response.failure = TransportFailure::too_large;
+        response.failure_detail = "response larger than " +
+                                  std::to_string(m_options.max_response_bytes / (1024 * 1024)) +
+                                  " MiB";
+      } else {
+        response.failure = classify(code);
+        response.failure_detail = errbuf[0] != '\0' ? errbuf : curl_easy_strerror(code);
+        if (response.failure == TransportFailure::timeout) {
+          char text[64];
+          std::snprintf(text, sizeof text, "timed out after %.1f s",
+                        static_cast<double>(m_options.timeout.count()) / 1000.0);
+          response.failure_detail = text;
+        }
+      }
+      response.body.clear();
+      return response;
+    }
+    curl_easy_getinfo(h.easy, CURLINFO_RESPONSE_CODE, &response.status);
+    return response;
+  }
+
+ private:
+  CurlOptions m_options;
+};
+
+}  // namespace
+
+std::unique_ptr<Transport> make_curl_transport(const CurlOptions& options) {
+  return std::make_unique<CurlTransport>(options);
+}
+
+}  // namespace gpubill::transport

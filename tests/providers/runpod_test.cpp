@@ -1,0 +1,166 @@
+#include <catch2/catch.hpp>
+
+#include "gpubill/util/error.hpp"
+#include "providers/runpod/runpod_api.hpp"
+#include "support/fixtures.hpp"
+
+using namespace gpubill;
+using namespace gpubill::providers::runpod;
+using model::Decimal;
+
+namespace {
+
+model::Timestamp at(const char* t) { return *model::parse_provider_time(t); }
+
+ParseContext context(Resource resource, Bucket bucket, const char* start = "2026-01-01",
+                     const char* end = "2027-01-01", const char* now = "2026-11-23T12:00:00Z") {
+  return {resource, bucket, {at(start), at(end)}, at(now),
+          {"runpod", "RUNPOD_API_KEY", "GET /billing/pods"}};
+}
+
+std::vector<model::CostRecord> parse_fixture(const char* name, const ParseContext& ctx) {
+  return parse_billing(test::read_fixture(std::string("runpod/") + name), ctx);
+}
+
+}  // namespace
+
+TEST_CASE("runpod: pods day buckets become one record per GPU type per day", "[runpod][parse]") {
+  auto rs = parse_fixture("pods_gpu_day.json", context(Resource::pods, Bucket::day));
+  REQUIRE(rs.size() == 3);
+  const model::CostRecord& r = rs[0];
+  CHECK(r.provider == "runpod");
+  CHECK(r.service == "pods");
+  CHECK(r.gpu_type == "NVIDIA H100 80GB HBM3");
+  CHECK(r.resource_id.empty());
+  CHECK(model::format_rfc3339(r.period.start) == "2026-06-01T00:00:00Z");
+  CHECK(model::format_rfc3339(r.period.end) == "2026-06-02T00:00:00Z");
+  CHECK(r.amount == Decimal::parse("64.532916"));
+  CHECK(r.currency == "USD");
+  CHECK(r.usage_quantity == Decimal::parse("24"));
+  CHECK(r.usage_unit == "hour");
+  CHECK(r.attributes["diskSpaceBilledGb"] == 200);
+  CHECK(r.attributes["timeBilledMs"] == 86400000);
+  CHECK_FALSE(r.attributes.contains("amount"));
+  CHECK(rs[1].usage_quantity == Decimal::parse("2.5"));
+  CHECK(rs[2].amount->to_string() == "0.006994259194");
+  CHECK(rs[2].usage_quantity->to_string() == "0.001");
+}
+
+TEST_CASE("runpod: legacy spellings and string numbers are accepted", "[runpod][parse]") {
+  auto rs = parse_fixture("pods_by_pod_legacy.json", context(Resource::pods, Bucket::hour));
+  REQUIRE(rs.size() == 2);
+  CHECK(rs[0].resource_id == "xedezhzb9la3ye");
+  CHECK(model::format_rfc3339(rs[0].period.start) == "2026-04-06T15:00:00Z");
+  CHECK(model::format_rfc3339(rs[0].period.end) == "2026-04-06T16:00:00Z");
+  CHECK(rs[0].usage_quantity == Decimal::parse("0.5"));
+  CHECK(rs[0].attributes["diskSpaceBilledGB"] == 20);
+  CHECK(rs[1].amount == Decimal::parse("2.5"));
+  CHECK(rs[1].usage_quantity == Decimal::parse("1"));
+}
+
+TEST_CASE("runpod: endpoints carry the endpoint id", "[runpod][parse]") {
+  auto rs = parse_fixture("endpoints_by_endpoint.json", context(Resource::endpoints, Bucket::day));
+  REQUIRE(rs.size() == 2);
+  CHECK(rs[0].service == "endpoints");
+  CHECK(rs[0].resource_id == "jpnw0v75y3qoql");
+  CHECK(rs[0].usage_quantity == Decimal::parse("12.75"));
+  CHECK(rs[1].amount == Decimal::parse("0"));  // a real zero stays a zero
+}
+
+TEST_CASE("runpod: network volumes bill GB with high-performance storage kept",
+          "[runpod][parse]") {
+  auto rs = parse_fixture("networkvolumes_month.json",
+                          context(Resource::network_volumes, Bucket::month));
+  REQUIRE(rs.size() == 2);
+  CHECK(rs[0].service == "network-volumes");
+  CHECK(model::format_rfc3339(rs[0].period.end) == "2026-06-01T00:00:00Z");
+  CHECK(model::format_rfc3339(rs[1].period.end) == "2026-07-01T00:00:00Z");
+  CHECK(rs[0].usage_quantity == Decimal::parse("100"));
+  CHECK(rs[0].usage_unit == "GB");
+  CHECK(rs[0].attributes["highPerformanceStorageAmount"] == 3.5);
+  CHECK(rs[1].amount->to_string() == "7.233333333333");
+}
+
+TEST_CASE("runpod: buckets of every size end where the next begins", "[runpod][parse]") {
+  model::Timestamp t = at("2026-01-31T00:00:00Z");
+  CHECK(model::format_rfc3339(bucket_end(t, Bucket::hour)) == "2026-01-31T01:00:00Z");
+  CHECK(model::format_rfc3339(bucket_end(t, Bucket::day)) == "2026-02-01T00:00:00Z");
+  CHECK(model::format_rfc3339(bucket_end(t, Bucket::week)) == "2026-02-07T00:00:00Z");
+  CHECK(model::format_rfc3339(bucket_end(at("2026-01-01"), Bucket::month)) ==
+        "2026-02-01T00:00:00Z");
+  CHECK(model::format_rfc3339(bucket_end(at("2026-01-01"), Bucket::year)) ==
+        "2027-01-01T00:00:00Z");
+  CHECK_THROWS_AS(parse_bucket("fortnight"), UsageError);
+}
+
+TEST_CASE("runpod: rows outside the half-open period are dropped", "[runpod][parse]") {
+  auto rs = parse_fixture("edge_of_period.json",
+                          context(Resource::pods, Bucket::day, "2026-06-01", "2026-07-01"));
+  REQUIRE(rs.size() == 2);
+  CHECK(rs[0].amount == Decimal::parse("2"));
+  CHECK(rs[1].amount == Decimal::parse("3"));
+}
+
+TEST_CASE("runpod: the current bucket is marked incomplete", "[runpod][parse]") {
+  auto rs = parse_fixture("pods_gpu_day.json", context(Resource::pods, Bucket::day, "2026-01-01",
+                                                       "2027-01-01", "2026-06-01T12:00:00Z"));
+  CHECK(rs[0].attributes["gpubill_incomplete_bucket"] == true);
+  CHECK(rs[2].attributes["gpubill_incomplete_bucket"] == true);
+  auto later = parse_fixture("pods_gpu_day.json", context(Resource::pods, Bucket::day));
+  CHECK_FALSE(later[0].attributes.contains("gpubill_incomplete_bucket"));
+}
+
+TEST_CASE("runpod: a missing amount stays missing, never 0", "[runpod][parse]") {
+  auto rs = parse_fixture("amount_missing.json", context(Resource::pods, Bucket::day));
+  REQUIRE(rs.size() == 3);
+  CHECK_FALSE(rs[0].amount.has_value());
+  CHECK_FALSE(rs[1].amount.has_value());
+  CHECK(rs[2].amount == Decimal::parse("0.44"));
+}
+
+TEST_CASE("runpod: unknown fields and unicode are kept as sent", "[runpod][parse]") {
+  auto rs = parse_fixture("unicode_and_extra_fields.json", context(Resource::pods, Bucket::day));
+  REQUIRE(rs.size() == 1);
+  CHECK(rs[0].resource_id == "pod-训练-🚀");
+  CHECK(rs[0].attributes["futureField"]["nested"][1] == 2.5);
+  CHECK(rs[0].attributes["note"] == "Zürich\x1b[31m");
+}
+
+TEST_CASE("runpod: an empty array is an empty answer, not an error", "[runpod][parse]") {
+  CHECK(parse_fixture("empty_array.json", context(Resource::pods, Bucket::day)).empty());
+}
+
+TEST_CASE("runpod: bad bodies are one-line errors naming provider and endpoint",
+          "[runpod][parse][errors]") {
+  struct Case {
+    const char* fixture;
+    const char* expected;
+  };
+  const Case cases[] = {
+      {"empty_body.json", "empty response"},
+      {"html_page.json", "HTML page: 502 Bad Gateway"},
+      {"malformed_truncated.json", "malformed JSON at byte"},
+      {"malformed_amount_object.json", "record 1: field 'amount' is an object, expected a number"},
+      {"malformed_amount_text.json", "field 'amount' is not a number: \"twelve\""},
+      {"malformed_time_number.json", "field 'time' is a number"},
+      {"malformed_time_text.json", "field 'time' is not a date-time"},
+      {"malformed_time_missing.json", "field 'time' is missing"},
+      {"malformed_item_string.json", "record 2 is a string, expected an object"},
+      {"malformed_object_body.json", "expected a JSON array of billing records, got an object"},
+      {"malformed_huge_amount.json", "field 'amount' is out of range"},
+      {"malformed_negative_ms.json", "field 'timeBilledMs' is negative"},
+      {"error_in_200.json", "answered with an error: internal: billing database unavailable"},
+  };
+  for (const Case& c : cases) {
+    INFO("fixture: " << c.fixture);
+    try {
+      parse_fixture(c.fixture, context(Resource::pods, Bucket::day));
+      FAIL("no error");
+    } catch (const ProviderError& e) {
+      std::string what = e.what();
+      CHECK_THAT(what, Catch::StartsWith("runpod: GET /billing/pods: "));
+      CHECK_THAT(what, Catch::Contains(c.expected));
+      CHECK(what.find('\n') == std::string::npos);
+    }
+  }
+}

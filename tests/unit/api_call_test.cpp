@@ -1,0 +1,108 @@
+#include <catch2/catch.hpp>
+
+#include "gpubill/providers/api_call.hpp"
+#include "gpubill/util/error.hpp"
+#include "gpubill/util/redact.hpp"
+
+using namespace gpubill;
+using providers::Endpoint;
+
+namespace {
+const Endpoint k_ep{"runpod", "RUNPOD_API_KEY", "GET /billing/pods"};
+
+transport::HttpResponse response(long status, std::string body, int attempts = 1) {
+  transport::HttpResponse r;
+  r.status = status;
+  r.body = std::move(body);
+  r.attempts = attempts;
+  return r;
+}
+
+template <typename E>
+std::string message_of(const transport::HttpResponse& r, const providers::StatusHint& hint = {}) {
+  try {
+    providers::check_response(r, k_ep, hint);
+  } catch (const E& e) {
+    return e.what();
+  }
+  FAIL("expected an exception");
+  return {};
+}
+}  // namespace
+
+TEST_CASE("api call: error bodies in every documented shape", "[providers][errors]") {
+  CHECK(providers::error_message_from_body(R"({"message": "bad key"})") == "bad key");
+  CHECK(providers::error_message_from_body(R"({"error": "nope"})") == "nope");
+  CHECK(providers::error_message_from_body(R"({"error": {"message": "inner"}})") == "inner");
+  CHECK(providers::error_message_from_body(R"({"code": 3, "reason": "R", "message": "M"})") == "M");
+  CHECK(providers::error_message_from_body(R"({"reason": "only reason"})") == "only reason");
+  CHECK(providers::error_message_from_body(R"({"title":"Unauthorized","status":401,"detail":"missing bearer token"})") ==
+        "missing bearer token");
+  CHECK(providers::error_message_from_body("<html><title>Oops</title></html>") == "HTML page: Oops");
+  CHECK(providers::error_message_from_body("plain\ntext\x1b[31m") == "plain text[31m");
+  CHECK(providers::error_message_from_body("") == "");
+  CHECK(providers::error_message_from_body(std::string(1000, 'a')).size() < 210);
+}
+
+TEST_CASE("api call: statuses map to typed one-line errors", "[providers][errors]") {
+  CHECK_NOTHROW(providers::check_response(response(200, "[]"), k_ep));
+  CHECK_NOTHROW(providers::check_response(response(204, ""), k_ep));
+  CHECK(message_of<AuthError>(response(401, R"({"message":"invalid key"})")) ==
+        "runpod: GET /billing/pods: 401 Unauthorized: invalid key: check RUNPOD_API_KEY");
+  CHECK_THAT(message_of<AuthError>(response(403, "{}")),
+             Catch::Contains("403 Forbidden: the key lacks access; check RUNPOD_API_KEY"));
+  CHECK_THAT(message_of<ProviderError>(response(429, "{}", 4)),
+             Catch::Contains("429 Too Many Requests (4 attempts): rate limited"));
+  CHECK_THAT(message_of<ProviderError>(response(500, R"({"message":"db down"})", 4)),
+             Catch::Contains("500 Internal Server Error: db down (4 attempts)"));
+  CHECK(message_of<ProviderError>(response(400, R"({"message":"bad bucketSize"})")) ==
+        "runpod: GET /billing/pods: 400 Bad Request: bad bucketSize");
+  CHECK_THAT(message_of<ProviderError>(response(404, "{}"),
+                                       [](long) { return std::optional<std::string>("retired?"); }),
+             Catch::EndsWith("404 Not Found: retired?"));
+  transport::HttpResponse redirect = response(302, "");
+  redirect.headers = {{"location", "https://elsewhere.example/x"}};
+  CHECK_THAT(message_of<ProviderError>(redirect),
+             Catch::Contains("unexpected redirect to https://elsewhere.example/x"));
+}
+
+TEST_CASE("api call: transport failures say what to do", "[providers][errors]") {
+  transport::HttpResponse r;
+  r.failure = transport::TransportFailure::timeout;
+  r.failure_detail = "timed out after 1.0 s";
+  r.attempts = 2;
+  CHECK(message_of<ProviderError>(r) ==
+        "runpod: GET /billing/pods: timed out after 1.0 s (2 attempts): the provider is slow or "
+        "unreachable; try again or raise --timeout");
+  r.failure = transport::TransportFailure::tls;
+  r.failure_detail = "SSL certificate problem";
+  CHECK_THAT(message_of<ProviderError>(r), Catch::Contains("TLS failure"));
+}
+
+TEST_CASE("api call: a key echoed in an error body is redacted", "[providers][errors][secrets]") {
+  util::register_secret("rpa_SECRET_MARKER_123456");
+  std::string m = message_of<AuthError>(
+      response(401, R"({"message":"key rpa_SECRET_MARKER_123456 is invalid"})"));
+  CHECK_THAT(m, !Catch::Contains("rpa_SECRET_MARKER_123456"));
+  CHECK_THAT(m, Catch::Contains("[REDACTED]"));
+  util::clear_secrets_for_testing();
+}
+
+TEST_CASE("api call: field reader accepts numbers and numeric strings", "[providers]") {
+  nlohmann::json j = nlohmann::json::parse(
+      R"({"a": 1.5, "b": "2.25", "c": 7, "d": null, "e": true, "f": "12", "g": 3.0, "h": 3.5,
+          "i": 18446744073709551615})");
+  providers::FieldReader f(j, k_ep, "record 1");
+  CHECK(f.decimal("a")->to_string() == "1.5");
+  CHECK(f.decimal("b")->to_string() == "2.25");
+  CHECK(f.decimal("c")->to_string() == "7");
+  CHECK_FALSE(f.decimal("d").has_value());
+  CHECK_FALSE(f.decimal("missing").has_value());
+  CHECK_THROWS_WITH(f.decimal("e"), Catch::Contains("field 'e' is a boolean, expected a number"));
+  CHECK(f.integer("f") == 12);
+  CHECK(f.integer("g") == 3);
+  CHECK_THROWS_WITH(f.integer("h"), Catch::Contains("not a whole number"));
+  CHECK_THROWS_WITH(f.integer("i"), Catch::Contains("out of range"));
+  CHECK(f.string("c") == "7");
+  CHECK_THROWS_AS(f.string("e"), ProviderError);
+}

@@ -1,0 +1,125 @@
+#include <catch2/catch.hpp>
+
+#include <cstdio>
+#include <fstream>
+#include <map>
+
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "gpubill/config/config.hpp"
+#include "gpubill/util/error.hpp"
+#include "gpubill/util/redact.hpp"
+
+using namespace gpubill;
+
+namespace {
+
+config::Environment env_of(std::map<std::string, std::string> vars) {
+  return [vars](const std::string& name) -> std::optional<std::string> {
+    auto it = vars.find(name);
+    if (it == vars.end() || it->second.empty()) return std::nullopt;
+    return it->second;
+  };
+}
+
+struct TempConfig {
+  std::string path;
+  explicit TempConfig(const std::string& text, mode_t mode = 0600) {
+    char tmpl[] = "/tmp/gpubill-config-XXXXXX";
+    int fd = ::mkstemp(tmpl);
+    REQUIRE(fd >= 0);
+    ::close(fd);
+    path = tmpl;
+    std::ofstream(path) << text;
+    ::chmod(path.c_str(), mode);
+  }
+  ~TempConfig() { std::remove(path.c_str()); }
+};
+
+const config::ProviderSettingsSpec k_spec{"runpod", "RUNPOD_API_KEY", "GPUBILL_RUNPOD_URL",
+                                          "https://rest.runpod.io/v1"};
+
+}  // namespace
+
+TEST_CASE("config: environment first, then the file", "[config]") {
+  TempConfig cfg("[runpod]\napi_key = \"file_key_abcdef\"\nbase_url = \"http://127.0.0.1:1/v1/\"\n");
+  config::ConfigFile file = config::load_config_file(cfg.path, true);
+  REQUIRE(file.exists);
+
+  config::ProviderSettings from_file = config::settings_for(k_spec, file, env_of({}));
+  CHECK(from_file.key_source == config::KeySource::config);
+  CHECK(from_file.base_url == "http://127.0.0.1:1/v1");
+  CHECK(from_file.base_url_source == "config");
+  CHECK(config::resolve_api_key(k_spec, file, env_of({})) == "file_key_abcdef");
+
+  auto env = env_of({{"RUNPOD_API_KEY", "env_key_abcdef"}, {"GPUBILL_RUNPOD_URL", "https://p.example/v1"}});
+  config::ProviderSettings from_env = config::settings_for(k_spec, file, env);
+  CHECK(from_env.key_source == config::KeySource::env);
+  CHECK(from_env.base_url == "https://p.example/v1");
+  CHECK(config::resolve_api_key(k_spec, file, env) == "env_key_abcdef");
+  CHECK(std::string(config::describe(from_env.key_source)) == "set (env)");
+  util::clear_secrets_for_testing();
+}
+
+TEST_CASE("config: nothing configured", "[config]") {
+  config::ConfigFile none = config::load_config_file("/nonexistent/gpubill.toml", false);
+  CHECK_FALSE(none.exists);
+  config::ProviderSettings s = config::settings_for(k_spec, none, env_of({{"RUNPOD_API_KEY", ""}}));
+  CHECK(s.key_source == config::KeySource::missing);
+  CHECK(s.base_url == "https://rest.runpod.io/v1");
+  CHECK(std::string(config::describe(s.key_source)) == "missing");
+  CHECK_THROWS_AS(config::resolve_api_key(k_spec, none, env_of({})), AuthError);
+  CHECK_THROWS_WITH(config::resolve_api_key(k_spec, none, env_of({})),
+                    Catch::Contains("set RUNPOD_API_KEY"));
+  CHECK_THROWS_AS(config::load_config_file("/nonexistent/gpubill.toml", true), UsageError);
+}
+
+TEST_CASE("config: default path follows XDG", "[config]") {
+  CHECK(config::default_config_path(env_of({{"XDG_CONFIG_HOME", "/x"}, {"HOME", "/h"}})) ==
+        "/x/gpubill/config.toml");
+  CHECK(config::default_config_path(env_of({{"HOME", "/h"}})) == "/h/.config/gpubill/config.toml");
+}
+
+TEST_CASE("config: api_key_command supplies the key; failures never echo output", "[config]") {
+  TempConfig ok("[runpod]\napi_key_command = \"printf 'cmd_key_abcdef\\\\nsecond line'\"\n");
+  config::ConfigFile file = config::load_config_file(ok.path, true);
+  CHECK(config::settings_for(k_spec, file, env_of({})).key_from_command);
+  CHECK(config::resolve_api_key(k_spec, file, env_of({})) == "cmd_key_abcdef");
+
+  TempConfig bad("[runpod]\napi_key_command = \"echo LEAKED_OUTPUT_MARKER; exit 7\"\n");
+  config::ConfigFile bad_file = config::load_config_file(bad.path, true);
+  try {
+    config::resolve_api_key(k_spec, bad_file, env_of({}));
+    FAIL("no error");
+  } catch (const AuthError& e) {
+    CHECK_THAT(e.what(), Catch::Contains("exit status 7"));
+    CHECK_THAT(e.what(), !Catch::Contains("LEAKED_OUTPUT_MARKER"));
+  }
+  TempConfig empty("[runpod]\napi_key_command = \"true\"\n");
+  CHECK_THROWS_WITH(config::resolve_api_key(k_spec, config::load_config_file(empty.path, true),
+                                            env_of({})),
+                    Catch::Contains("printed no key"));
+  util::clear_secrets_for_testing();
+}
+
+TEST_CASE("config: bad files are usage errors naming file and line", "[config]") {
+  TempConfig syntax("[runpod]\napi_key = \"unterminated\n");
+  CHECK_THROWS_AS(config::load_config_file(syntax.path, true), UsageError);
+  CHECK_THROWS_WITH(config::load_config_file(syntax.path, true), Catch::Contains(syntax.path));
+  TempConfig wrong_type("[runpod]\n\napi_key = 12345\n");
+  CHECK_THROWS_WITH(config::load_config_file(wrong_type.path, true),
+                    Catch::Contains("line 3: [runpod] api_key must be a string"));
+  TempConfig not_table("runpod = \"x\"\n");
+  CHECK_THROWS_AS(config::load_config_file(not_table.path, true), UsageError);
+  TempConfig bad_url("[runpod]\nbase_url = \"ftp://x\"\n");
+  CHECK_THROWS_AS(config::settings_for(k_spec, config::load_config_file(bad_url.path, true),
+                                       env_of({})),
+                  UsageError);
+}
+
+TEST_CASE("config: keys with control characters are rejected", "[config]") {
+  auto env = env_of({{"RUNPOD_API_KEY", "abc\r\nX-Injected: 1"}});
+  CHECK_THROWS_AS(config::resolve_api_key(k_spec, {}, env), AuthError);
+  util::clear_secrets_for_testing();
+}

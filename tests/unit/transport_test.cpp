@@ -1,0 +1,116 @@
+#include <catch2/catch.hpp>
+
+#include "gpubill/transport/retrying_transport.hpp"
+#include "support/fake_transport.hpp"
+
+using namespace gpubill;
+using namespace std::chrono_literals;
+using transport::TransportFailure;
+
+namespace {
+struct Recorder {
+  std::vector<std::chrono::milliseconds> waits;
+  transport::RetryingTransport::Sleeper sleeper() {
+    return [this](std::chrono::milliseconds d) { waits.push_back(d); };
+  }
+};
+}  // namespace
+
+TEST_CASE("transport: urls percent-encode values and repeat keys", "[transport]") {
+  CHECK(transport::build_url("https://rest.runpod.io/v1/", "/billing/pods",
+                             {{"gpuTypeId", "NVIDIA A40"}, {"startTime", "2026-01-01T00:00:00Z"},
+                              {"dataCenterId", "EU-RO-1"}, {"dataCenterId", "US-TX-3"}}) ==
+        "https://rest.runpod.io/v1/billing/pods?gpuTypeId=NVIDIA%20A40&startTime=2026-01-01T00%"
+        "3A00%3A00Z&dataCenterId=EU-RO-1&dataCenterId=US-TX-3");
+  CHECK(transport::build_url("http://h", "x", {}) == "http://h/x");
+  CHECK(transport::percent_encode("a&b=c/d é") == "a%26b%3Dc%2Fd%20%C3%A9");
+}
+
+TEST_CASE("transport: retryable statuses and failures", "[transport][retry]") {
+  for (long s : {429L, 500L, 502L, 503L, 504L}) {
+    transport::HttpResponse r;
+    r.status = s;
+    CHECK(transport::is_retryable(r));
+  }
+  for (long s : {200L, 400L, 401L, 403L, 404L, 501L}) {
+    transport::HttpResponse r;
+    r.status = s;
+    CHECK_FALSE(transport::is_retryable(r));
+  }
+  transport::HttpResponse f;
+  f.failure = TransportFailure::connect;
+  CHECK(transport::is_retryable(f));
+  f.failure = TransportFailure::timeout;
+  CHECK(transport::is_retryable(f));
+  f.failure = TransportFailure::tls;
+  CHECK_FALSE(transport::is_retryable(f));
+}
+
+TEST_CASE("transport: Retry-After as seconds or HTTP date", "[transport][retry]") {
+  auto now = std::chrono::system_clock::from_time_t(1'700'000'000);  // Tue, 14 Nov 2023 22:13:20
+  CHECK(transport::parse_retry_after("3", now) == 3000ms);
+  CHECK(transport::parse_retry_after(" 0 ", now) == 0ms);
+  CHECK(transport::parse_retry_after("Tue, 14 Nov 2023 22:13:30 GMT", now) == 10000ms);
+  CHECK(transport::parse_retry_after("Tue, 14 Nov 2023 22:00:00 GMT", now) == 0ms);
+  CHECK_FALSE(transport::parse_retry_after("soon", now).has_value());
+  CHECK_FALSE(transport::parse_retry_after("-5", now).has_value());
+  CHECK_FALSE(transport::parse_retry_after("Tue, 14 Nov 2023 22:13:30 PST", now).has_value());
+  CHECK_FALSE(transport::parse_retry_after("", now).has_value());
+}
+
+TEST_CASE("transport: retries honour Retry-After, capped, then succeed", "[transport][retry]") {
+  test::FakeTransport fake;
+  fake.push(429, "{}", {{"retry-after", "2"}});
+  fake.push(503, "{}", {{"retry-after", "999999"}});
+  fake.push(200, "[]");
+  Recorder rec;
+  transport::RetryPolicy policy;
+  policy.max_retry_after = 30s;
+  transport::RetryingTransport rt(fake, policy, rec.sleeper(), 1);
+  transport::HttpResponse r = rt.send({"GET", "http://x/y", {}, ""});
+  CHECK(r.status == 200);
+  CHECK(r.attempts == 3);
+  REQUIRE(rec.waits.size() == 2);
+  CHECK(rec.waits[0] == 2000ms);
+  CHECK(rec.waits[1] == 30000ms);
+  CHECK(fake.requests().size() == 3);
+}
+
+TEST_CASE("transport: exponential backoff with jitter, bounded attempts", "[transport][retry]") {
+  test::FakeTransport fake;
+  for (int i = 0; i < 10; ++i) fake.push_failure(TransportFailure::connect, "refused");
+  Recorder rec;
+  transport::RetryPolicy policy;
+  policy.max_retries = 4;
+  policy.base_delay = 100ms;
+  policy.max_backoff = 500ms;
+  transport::RetryingTransport rt(fake, policy, rec.sleeper(), 42);
+  transport::HttpResponse r = rt.send({"GET", "http://x/y", {}, ""});
+  CHECK(r.failure == TransportFailure::connect);
+  CHECK(r.attempts == 5);
+  CHECK(fake.requests().size() == 5);
+  REQUIRE(rec.waits.size() == 4);
+  const long long ceilings[] = {100, 200, 400, 500};
+  for (std::size_t i = 0; i < 4; ++i) {
+    INFO("retry " << i);
+    CHECK(rec.waits[i].count() >= ceilings[i] / 2);
+    CHECK(rec.waits[i].count() <= ceilings[i]);
+  }
+}
+
+TEST_CASE("transport: no retry on client errors or with --retries 0", "[transport][retry]") {
+  test::FakeTransport fake;
+  fake.push(401, "{}");
+  Recorder rec;
+  transport::RetryingTransport rt(fake, {}, rec.sleeper(), 1);
+  CHECK(rt.send({"GET", "http://x", {}, ""}).status == 401);
+  CHECK(rec.waits.empty());
+
+  test::FakeTransport fake0;
+  fake0.push(500, "{}");
+  transport::RetryPolicy none;
+  none.max_retries = 0;
+  transport::RetryingTransport rt0(fake0, none, rec.sleeper(), 1);
+  CHECK(rt0.send({"GET", "http://x", {}, ""}).status == 500);
+  CHECK(fake0.requests().size() == 1);
+}
