@@ -1,0 +1,376 @@
+// The real gpubill binary against the in-process fake cloud: stdout, stderr and exit codes.
+#include <catch2/catch.hpp>
+
+#include <fstream>
+#include <regex>
+
+#include <nlohmann/json.hpp>
+
+#include "gpubill/model/decimal.hpp"
+#include "support/fake_cloud/fake_cloud.hpp"
+#include "support/fixtures.hpp"
+#include "support/run_cli.hpp"
+
+using namespace gpubill;
+using test::CliResult;
+using test::FakeCloud;
+using test::run_cli;
+
+namespace {
+
+const std::string k_key = "rpa_FAKE_TEST_KEY_1234567890";
+const std::string k_now = "2026-11-23T12:00:00Z";
+
+std::map<std::string, std::string> env_for(const FakeCloud& cloud, const std::string& fault = "",
+                                           const std::string& key = k_key) {
+  return {{"RUNPOD_API_KEY", key}, {"GPUBILL_RUNPOD_URL", cloud.runpod_url(fault)},
+          {"GPUBILL_NOW", k_now}};
+}
+
+// RFC 4180 rows (quoted fields, doubled quotes, CRLF).
+std::vector<std::vector<std::string>> parse_csv(const std::string& text) {
+  std::vector<std::vector<std::string>> rows;
+  std::vector<std::string> row;
+  std::string field;
+  bool quoted = false;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    char c = text[i];
+    if (quoted) {
+      if (c == '"' && i + 1 < text.size() && text[i + 1] == '"') {
+        field += '"';
+        ++i;
+      } else if (c == '"') {
+        quoted = false;
+      } else {
+        field += c;
+      }
+    } else if (c == '"') {
+      quoted = true;
+    } else if (c == ',') {
+      row.push_back(field);
+      field.clear();
+    } else if (c == '\r' && i + 1 < text.size() && text[i + 1] == '\n') {
+      row.push_back(field);
+      field.clear();
+      rows.push_back(row);
+      row.clear();
+      ++i;
+    } else {
+      field += c;
+    }
+  }
+  REQUIRE(field.empty());
+  REQUIRE(row.empty());
+  return rows;
+}
+
+std::string sum_column(const std::vector<std::vector<std::string>>& rows, const char* column) {
+  REQUIRE(!rows.empty());
+  auto it = std::find(rows[0].begin(), rows[0].end(), column);
+  REQUIRE(it != rows[0].end());
+  std::size_t index = static_cast<std::size_t>(it - rows[0].begin());
+  model::Decimal sum;
+  for (std::size_t r = 1; r < rows.size(); ++r) {
+    std::optional<model::Decimal> d = model::Decimal::parse(rows[r].at(index));
+    REQUIRE(d.has_value());
+    sum += *d;
+  }
+  return sum.to_string();
+}
+
+std::size_t line_count(const std::string& s) {
+  return static_cast<std::size_t>(std::count(s.begin(), s.end(), '\n'));
+}
+
+}  // namespace
+
+TEST_CASE("e2e: pods by day as CSV, one row per bucket and group, exact total",
+          "[e2e][runpod]") {
+  FakeCloud cloud;
+  cloud.start();
+  CliResult r = run_cli({"runpod", "pods", "--bucket", "day", "--start", "2026-10-01", "--end",
+                         "2026-11-01", "-o", "csv"},
+                        env_for(cloud));
+  INFO(r.err);
+  REQUIRE(r.exit_code == 0);
+  CHECK(r.err.empty());
+  std::vector<std::vector<std::string>> rows = parse_csv(r.out);
+  test::LastAnswer sent = cloud.last_answer();
+  CHECK(sent.rows > 60);  // 31 days x 4 GPU types, less idle days
+  CHECK(rows.size() == sent.rows + 1);
+  CHECK(rows[0].size() == 14);
+  CHECK(rows[0][0] == "provider");
+  CHECK(sum_column(rows, "amount") == sent.total);  // no float drift
+  for (std::size_t i = 1; i < rows.size(); ++i) {
+    CHECK(rows[i][0] == "runpod");
+    CHECK(rows[i][10] == "USD");
+    CHECK(rows[i][7] >= "2026-10-01T00:00:00Z");
+    CHECK(rows[i][7] < "2026-11-01T00:00:00Z");
+  }
+  std::vector<test::RecordedRequest> reqs = cloud.requests();
+  REQUIRE(reqs.size() == 1);
+  CHECK(reqs[0].headers["authorization"] == "Bearer " + k_key);
+  CHECK_THAT(reqs[0].headers["user-agent"], Catch::StartsWith("gpubill/"));
+  CHECK(reqs[0].params.find("startTime")->second == "2026-10-01T00:00:00Z");
+  CHECK(reqs[0].params.find("endTime")->second == "2026-11-01T00:00:00Z");
+  CHECK(reqs[0].params.find("bucketSize")->second == "day");
+}
+
+TEST_CASE("e2e: every output format", "[e2e][runpod]") {
+  FakeCloud cloud;
+  cloud.start();
+  std::vector<std::string> base = {"runpod", "endpoints", "--bucket", "week", "--start",
+                                   "2026-10", "--end", "2026-11"};
+  auto with = [&](const char* fmt) {
+    std::vector<std::string> a = base;
+    a.insert(a.end(), {"-o", fmt});
+    CliResult r = run_cli(a, env_for(cloud));
+    INFO(r.err);
+    REQUIRE(r.exit_code == 0);
+    return r.out;
+  };
+
+  std::string json_text = with("json");
+  nlohmann::json doc = nlohmann::json::parse(json_text);
+  CHECK(doc["schema_version"] == 1);
+  CHECK(doc["query"]["start"] == "2026-10-01T00:00:00Z");
+  CHECK(doc["query"]["resource"] == "endpoints");
+  CHECK(doc["records"].size() == cloud.last_answer().rows);
+  REQUIRE(doc["totals"].size() == 1);
+  CHECK(doc["totals"][0]["currency"] == "USD");
+  std::smatch m;
+  REQUIRE(std::regex_search(json_text, m, std::regex(R"("totals": \[\{"currency": "USD", "amount": ([0-9.]+)\}\])")));
+  CHECK(m[1].str() == cloud.last_answer().total);
+  CHECK(doc["records"][0]["resource_id"].is_string());
+  CHECK(doc["records"][0]["region"].is_null());
+
+  std::string nd = with("ndjson");
+  CHECK(line_count(nd) == cloud.last_answer().rows);
+  CHECK(nlohmann::json::parse(nd.substr(0, nd.find('\n')))["service"] == "endpoints");
+
+  std::string table = with("table");
+  CHECK_THAT(table, Catch::StartsWith("runpod endpoints  2026-10-01T00:00:00Z .. 2026-11-01"));
+  CHECK_THAT(table, Catch::Contains("RESOURCE_ID"));
+  CHECK_THAT(table, Catch::Contains("jpnw0v75y3qoql"));
+  CHECK_THAT(table, Catch::Contains("TOTAL"));
+  CHECK_THAT(table, !Catch::Contains("\x1b["));  // not a terminal: no colour
+}
+
+TEST_CASE("e2e: filters reach the server as documented", "[e2e][runpod]") {
+  FakeCloud cloud;
+  cloud.start();
+  CliResult r = run_cli({"runpod", "endpoints", "--datacenter", "EU-RO-1", "--datacenter",
+                         "US-TX-3", "--gpu-type", "NVIDIA L4", "--grouping", "gpuTypeId",
+                         "--start", "2026-10", "-o", "csv"},
+                        env_for(cloud));
+  REQUIRE(r.exit_code == 0);
+  test::RecordedRequest req = cloud.requests().at(0);
+  CHECK(req.path == "/runpod/v1/billing/endpoints");
+  CHECK(req.params.count("dataCenterId") == 2);
+  CHECK(req.params.find("gpuTypeId")->second == "NVIDIA L4");
+  CHECK(req.params.find("grouping")->second == "gpuTypeId");
+  std::vector<std::vector<std::string>> rows = parse_csv(r.out);
+  REQUIRE(rows.size() > 1);
+  for (std::size_t i = 1; i < rows.size(); ++i) CHECK(rows[i][4] == "NVIDIA L4");
+
+  CliResult pods = run_cli({"runpod", "pods", "--grouping", "podId", "--pod-id",
+                            "xedezhzb9la3ye", "--start", "2026-10", "-o", "csv"},
+                           env_for(cloud));
+  REQUIRE(pods.exit_code == 0);
+  std::vector<std::vector<std::string>> pod_rows = parse_csv(pods.out);
+  REQUIRE(pod_rows.size() > 1);
+  for (std::size_t i = 1; i < pod_rows.size(); ++i) CHECK(pod_rows[i][2] == "xedezhzb9la3ye");
+
+  CliResult nv = run_cli({"runpod", "network-volumes", "--bucket", "month", "--start",
+                          "2026-09", "--end", "2026-11", "-o", "csv"},
+                         env_for(cloud));
+  REQUIRE(nv.exit_code == 0);
+  CHECK(parse_csv(nv.out).size() == 3);  // header + September + October
+  CHECK(cloud.requests().back().path == "/runpod/v1/billing/networkvolumes");
+}
+
+TEST_CASE("e2e: third-party response variants parse the same", "[e2e][runpod]") {
+  FakeCloud cloud;
+  cloud.start();
+  std::vector<std::string> args = {"runpod", "pods", "--start", "2026-10", "-o", "csv"};
+  CliResult normal = run_cli(args, env_for(cloud));
+  CliResult legacy = run_cli(args, env_for(cloud, "legacy"));
+  REQUIRE(normal.exit_code == 0);
+  REQUIRE(legacy.exit_code == 0);
+  // Same rows and amounts; only the attribute spelling differs, which CSV does not show.
+  CHECK(normal.out == legacy.out);
+}
+
+TEST_CASE("e2e: success after a 429 with Retry-After", "[e2e][runpod][retry]") {
+  FakeCloud cloud;
+  cloud.start();
+  CliResult r = run_cli({"runpod", "pods", "--start", "2026-10", "-o", "csv"},
+                        env_for(cloud, "429-once"));
+  INFO(r.err);
+  CHECK(r.exit_code == 0);
+  CHECK(cloud.requests().size() == 2);
+  CHECK(r.seconds >= 0.9);  // waited the server's Retry-After: 1
+  CHECK(parse_csv(r.out).size() == cloud.last_answer().rows + 1);
+}
+
+TEST_CASE("e2e: a 503 is retried with backoff", "[e2e][runpod][retry]") {
+  FakeCloud cloud;
+  cloud.start();
+  CliResult r = run_cli({"runpod", "pods", "--start", "2026-10"}, env_for(cloud, "503-once"));
+  CHECK(r.exit_code == 0);
+  CHECK(cloud.requests().size() == 2);
+}
+
+TEST_CASE("e2e: a persistent 500 fails after the retries with exit 1", "[e2e][runpod][errors]") {
+  FakeCloud cloud;
+  cloud.start();
+  CliResult r = run_cli({"runpod", "pods", "--retries", "1"}, env_for(cloud, "500"));
+  CHECK(r.exit_code == 1);
+  CHECK(cloud.requests().size() == 2);
+  CHECK(r.out.empty());
+  CHECK(r.err == "gpubill: runpod: GET /billing/pods: 500 Internal Server Error: internal server "
+                 "error (2 attempts): the provider is failing; try again later\n");
+}
+
+TEST_CASE("e2e: a server slower than --timeout fails with exit 1", "[e2e][runpod][errors]") {
+  FakeCloud cloud;
+  cloud.start();
+  CliResult r = run_cli({"runpod", "pods", "--timeout", "1", "--retries", "0"},
+                        env_for(cloud, "slow"));
+  CHECK(r.exit_code == 1);
+  CHECK(r.seconds < 2.5);
+  CHECK(r.err == "gpubill: runpod: GET /billing/pods: timed out after 1.0 s: the provider is "
+                 "slow or unreachable; try again or raise --timeout\n");
+}
+
+TEST_CASE("e2e: credentials errors exit 3", "[e2e][runpod][errors]") {
+  FakeCloud cloud;
+  cloud.start();
+  CliResult wrong = run_cli({"runpod", "pods"}, env_for(cloud, "", "rpa_WRONG_KEY_000000000"));
+  CHECK(wrong.exit_code == 3);
+  CHECK(wrong.err == "gpubill: runpod: GET /billing/pods: 401 Unauthorized: Unauthorized: check "
+                     "RUNPOD_API_KEY\n");
+  CliResult readonly = run_cli({"runpod", "pods"},
+                               env_for(cloud, "", "rpa_READONLY_KEY_1234567890"));
+  CHECK(readonly.exit_code == 3);
+  CHECK_THAT(readonly.err, Catch::Contains("403 Forbidden"));
+  CliResult missing = run_cli({"runpod", "pods"}, {{"GPUBILL_RUNPOD_URL", cloud.runpod_url()}});
+  CHECK(missing.exit_code == 3);
+  CHECK_THAT(missing.err, Catch::StartsWith("gpubill: runpod: no API key: set RUNPOD_API_KEY"));
+  CHECK(cloud.requests().size() == 2);  // no request without a key
+}
+
+TEST_CASE("e2e: malformed answers exit 1 naming provider and endpoint", "[e2e][runpod][errors]") {
+  FakeCloud cloud;
+  cloud.start();
+  const std::pair<const char*, const char*> faults[] = {
+      {"truncated", "malformed JSON at byte"},
+      {"html", "got HTML page: Just a moment... instead of JSON"},
+      {"empty", "empty response"},
+      {"wrong-types", "record 1: field 'time' is a number"},
+      {"huge", "field 'amount' is out of range"},
+      {"404", "404 Not Found: Not Found: the Runpod REST v1 billing API may be retired"},
+  };
+  for (const auto& [fault, expected] : faults) {
+    INFO("fault: " << fault);
+    CliResult r = run_cli({"runpod", "pods", "-o", "csv"}, env_for(cloud, fault));
+    CHECK(r.exit_code == 1);
+    CHECK(r.out.empty());
+    CHECK_THAT(r.err, Catch::StartsWith("gpubill: runpod: GET /billing/pods: "));
+    CHECK_THAT(r.err, Catch::Contains(expected));
+    CHECK(line_count(r.err) == 1);
+  }
+}
+
+TEST_CASE("e2e: --out-file is atomic", "[e2e][runpod][out-file]") {
+  FakeCloud cloud;
+  cloud.start();
+  test::TempDir dir;
+  std::string path = dir.path() + "/costs.csv";
+  { std::ofstream(path) << "OLD CONTENT\n"; }
+
+  CliResult fail = run_cli({"runpod", "pods", "-o", "csv", "--out-file", path, "--retries", "0"},
+                           env_for(cloud, "truncated"));
+  CHECK(fail.exit_code == 1);
+  CHECK(test::read_file(path) == "OLD CONTENT\n");
+  CHECK(dir.list() == std::vector<std::string>{"costs.csv"});  // no temp file left
+
+  CliResult ok = run_cli({"runpod", "pods", "-o", "csv", "--out-file", path, "--start", "2026-10"},
+                         env_for(cloud));
+  CHECK(ok.exit_code == 0);
+  CHECK(ok.out.empty());
+  CHECK_THAT(test::read_file(path), Catch::StartsWith("provider,service,"));
+  CHECK(parse_csv(test::read_file(path)).size() == cloud.last_answer().rows + 1);
+  CHECK(dir.list() == std::vector<std::string>{"costs.csv"});
+
+  CliResult nodir = run_cli({"runpod", "pods", "--out-file", dir.path() + "/missing/x.csv"},
+                            env_for(cloud));
+  CHECK(nodir.exit_code == 1);
+  CHECK_THAT(nodir.err, Catch::Contains("cannot create a file next to"));
+}
+
+TEST_CASE("e2e: the key never reaches stdout or stderr, even with -v", "[e2e][secrets]") {
+  FakeCloud cloud;
+  cloud.start();
+  for (const char* fault : {"", "echo-key", "500", "truncated"}) {
+    INFO("fault: " << fault);
+    CliResult r = run_cli({"runpod", "pods", "-v", "-v", "--retries", "1", "-o", "json"},
+                          env_for(cloud, fault));
+    CHECK_THAT(r.out + r.err, !Catch::Contains(k_key));
+    CHECK_THAT(r.out + r.err, !Catch::Contains("FAKE_TEST_KEY"));
+    CHECK_THAT(r.err, Catch::Contains("GET http://127.0.0.1"));  // -v did log the requests
+  }
+  CliResult echoed = run_cli({"runpod", "pods"}, env_for(cloud, "echo-key"));
+  CHECK(echoed.exit_code == 3);
+  CHECK_THAT(echoed.err, Catch::Contains("[REDACTED]"));
+}
+
+TEST_CASE("e2e: an empty period says so and still exits 0", "[e2e][runpod]") {
+  FakeCloud cloud;
+  cloud.start();
+  CliResult r = run_cli({"runpod", "pods", "--start", "2025-01", "--end", "2025-02"},
+                        env_for(cloud));
+  CHECK(r.exit_code == 0);
+  CHECK_THAT(r.out, Catch::Contains("No cost records in this period."));
+  CHECK_THAT(r.err, Catch::Contains("warning: runpod pods: no cost records in 2025-01-01"));
+  CliResult quiet = run_cli({"runpod", "pods", "--start", "2025-01", "-q", "-o", "json"},
+                            env_for(cloud));
+  CHECK(quiet.exit_code == 0);
+  CHECK(quiet.err.empty());
+  CHECK(nlohmann::json::parse(quiet.out)["records"].empty());
+}
+
+TEST_CASE("e2e: usage errors exit 2 with one line", "[e2e][cli]") {
+  for (const std::vector<std::string>& args :
+       std::vector<std::vector<std::string>>{{"runpod", "pods", "--bucket", "fortnight"},
+                                             {"runpod", "pods", "--start", "tomorrow"},
+                                             {"runpod", "pods", "--start", "2026-11-02", "--end",
+                                              "2026-11-01"},
+                                             {"runpod"},
+                                             {"nosuch"}}) {
+    CliResult r = run_cli(args, {{"RUNPOD_API_KEY", k_key}});
+    CHECK(r.exit_code == 2);
+    CHECK(line_count(r.err) == 1);
+    CHECK_THAT(r.err, Catch::StartsWith("gpubill: "));
+  }
+}
+
+TEST_CASE("e2e: providers lists keys only as set or missing", "[e2e][cli]") {
+  test::TempDir cfg_dir;
+  std::string cfg = cfg_dir.path() + "/config.toml";
+  { std::ofstream(cfg) << "[runpod]\nbase_url = \"http://127.0.0.1:1/v1\"\napi_key = \"rpa_CONFIG_SECRET_99999\"\n"; }
+  CliResult r = run_cli({"providers", "--config", cfg}, {});
+  CHECK(r.exit_code == 0);
+  CHECK_THAT(r.out, Catch::Contains("runpod"));
+  CHECK_THAT(r.out, Catch::Contains("set (config)"));
+  CHECK_THAT(r.out, Catch::Contains("http://127.0.0.1:1/v1 (config)"));
+  CHECK_THAT(r.out, !Catch::Contains("rpa_CONFIG_SECRET_99999"));
+  CHECK_THAT(r.err, Catch::Contains("readable by group or others"));  // written 0644 above
+
+  CliResult env = run_cli({"providers", "-o", "json"}, {{"RUNPOD_API_KEY", k_key}});
+  nlohmann::json doc = nlohmann::json::parse(env.out);
+  CHECK(doc["providers"][0]["key"] == "set (env)");
+  CHECK(doc["providers"][0]["base_url"] == "https://rest.runpod.io/v1");
+  CliResult none = run_cli({"providers"}, {});
+  CHECK_THAT(none.out, Catch::Contains("missing (RUNPOD_API_KEY)"));
+}

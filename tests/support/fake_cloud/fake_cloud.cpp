@@ -1,0 +1,94 @@
+#include "support/fake_cloud/fake_cloud.hpp"
+
+#include <chrono>
+#include <stdexcept>
+
+#include "support/fake_cloud/fake_cloud_state.hpp"
+
+namespace gpubill::test {
+
+void FakeCloud::State::record(const httplib::Request& req) {
+  RecordedRequest r;
+  r.method = req.method;
+  r.path = req.path;
+  for (const auto& [k, v] : req.params) r.params.emplace(k, v);
+  for (const auto& [k, v] : req.headers) {
+    std::string name = k;
+    for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    r.headers[name] = v;
+  }
+  std::lock_guard<std::mutex> lock(mutex);
+  requests.push_back(std::move(r));
+}
+
+int FakeCloud::State::hit(const std::string& fault) {
+  std::lock_guard<std::mutex> lock(mutex);
+  return ++fault_hits[fault];
+}
+
+void FakeCloud::State::sleep_ms(int ms) const {
+  for (int waited = 0; waited < ms && !stopping; waited += 20) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+}
+
+void send_message(httplib::Response& res, int status, const std::string& text) {
+  std::string escaped;
+  for (char c : text) {
+    if (c == '"' || c == '\\') escaped.push_back('\\');
+    escaped.push_back(c);
+  }
+  res.status = status;
+  res.set_content("{\"message\": \"" + escaped + "\"}", "application/json");
+}
+
+FakeCloud::FakeCloud(Options options)
+    : m_options(std::move(options)),
+      m_server(std::make_unique<httplib::Server>()),
+      m_state(std::make_unique<State>()) {
+  m_state->options = m_options;
+  add_runpod_routes(*m_server, *m_state);
+  m_server->set_error_handler([](const httplib::Request&, httplib::Response& res) {
+    if (res.body.empty()) send_message(res, res.status, "no such route in the fake cloud");
+  });
+}
+
+FakeCloud::~FakeCloud() { stop(); }
+
+void FakeCloud::start() {
+  if (m_options.port == 0) {
+    m_port = m_server->bind_to_any_port("127.0.0.1");
+  } else {
+    m_port = m_server->bind_to_port("127.0.0.1", m_options.port) ? m_options.port : -1;
+  }
+  if (m_port <= 0) throw std::runtime_error("fake cloud: cannot bind 127.0.0.1");
+  m_thread = std::thread([this] { m_server->listen_after_bind(); });
+  for (int i = 0; i < 500 && !m_server->is_running(); ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  }
+  if (!m_server->is_running()) throw std::runtime_error("fake cloud: server did not start");
+}
+
+void FakeCloud::stop() {
+  m_state->stopping = true;
+  if (m_server) m_server->stop();
+  if (m_thread.joinable()) m_thread.join();
+}
+
+std::string FakeCloud::base_url() const { return "http://127.0.0.1:" + std::to_string(m_port); }
+
+std::string FakeCloud::runpod_url(const std::string& fault) const {
+  return base_url() + "/runpod" + (fault.empty() ? "" : "/fault/" + fault) + "/v1";
+}
+
+std::vector<RecordedRequest> FakeCloud::requests() const {
+  std::lock_guard<std::mutex> lock(m_state->mutex);
+  return m_state->requests;
+}
+
+LastAnswer FakeCloud::last_answer() const {
+  std::lock_guard<std::mutex> lock(m_state->mutex);
+  return m_state->last;
+}
+
+}  // namespace gpubill::test

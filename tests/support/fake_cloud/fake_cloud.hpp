@@ -1,0 +1,75 @@
+#pragma once
+// The fake cloud: an in-process HTTP server on an ephemeral 127.0.0.1 port that behaves as
+// the provider docs say (auth, filters, grouping, bucketing), plus fault routes. Used by the
+// end-to-end tests and, through tools/fakecloud_main.cpp, by `make demo`. Never linked into
+// gpubill.
+//
+// URL layout (docs/testing.md):
+//   http://127.0.0.1:PORT/runpod/v1/billing/{pods,endpoints,networkvolumes}
+//   http://127.0.0.1:PORT/runpod/fault/<fault>/v1/billing/...     one route per fault
+// Later providers add /<provider>/... routes in routes_<provider>.cpp.
+
+#include <atomic>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+namespace httplib {
+class Server;
+}
+
+namespace gpubill::test {
+
+struct RecordedRequest {
+  std::string method;
+  std::string path;
+  std::multimap<std::string, std::string> params;  ///< decoded query parameters
+  std::map<std::string, std::string> headers;      ///< names lower-cased
+};
+
+/// What the server last answered on a billing route: for exact end-to-end checks.
+struct LastAnswer {
+  std::size_t rows = 0;
+  std::string total;  ///< exact decimal sum of the amounts sent
+};
+
+class FakeCloud {
+ public:
+  struct Options {
+    std::string runpod_key = "rpa_FAKE_TEST_KEY_1234567890";
+    std::string runpod_readonly_key = "rpa_READONLY_KEY_1234567890";  ///< answered with 403
+    int port = 0;  ///< 0 = any free port
+  };
+
+  explicit FakeCloud(Options options);
+  FakeCloud() : FakeCloud(Options{}) {}
+  ~FakeCloud();
+  FakeCloud(const FakeCloud&) = delete;
+  FakeCloud& operator=(const FakeCloud&) = delete;
+
+  /// Binds 127.0.0.1 and serves on a background thread. Throws std::runtime_error on failure.
+  void start();
+  void stop();
+  int port() const { return m_port; }
+  std::string base_url() const;
+  /// The Runpod server root to put in GPUBILL_RUNPOD_URL; `fault` selects a fault route.
+  std::string runpod_url(const std::string& fault = "") const;
+
+  std::vector<RecordedRequest> requests() const;
+  LastAnswer last_answer() const;
+
+  // Used by the route files.
+  struct State;
+
+ private:
+  Options m_options;
+  std::unique_ptr<httplib::Server> m_server;
+  std::unique_ptr<State> m_state;
+  std::thread m_thread;
+  int m_port = 0;
+};
+
+}  // namespace gpubill::test

@@ -1,0 +1,330 @@
+// Runpod REST v1 billing in the fake cloud, as ../shared/docs/providers/runpod.md describes
+// it: Bearer auth, bucketSize, startTime/endTime (endTime exclusive), grouping, filters
+// (gpuTypeId and dataCenterId repeatable on endpoints), bare JSON arrays.
+//
+// The data: hourly usage from 2026-08-01 to 2026-12-01 for five pods, three serverless
+// endpoints and two network volumes, generated deterministically. Amounts are integers of
+// 1e-12 USD, so sums are exact and the response carries up to 12 decimals, like the real API.
+#include <algorithm>
+#include <chrono>
+#include <map>
+#include <set>
+#include <tuple>
+
+#include <date/date.h>
+
+#include "gpubill/model/period.hpp"
+#include "support/fake_cloud/fake_cloud_state.hpp"
+
+namespace gpubill::test {
+
+namespace {
+
+__extension__ typedef __int128 Units;  // 1e-12 USD
+constexpr Units k_usd = 1'000'000'000'000;
+
+struct Pod {
+  const char* id;
+  const char* gpu;
+  Units rate;  // per hour
+  long long disk_gb;
+};
+struct Serverless {
+  const char* id;
+  const char* gpu;
+  const char* dc;
+  const char* image;
+  const char* template_id;
+  Units rate_per_second;
+};
+struct Volume {
+  long long gb;
+  long long hp_gb;
+};
+
+const Pod k_pods[] = {
+    {"xedezhzb9la3ye", "NVIDIA H100 80GB HBM3", 2'990'000'000'000, 200},
+    {"p2rtx4090a0001", "NVIDIA GeForce RTX 4090", 690'000'000'000, 50},
+    {"p3h100x8train1", "NVIDIA H100 80GB HBM3", 23'920'000'000'000, 1000},
+    {"p4a40devbox001", "NVIDIA A40", 390'000'000'000, 20},
+    {"p5l40sinfer001", "NVIDIA L40S", 860'000'000'000, 100},
+};
+const Serverless k_endpoints[] = {
+    {"jpnw0v75y3qoql", "NVIDIA GeForce RTX 4090", "EU-RO-1", "runpod/worker-vllm:stable",
+     "30zmvf89kd", 310'000'000},
+    {"ep2sdxl0000001", "NVIDIA L4", "US-TX-3", "runpod/sdxl:1.0", "t2sdxl0001", 190'000'000},
+    {"ep3whisper0001", "NVIDIA A40", "CA-MTL-1", "runpod/whisper:2", "t3whisper1", 250'000'000},
+};
+const Volume k_volumes[] = {{100, 0}, {500, 50}};
+
+enum class Kind { pod, endpoint, volume };
+
+struct Event {
+  model::Timestamp hour;
+  Kind kind;
+  int entity;
+  long long ms;
+  Units amount;
+  long long disk_gb;
+  Units hp_amount;
+  long long hp_gb;
+};
+
+std::uint64_t mix(std::uint64_t x) {  // splitmix64: a stable hash for the data pattern
+  x += 0x9E3779B97F4A7C15ull;
+  x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9ull;
+  x = (x ^ (x >> 27)) * 0x94D049BB133111EBull;
+  return x ^ (x >> 31);
+}
+
+const std::vector<Event>& dataset() {
+  static const std::vector<Event> events = [] {
+    std::vector<Event> out;
+    model::Timestamp begin = date::sys_days{date::year{2026} / 8 / 1};
+    model::Timestamp end = date::sys_days{date::year{2026} / 12 / 1};
+    std::uint64_t h = 0;
+    for (model::Timestamp t = begin; t < end; t += std::chrono::hours{1}, ++h) {
+      for (int i = 0; i < 5; ++i) {
+        std::uint64_t r = mix(h * 16 + static_cast<std::uint64_t>(i));
+        if (r % 10 >= 7) continue;  // idle this hour
+        long long ms = (r % 4 == 0) ? static_cast<long long>(mix(r) % 3'600'000) : 3'600'000;
+        Units amount = k_pods[i].rate * ms / 3'600'000;
+        out.push_back({t, Kind::pod, i, ms, amount, k_pods[i].disk_gb, 0, 0});
+      }
+      for (int i = 0; i < 3; ++i) {
+        std::uint64_t r = mix(h * 16 + 8 + static_cast<std::uint64_t>(i));
+        if (r % 3 == 0) continue;
+        long long ms = static_cast<long long>(mix(r) % 7'200'000);  // up to 2 workers busy
+        Units amount = k_endpoints[i].rate_per_second * ms / 1000;
+        out.push_back({t, Kind::endpoint, i, ms, amount, 0, 0, 0});
+      }
+      for (int i = 0; i < 2; ++i) {
+        Units amount = static_cast<Units>(k_volumes[i].gb) * 70'000'000'000 / 730;
+        Units hp = static_cast<Units>(k_volumes[i].hp_gb) * 140'000'000'000 / 730;
+        out.push_back({t, Kind::volume, i, 0, amount, k_volumes[i].gb, hp, k_volumes[i].hp_gb});
+      }
+    }
+    return out;
+  }();
+  return events;
+}
+
+// Decimal text of a unit count, written independently of gpubill's Decimal so that the
+// end-to-end sums check gpubill against something it did not compute.
+std::string units_text(Units u) {
+  bool neg = u < 0;
+  if (neg) u = -u;
+  std::string whole;
+  Units w = u / k_usd;
+  do {
+    whole.insert(whole.begin(), static_cast<char>('0' + static_cast<int>(w % 10)));
+    w /= 10;
+  } while (w > 0);
+  std::string frac;
+  Units f = u % k_usd;
+  for (int i = 0; i < 12; ++i) {
+    frac.insert(frac.begin(), static_cast<char>('0' + static_cast<int>(f % 10)));
+    f /= 10;
+  }
+  while (!frac.empty() && frac.back() == '0') frac.pop_back();
+  return (neg ? "-" : "") + whole + (frac.empty() ? "" : "." + frac);
+}
+
+model::Timestamp bucket_start(model::Timestamp t, const std::string& bucket) {
+  date::sys_days day = date::floor<date::days>(t);
+  date::year_month_day ymd{day};
+  if (bucket == "hour") return date::floor<std::chrono::hours>(t);
+  if (bucket == "day") return day;
+  if (bucket == "week") {  // weeks start on Monday
+    date::weekday wd{day};
+    return day - (wd - date::Monday);
+  }
+  if (bucket == "month") return date::sys_days{ymd.year() / ymd.month() / 1};
+  return date::sys_days{ymd.year() / 1 / 1};
+}
+
+std::vector<std::string> values(const httplib::Request& req, const char* key) {
+  std::vector<std::string> out;
+  auto range = req.params.equal_range(key);
+  for (auto it = range.first; it != range.second; ++it) out.push_back(it->second);
+  return out;
+}
+
+bool allowed(const std::vector<std::string>& filter, const std::string& value) {
+  return filter.empty() || std::find(filter.begin(), filter.end(), value) != filter.end();
+}
+
+struct Group {
+  Units amount = 0;
+  long long ms = 0;
+  long long disk = 0;
+  Units hp_amount = 0;
+  long long hp_gb = 0;
+};
+
+void handle_billing(const httplib::Request& req, httplib::Response& res,
+                    FakeCloud::State& state) {
+  state.record(req);
+  std::string fault = req.matches[1];
+  std::string resource = req.matches[2];
+
+  std::string auth = req.get_header_value("Authorization");
+  if (fault == "echo-key") {
+    send_message(res, 401, "invalid API key '" + auth.substr(auth.find(' ') + 1) + "'");
+    return;
+  }
+  if (auth == "Bearer " + state.options.runpod_readonly_key) {
+    send_message(res, 403, "Forbidden: this key has no billing access");
+    return;
+  }
+  if (auth != "Bearer " + state.options.runpod_key) {
+    send_message(res, 401, "Unauthorized");
+    return;
+  }
+  if (fault == "429-once" && state.hit(fault) == 1) {
+    res.set_header("Retry-After", "1");
+    send_message(res, 429, "rate limit exceeded for the minute window");
+    return;
+  }
+  if (fault == "503-once" && state.hit(fault) == 1) {
+    send_message(res, 503, "service unavailable");
+    return;
+  }
+  if (fault == "500") return send_message(res, 500, "internal server error");
+  if (fault == "404") return send_message(res, 404, "Not Found");
+  if (fault == "html") {
+    res.status = 200;
+    res.set_content("<!DOCTYPE html><html><head><title>Just a moment...</title></head>"
+                    "<body>checking your browser</body></html>", "text/html");
+    return;
+  }
+  if (fault == "empty") {
+    res.status = 200;
+    res.set_content("", "application/json");
+    return;
+  }
+  if (fault == "wrong-types") {
+    res.set_content(R"([{"time": 1780272000, "amount": {"usd": 1}}])", "application/json");
+    return;
+  }
+  if (fault == "huge") {
+    res.set_content(R"([{"time": "2026-11-02T00:00:00Z", "gpuTypeId": "NVIDIA A40", "amount": 1e300}])",
+                    "application/json");
+    return;
+  }
+  if (fault == "slow") state.sleep_ms(3000);
+
+  std::string bucket = req.has_param("bucketSize") ? req.get_param_value("bucketSize") : "day";
+  if (bucket != "hour" && bucket != "day" && bucket != "week" && bucket != "month" &&
+      bucket != "year") {
+    return send_message(res, 400, "invalid bucketSize: " + bucket);
+  }
+  model::Timestamp end = date::sys_days{date::year{2026} / 12 / 1};
+  model::Timestamp start = end - date::days{30};
+  for (auto [key, target] : {std::pair{"startTime", &start}, std::pair{"endTime", &end}}) {
+    if (!req.has_param(key)) continue;
+    std::optional<model::Timestamp> t = model::parse_provider_time(req.get_param_value(key));
+    if (!t) return send_message(res, 400, std::string("invalid ") + key);
+    *target = *t;
+  }
+
+  Kind kind = resource == "pods" ? Kind::pod
+              : resource == "endpoints" ? Kind::endpoint
+                                        : Kind::volume;
+  std::string grouping;
+  if (kind == Kind::pod) {
+    grouping = req.has_param("grouping") ? req.get_param_value("grouping") : "gpuTypeId";
+    if (grouping != "podId" && grouping != "gpuTypeId") {
+      return send_message(res, 400, "invalid grouping: " + grouping);
+    }
+    if (values(req, "gpuTypeId").size() > 1) {
+      return send_message(res, 400, "gpuTypeId takes one value on /billing/pods");
+    }
+  } else if (kind == Kind::endpoint) {
+    grouping = req.has_param("grouping") ? req.get_param_value("grouping") : "endpointId";
+    if (grouping != "endpointId" && grouping != "podId" && grouping != "gpuTypeId") {
+      return send_message(res, 400, "invalid grouping: " + grouping);
+    }
+  }
+  std::vector<std::string> gpu = values(req, "gpuTypeId");
+  std::vector<std::string> pod_id = values(req, "podId");
+  std::vector<std::string> dc = values(req, "dataCenterId");
+  std::vector<std::string> endpoint_id = values(req, "endpointId");
+  std::vector<std::string> image = values(req, "imageName");
+  std::vector<std::string> template_id = values(req, "templateId");
+
+  std::map<std::pair<model::Timestamp, std::string>, Group> groups;
+  for (const Event& e : dataset()) {
+    if (e.kind != kind || e.hour < start || e.hour >= end) continue;
+    std::string key;
+    if (kind == Kind::pod) {
+      const Pod& p = k_pods[e.entity];
+      if (!allowed(gpu, p.gpu) || !allowed(pod_id, p.id)) continue;
+      key = grouping == "podId" ? p.id : p.gpu;
+    } else if (kind == Kind::endpoint) {
+      const Serverless& s = k_endpoints[e.entity];
+      if (!allowed(gpu, s.gpu) || !allowed(dc, s.dc) || !allowed(endpoint_id, s.id) ||
+          !allowed(image, s.image) || !allowed(template_id, s.template_id)) {
+        continue;
+      }
+      // Grouped by pod, a serverless worker shows as a pod id of its own.
+      key = grouping == "endpointId" ? s.id
+            : grouping == "podId"    ? std::string("w-") + s.id
+                                     : s.gpu;
+    }
+    Group& g = groups[{bucket_start(e.hour, bucket), key}];
+    g.amount += e.amount;
+    g.ms += e.ms;
+    if (kind == Kind::volume) {
+      g.disk += e.disk_gb;
+      g.hp_amount += e.hp_amount;
+      g.hp_gb += e.hp_gb;
+    } else {
+      g.disk = std::max(g.disk, e.disk_gb);
+    }
+  }
+
+  bool legacy = fault == "legacy";
+  std::string body = "[";
+  Units total = 0;
+  bool first = true;
+  for (const auto& [k, g] : groups) {
+    std::string time = model::format_rfc3339(k.first);
+    if (legacy) time = time.substr(0, 10) + " " + time.substr(11, 8);  // "2026-04-06 15:00:00"
+    body += first ? "\n" : ",\n";
+    first = false;
+    body += "{\"time\": \"" + time + "\"";
+    if (kind != Kind::volume) body += ", \"" + grouping + "\": \"" + k.second + "\"";
+    body += ", \"amount\": " + units_text(g.amount);
+    if (kind == Kind::volume) {
+      body += ", \"diskSpaceBilledGb\": " + std::to_string(g.disk);
+      body += ", \"highPerformanceStorageAmount\": " + units_text(g.hp_amount);
+      body += ", \"highPerformanceStorageDiskSpaceBilledGb\": " + std::to_string(g.hp_gb);
+    } else {
+      body += ", \"timeBilledMs\": " + std::to_string(g.ms);
+      body += std::string(legacy ? ", \"diskSpaceBilledGB\": " : ", \"diskSpaceBilledGb\": ") +
+              std::to_string(g.disk);
+    }
+    body += "}";
+    total += g.amount;
+  }
+  body += first ? "]" : "\n]";
+  {
+    std::lock_guard<std::mutex> lock(state.mutex);
+    state.last = {groups.size(), units_text(total)};
+  }
+  if (fault == "truncated") body = body.substr(0, body.size() / 2);
+  res.status = 200;
+  res.set_content(body, "application/json");
+}
+
+}  // namespace
+
+void add_runpod_routes(httplib::Server& server, FakeCloud::State& state) {
+  server.Get(R"(/runpod(?:/fault/([a-z0-9-]+))?/v1/billing/(pods|endpoints|networkvolumes))",
+             [&state](const httplib::Request& req, httplib::Response& res) {
+               handle_billing(req, res, state);
+             });
+}
+
+}  // namespace gpubill::test

@@ -1,0 +1,48 @@
+// gpubill-fakecloud: the test suite's fake provider server as a program, for `make demo` and
+// for trying gpubill without real keys. Listens on 127.0.0.1 only.
+//
+//   gpubill-fakecloud [--port N] [--runpod-key KEY]
+// Prints "listening on http://127.0.0.1:PORT" and serves until SIGINT or SIGTERM.
+#include <csignal>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <string>
+
+#include "support/fake_cloud/fake_cloud.hpp"
+
+int main(int argc, char** argv) {
+  gpubill::test::FakeCloud::Options options;
+  for (int i = 1; i < argc; ++i) {
+    std::string arg = argv[i];
+    if (arg == "--port" && i + 1 < argc) {
+      options.port = std::atoi(argv[++i]);
+    } else if (arg == "--runpod-key" && i + 1 < argc) {
+      options.runpod_key = argv[++i];
+    } else {
+      std::fprintf(stderr,
+                   "usage: gpubill-fakecloud [--port N] [--runpod-key KEY]\n"
+                   "Serves fake provider billing APIs on 127.0.0.1 until SIGINT/SIGTERM.\n");
+      return arg == "--help" || arg == "-h" ? 0 : 2;
+    }
+  }
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGINT);
+  sigaddset(&set, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &set, nullptr);  // the server threads inherit the mask
+
+  gpubill::test::FakeCloud cloud(options);
+  try {
+    cloud.start();
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "gpubill-fakecloud: %s\n", e.what());
+    return 1;
+  }
+  std::printf("listening on %s\n", cloud.base_url().c_str());
+  std::fflush(stdout);
+  int sig = 0;
+  sigwait(&set, &sig);
+  cloud.stop();
+  return 0;
+}
