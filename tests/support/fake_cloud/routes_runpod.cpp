@@ -98,11 +98,18 @@ const std::vector<Event>& dataset() {
         Units amount = k_endpoints[i].rate_per_second * ms / 1000;
         out.push_back({t, Kind::endpoint, i, ms, amount, 0, 0, 0});
       }
-      for (int i = 0; i < 2; ++i) {
-        Units amount = static_cast<Units>(k_volumes[i].gb) * 70'000'000'000 / 730;
-        Units hp = static_cast<Units>(k_volumes[i].hp_gb) * 140'000'000'000 / 730;
-        out.push_back({t, Kind::volume, i, 0, amount, k_volumes[i].gb, hp, k_volumes[i].hp_gb});
+      // Network volumes: one row per hour for the account (the API gives no volume id).
+      Units amount = 0;
+      Units hp = 0;
+      long long gb = 0;
+      long long hp_gb = 0;
+      for (const Volume& v : k_volumes) {
+        amount += static_cast<Units>(v.gb) * 70'000'000'000 / 730;   // $0.07 per GB-month
+        hp += static_cast<Units>(v.hp_gb) * 140'000'000'000 / 730;   // $0.14 per GB-month
+        gb += v.gb;
+        hp_gb += v.hp_gb;
       }
+      out.push_back({t, Kind::volume, 0, 0, amount, gb, hp, hp_gb});
     }
     return out;
   }();
@@ -275,13 +282,10 @@ void handle_billing(const httplib::Request& req, httplib::Response& res,
     Group& g = groups[{bucket_start(e.hour, bucket), key}];
     g.amount += e.amount;
     g.ms += e.ms;
-    if (kind == Kind::volume) {
-      g.disk += e.disk_gb;
-      g.hp_amount += e.hp_amount;
-      g.hp_gb += e.hp_gb;
-    } else {
-      g.disk = std::max(g.disk, e.disk_gb);
-    }
+    // GB billed in the bucket: the largest size seen, not a sum over hours.
+    g.disk = std::max(g.disk, e.disk_gb);
+    g.hp_amount += e.hp_amount;
+    g.hp_gb = std::max(g.hp_gb, e.hp_gb);
   }
 
   bool legacy = fault == "legacy";

@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# make demo: start the bundled fake cloud on 127.0.0.1, run real gpubill commands against it,
+# stop it. Nothing leaves this machine; the key below is the fake cloud's, not a real one.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+BUILD_DIR=${BUILD_DIR:-build}
+GPUBILL="$BUILD_DIR/src/gpubill"
+FAKECLOUD="$BUILD_DIR/tests/gpubill-fakecloud"
+for bin in "$GPUBILL" "$FAKECLOUD"; do
+  [ -x "$bin" ] || { echo "demo: $bin is missing: run make first" >&2; exit 1; }
+done
+
+log=$(mktemp)
+out=$(mktemp -d)
+"$FAKECLOUD" --runpod-key demo-runpod-key >"$log" 2>&1 &
+cloud_pid=$!
+trap 'kill "$cloud_pid" 2>/dev/null || true; wait "$cloud_pid" 2>/dev/null || true; rm -rf "$log" "$out"' EXIT
+
+url=""
+for _ in $(seq 1 100); do
+  url=$(sed -n 's/^listening on //p' "$log")
+  [ -n "$url" ] && break
+  kill -0 "$cloud_pid" 2>/dev/null || { cat "$log" >&2; exit 1; }
+  sleep 0.05
+done
+[ -n "$url" ] || { echo "demo: the fake cloud did not start" >&2; cat "$log" >&2; exit 1; }
+
+export RUNPOD_API_KEY=demo-runpod-key
+export GPUBILL_RUNPOD_URL="$url/runpod/v1"
+export XDG_CONFIG_HOME="$out"   # ignore any real config file of yours
+
+run() { echo; printf '$ gpubill'; printf ' %q' "${@:2}"; echo; "$@"; }
+echo "Fake cloud on $url (Runpod billing API as documented; data Aug-Nov 2026)"
+run "$GPUBILL" providers
+run "$GPUBILL" runpod pods --bucket month --start 2026-08 --end 2026-12
+run "$GPUBILL" runpod pods --bucket week --grouping podId --start 2026-10 --gpu-type "NVIDIA H100 80GB HBM3"
+run "$GPUBILL" runpod endpoints --bucket month --start 2026-10 --datacenter EU-RO-1 --datacenter US-TX-3
+run "$GPUBILL" runpod network-volumes --bucket month --start 2026-09 --end 2026-11 -o csv
+run "$GPUBILL" runpod pods --bucket day --start 2026-10-01 --end 2026-11-01 -o csv --out-file "$out/october.csv"
+echo "(wrote $(($(wc -l <"$out/october.csv") - 1)) rows to october.csv)"
+if command -v jq >/dev/null; then
+  echo; echo "\$ gpubill runpod pods --start 2026-10 -o json | jq '.totals'"
+  "$GPUBILL" runpod pods --start 2026-10 -o json | jq '.totals'
+fi
+echo; echo "\$ RUNPOD_API_KEY=wrong gpubill runpod pods   # exit code 3"
+RUNPOD_API_KEY=wrong-key "$GPUBILL" runpod pods || echo "(exit code $?)"
