@@ -12,7 +12,7 @@
 #include "gpubill/cli/when_parse.hpp"
 #include "gpubill/config/config.hpp"
 #include "gpubill/format/formatter.hpp"
-#include "gpubill/format/text_width.hpp"
+#include "gpubill/util/text.hpp"
 #include "gpubill/providers/registry.hpp"
 #include "gpubill/transport/curl_transport.hpp"
 #include "gpubill/transport/retrying_transport.hpp"
@@ -53,6 +53,18 @@ bool use_color(const GlobalOptions& g, const config::Environment& env) {
   std::optional<std::string> term = env("TERM");
   if (term && *term == "dumb") return false;
   return ::isatty(STDOUT_FILENO) == 1;
+}
+
+// A key sent over plain http can be read on the way; loopback (tests, the demo, a local
+// proxy) is the only place that is fine.
+void warn_if_cleartext(const std::string& base_url, const providers::ProviderInfo& info) {
+  if (base_url.rfind("http://", 0) != 0) return;
+  std::string rest = base_url.substr(7);
+  for (const char* loopback : {"127.", "localhost/", "localhost:", "[::1]"}) {
+    if (rest.rfind(loopback, 0) == 0 || rest == "localhost") return;
+  }
+  util::log().warn("{}: base URL {} is plain http: {} travels unencrypted; use https://",
+                   info.name, base_url, info.key_env);
 }
 
 // Creates the output file before any request, so an unwritable path fails fast; writes it
@@ -129,9 +141,9 @@ int run_providers(const Invocation& inv, const config::Environment& env) {
         url += " (" + r["base_url_source"].get<std::string>() + ")";
       }
       text += padded(r["provider"].get<std::string>(), wp) + "  " + padded(key, wk) + "  " +
-              format::escape_for_terminal(url) + "\n";
+              util::escape_for_terminal(url) + "\n";
     }
-    text += "config file: " + format::escape_for_terminal(file.path) +
+    text += "config file: " + util::escape_for_terminal(file.path) +
             (file.exists ? "" : " (not present)") + "\n";
   }
   output.deliver(text);
@@ -155,6 +167,7 @@ int run_resource(const Invocation& inv, const config::Environment& env) {
   config::ProviderSettingsSpec spec = settings_spec(provider->info());
   config::ProviderSettings settings = config::settings_for(spec, file, env);
   std::string api_key = config::resolve_api_key(spec, file, env);
+  warn_if_cleartext(settings.base_url, provider->info());
 
   Output output(g.out_file);
 
@@ -205,12 +218,9 @@ int run_resource(const Invocation& inv, const config::Environment& env) {
   return 0;
 }
 
+// The one place errors are printed: one line, no secrets, no raw control characters.
 void print_error(const std::string& message) {
-  std::string line = "gpubill: " + util::scrub(message);
-  for (char& c : line) {
-    if (c == '\n' || c == '\r') c = ' ';
-  }
-  line.push_back('\n');
+  std::string line = "gpubill: " + util::escape_for_terminal(util::scrub(message)) + "\n";
   std::fwrite(line.data(), 1, line.size(), stderr);
   std::fflush(stderr);
 }

@@ -4,7 +4,7 @@
 #include <functional>
 
 #include "gpubill/format/formatter.hpp"
-#include "gpubill/format/text_width.hpp"
+#include "gpubill/util/text.hpp"
 
 namespace gpubill::format {
 
@@ -27,7 +27,7 @@ std::string fixed_or(const std::optional<model::Decimal>& d, int places, const c
 }
 
 std::string pad(const std::string& text, std::size_t width, bool right) {
-  std::size_t w = display_width(text);
+  std::size_t w = util::display_width(text);
   std::string fill(width > w ? width - w : 0, ' ');
   return right ? fill + text : text + fill;
 }
@@ -67,7 +67,7 @@ std::string render_table(const RenderInput& in) {
     values.reserve(in.records.size());
     bool any = false;
     for (const model::CostRecord& r : in.records) {
-      values.push_back(escape_for_terminal(c.cell(r)));
+      values.push_back(util::escape_for_terminal(c.cell(r)));
       any = any || !values.back().empty();
     }
     if (any) {
@@ -83,16 +83,16 @@ std::string render_table(const RenderInput& in) {
     row[0] = "TOTAL";
     for (std::size_t i = 0; i < columns.size(); ++i) {
       if (std::string_view(columns[i]->header) == "AMOUNT") row[i] = m.amount.to_fixed(2);
-      if (std::string_view(columns[i]->header) == "CURRENCY") row[i] = escape_for_terminal(m.currency);
+      if (std::string_view(columns[i]->header) == "CURRENCY") row[i] = util::escape_for_terminal(m.currency);
     }
     totals.push_back(std::move(row));
   }
 
   std::vector<std::size_t> widths(columns.size());
   for (std::size_t i = 0; i < columns.size(); ++i) {
-    widths[i] = display_width(columns[i]->header);
-    for (const std::string& v : cells[i]) widths[i] = std::max(widths[i], display_width(v));
-    for (const auto& row : totals) widths[i] = std::max(widths[i], display_width(row[i]));
+    widths[i] = util::display_width(columns[i]->header);
+    for (const std::string& v : cells[i]) widths[i] = std::max(widths[i], util::display_width(v));
+    for (const auto& row : totals) widths[i] = std::max(widths[i], util::display_width(row[i]));
   }
 
   auto emit_row = [&](const std::vector<std::string>& row, bool bold) {

@@ -4,7 +4,7 @@
 #include <charconv>
 #include <cmath>
 
-#include "gpubill/format/text_width.hpp"
+#include "gpubill/util/text.hpp"
 #include "gpubill/util/error.hpp"
 #include "gpubill/util/redact.hpp"
 
@@ -63,7 +63,7 @@ std::string one_line(std::string_view text, std::size_t limit = 200) {
     while (cut > 0 && (static_cast<unsigned char>(out[cut]) & 0xC0) == 0x80) --cut;
     out = out.substr(0, cut) + "...";
   }
-  return format::escape_for_terminal(util::scrub(out));
+  return util::scrub(out);  // escaped for the terminal where it is printed (cli, log sink)
 }
 
 bool looks_like_html(std::string_view body) {

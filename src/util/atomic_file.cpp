@@ -35,6 +35,31 @@ AtomicFile::AtomicFile(std::string path) : m_path(std::move(path)) {
   if (m_path.empty()) {
     throw IoError("--out-file: empty path");
   }
+  struct stat st {};
+  bool exists = ::stat(m_path.c_str(), &st) == 0;  // follows links
+  if (exists && S_ISDIR(st.st_mode)) {
+    throw IoError("--out-file " + m_path + " is a directory");
+  }
+  if (exists && !S_ISREG(st.st_mode)) {
+    // A device or a FIFO (/dev/stdout, a named pipe): it cannot be replaced by a rename,
+    // and must not be. Write to it directly.
+    m_fd = ::open(m_path.c_str(), O_WRONLY | O_CLOEXEC);
+    if (m_fd < 0) {
+      throw IoError("cannot open " + m_path + ": " + errno_text(errno));
+    }
+    m_direct = true;
+    return;
+  }
+  struct stat lst {};
+  if (::lstat(m_path.c_str(), &lst) == 0 && S_ISLNK(lst.st_mode)) {
+    // Follow the link, so the link stays a link and its target file is replaced.
+    char* real = exists ? ::realpath(m_path.c_str(), nullptr) : nullptr;
+    if (real == nullptr) {
+      throw IoError("--out-file " + m_path + " is a symlink to a missing file");
+    }
+    m_path = real;
+    std::free(real);
+  }
   std::string tmpl = m_path + ".tmp-XXXXXX";
   std::vector<char> buf(tmpl.begin(), tmpl.end());
   buf.push_back('\0');
@@ -57,6 +82,15 @@ AtomicFile::~AtomicFile() {
 void AtomicFile::write(std::string_view data) { write_all(m_fd, data, m_path); }
 
 void AtomicFile::commit() {
+  if (m_direct) {
+    int fd = m_fd;
+    m_fd = -1;
+    if (::close(fd) != 0) {
+      throw IoError("cannot write " + m_path + ": " + errno_text(errno));
+    }
+    m_committed = true;
+    return;
+  }
   // Keep an existing target's permissions; a new file gets 0666 less the umask, like any
   // file the shell would create (mkstemp made it 0600).
   struct stat st {};

@@ -7,12 +7,14 @@
 #include <spdlog/sinks/base_sink.h>
 
 #include "gpubill/util/redact.hpp"
+#include "gpubill/util/text.hpp"
 
 namespace gpubill::util {
 
 namespace {
 
-// Writes "gpubill: <level>: <message>" to stderr, scrubbed of every registered secret.
+// Writes "gpubill: <level>: <message>" to stderr, scrubbed of every registered secret and
+// with control characters escaped (a provider's text cannot drive the terminal).
 class ScrubbingStderrSink final : public spdlog::sinks::base_sink<std::mutex> {
  protected:
   void sink_it_(const spdlog::details::log_msg& msg) override {
@@ -27,7 +29,9 @@ class ScrubbingStderrSink final : public spdlog::sinks::base_sink<std::mutex> {
       default: level = "log"; break;
     }
     std::string line = "gpubill: " + std::string(level) + ": " +
-                       scrub(std::string_view(msg.payload.data(), msg.payload.size())) + "\n";
+                       escape_for_terminal(
+                           scrub(std::string_view(msg.payload.data(), msg.payload.size()))) +
+                       "\n";
     std::fwrite(line.data(), 1, line.size(), stderr);
     std::fflush(stderr);
   }

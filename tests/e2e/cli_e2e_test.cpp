@@ -4,6 +4,8 @@
 #include <fstream>
 #include <regex>
 
+#include <sys/stat.h>
+
 #include <nlohmann/json.hpp>
 
 #include "gpubill/model/decimal.hpp"
@@ -111,6 +113,8 @@ TEST_CASE("e2e: pods by day as CSV, one row per bucket and group, exact total",
   REQUIRE(reqs.size() == 1);
   CHECK(reqs[0].headers["authorization"] == "Bearer " + k_key);
   CHECK_THAT(reqs[0].headers["user-agent"], Catch::StartsWith("gpubill/"));
+  // Compressed responses are accepted (the fake cloud's httplib then gzips its answer).
+  CHECK_THAT(reqs[0].headers["accept-encoding"], Catch::Contains("gzip"));
   CHECK(reqs[0].params.find("startTime")->second == "2026-10-01T00:00:00Z");
   CHECK(reqs[0].params.find("endTime")->second == "2026-11-01T00:00:00Z");
   CHECK(reqs[0].params.find("bucketSize")->second == "day");
@@ -373,4 +377,41 @@ TEST_CASE("e2e: providers lists keys only as set or missing", "[e2e][cli]") {
   CHECK(doc["providers"][0]["base_url"] == "https://rest.runpod.io/v1");
   CliResult none = run_cli({"providers"}, {});
   CHECK_THAT(none.out, Catch::Contains("missing (RUNPOD_API_KEY)"));
+}
+
+TEST_CASE("e2e: proxy variables are honoured, and plain http to a remote host warns",
+          "[e2e][transport]") {
+  FakeCloud cloud;
+  cloud.start();
+  std::map<std::string, std::string> env = {{"RUNPOD_API_KEY", k_key},
+                                            {"GPUBILL_RUNPOD_URL", "http://runpod.invalid/runpod/v1"},
+                                            {"http_proxy", cloud.base_url()},
+                                            {"GPUBILL_NOW", k_now}};
+  CliResult via_proxy = run_cli({"runpod", "pods", "--start", "2026-10", "-o", "csv"}, env);
+  INFO(via_proxy.err);
+  CHECK(via_proxy.exit_code == 0);
+  REQUIRE(cloud.requests().size() == 1);
+  CHECK_THAT(cloud.requests()[0].path, Catch::StartsWith("http://runpod.invalid/runpod/v1/"));
+  CHECK_THAT(via_proxy.err, Catch::Contains("is plain http: RUNPOD_API_KEY travels unencrypted"));
+  CHECK(parse_csv(via_proxy.out).size() == cloud.last_answer().rows + 1);
+
+  env["no_proxy"] = "runpod.invalid";
+  CliResult bypass = run_cli({"runpod", "pods", "--retries", "0"}, env);
+  CHECK(bypass.exit_code == 1);  // .invalid never resolves: the proxy was really bypassed
+  CHECK_THAT(bypass.err, Catch::Contains("cannot connect"));
+  CHECK(cloud.requests().size() == 1);
+}
+
+TEST_CASE("e2e: --out-file on a full device exits 1 and leaves the device alone", "[e2e][out-file]") {
+  FakeCloud cloud;
+  cloud.start();
+  // /dev/full: every write fails with ENOSPC.
+  CliResult full = run_cli({"runpod", "pods", "--start", "2026-10", "--out-file", "/dev/full"},
+                           env_for(cloud));
+  CHECK(full.exit_code == 1);
+  CHECK(line_count(full.err) == 1);
+  CHECK_THAT(full.err, Catch::Contains("No space left on device"));
+  struct stat st {};
+  REQUIRE(::stat("/dev/full", &st) == 0);
+  CHECK(S_ISCHR(st.st_mode));  // still the device, not a file renamed over it
 }

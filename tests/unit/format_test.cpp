@@ -2,7 +2,7 @@
 
 #include "gpubill/aggregate/aggregate.hpp"
 #include "gpubill/format/formatter.hpp"
-#include "gpubill/format/text_width.hpp"
+#include "gpubill/util/text.hpp"
 #include "support/golden.hpp"
 
 using namespace gpubill;
@@ -140,7 +140,7 @@ TEST_CASE("format: table aligns non-ASCII text by display width", "[format]") {
     for (const char* cur : {"USD", "EUR", "CURRENCY"}) {
       std::size_t pos = line.find(std::string("  ") + cur);
       if (pos != std::string::npos) {
-        cols.push_back(format::display_width(line.substr(0, pos)));
+        cols.push_back(util::display_width(line.substr(0, pos)));
       }
     }
     start = nl + 1;

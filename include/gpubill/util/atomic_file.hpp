@@ -2,6 +2,8 @@
 // Output files appear whole or not at all: data goes to a temporary file beside the target,
 // which is flushed, synced and renamed over the target only on commit(). A destroyed
 // AtomicFile that was not committed removes its temporary file and leaves the target as it was.
+// A symlink target is followed (the link survives). A target that exists and is not a regular
+// file (a device such as /dev/stdout, a FIFO) is written directly: it cannot be renamed over.
 
 #include <string>
 #include <string_view>
@@ -26,6 +28,7 @@ class AtomicFile {
   std::string m_path;
   std::string m_tmp_path;
   int m_fd = -1;
+  bool m_direct = false;  ///< writing straight into a device or FIFO
   bool m_committed = false;
 };
 

@@ -325,7 +325,9 @@ void handle_billing(const httplib::Request& req, httplib::Response& res,
 }  // namespace
 
 void add_runpod_routes(httplib::Server& server, FakeCloud::State& state) {
-  server.Get(R"(/runpod(?:/fault/([a-z0-9-]+))?/v1/billing/(pods|endpoints|networkvolumes))",
+  // The optional http://host prefix is the absolute form a client sends to a proxy, so the
+  // fake cloud also serves as the proxy in the proxy test.
+  server.Get(R"((?:http://[^/]+)?/runpod(?:/fault/([a-z0-9-]+))?/v1/billing/(pods|endpoints|networkvolumes))",
              [&state](const httplib::Request& req, httplib::Response& res) {
                handle_billing(req, res, state);
              });

@@ -1,9 +1,9 @@
 #include <catch2/catch.hpp>
 
-#include "gpubill/format/text_width.hpp"
+#include "gpubill/util/text.hpp"
 
-using gpubill::format::display_width;
-using gpubill::format::escape_for_terminal;
+using gpubill::util::display_width;
+using gpubill::util::escape_for_terminal;
 
 TEST_CASE("text width: counts terminal columns, not bytes", "[format][width]") {
   CHECK(display_width("") == 0);

@@ -1,9 +1,9 @@
-#include "gpubill/format/text_width.hpp"
+#include "gpubill/util/text.hpp"
 
 #include <cstdint>
 #include <cstdio>
 
-namespace gpubill::format {
+namespace gpubill::util {
 
 namespace {
 
@@ -140,4 +140,4 @@ std::string escape_for_terminal(std::string_view text) {
   return out;
 }
 
-}  // namespace gpubill::format
+}  // namespace gpubill::util

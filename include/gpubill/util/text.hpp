@@ -5,7 +5,7 @@
 #include <string>
 #include <string_view>
 
-namespace gpubill::format {
+namespace gpubill::util {
 
 /// Columns `text` takes on a terminal: 2 for East Asian wide and emoji code points, 0 for
 /// combining marks and zero-width joiners, 1 otherwise. Invalid UTF-8 bytes count 1 each.
@@ -16,4 +16,4 @@ std::size_t display_width(std::string_view text);
 /// bytes become `\xNN` too.
 std::string escape_for_terminal(std::string_view text);
 
-}  // namespace gpubill::format
+}  // namespace gpubill::util
