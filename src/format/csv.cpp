@@ -19,39 +19,21 @@ void append_field(std::string& out, std::string_view field) {
   out.push_back('"');
 }
 
-std::string optional_decimal(const std::optional<model::Decimal>& d) {
-  return d ? d->to_string() : std::string();
-}
-
 }  // namespace
 
 std::string render_csv(const RenderInput& in) {
   std::string out;
-  bool first = true;
-  for (const char* column : model::k_columns) {
-    if (!first) out.push_back(',');
-    out.append(column);
-    first = false;
+  for (const model::ColumnValue& c : model::column_values(model::CostRecord{})) {
+    if (!out.empty()) out.push_back(',');
+    out.append(c.name);
   }
   out.append("\r\n");
   for (const model::CostRecord& r : in.records) {
-    const std::string fields[] = {r.provider,
-                                  r.service,
-                                  r.resource_id,
-                                  r.resource_name,
-                                  r.gpu_type,
-                                  r.gpu_model,
-                                  r.region,
-                                  model::format_rfc3339(r.period.start),
-                                  model::format_rfc3339(r.period.end),
-                                  optional_decimal(r.amount),
-                                  r.currency,
-                                  optional_decimal(r.usage_quantity),
-                                  r.usage_unit,
-                                  r.description};
-    for (std::size_t i = 0; i < std::size(fields); ++i) {
-      if (i > 0) out.push_back(',');
-      append_field(out, fields[i]);
+    bool first = true;
+    for (const model::ColumnValue& c : model::column_values(r)) {
+      if (!first) out.push_back(',');
+      first = false;
+      append_field(out, c.value.value_or(""));
     }
     out.append("\r\n");
   }

@@ -16,38 +16,22 @@ void append_string_or_null(std::string& out, const std::string& s) {
   }
 }
 
-void append_decimal_or_null(std::string& out, const std::optional<model::Decimal>& d) {
-  out.append(d ? d->to_string() : "null");
-}
-
 void append_record(std::string& out, const model::CostRecord& r) {
-  out.append("{\"provider\": ");
-  append_string_or_null(out, r.provider);
-  out.append(", \"service\": ");
-  append_string_or_null(out, r.service);
-  out.append(", \"resource_id\": ");
-  append_string_or_null(out, r.resource_id);
-  out.append(", \"resource_name\": ");
-  append_string_or_null(out, r.resource_name);
-  out.append(", \"gpu_type\": ");
-  append_string_or_null(out, r.gpu_type);
-  out.append(", \"gpu_model\": ");
-  append_string_or_null(out, r.gpu_model);
-  out.append(", \"region\": ");
-  append_string_or_null(out, r.region);
-  out.append(", \"period_start\": \"" + model::format_rfc3339(r.period.start) + "\"");
-  out.append(", \"period_end\": \"" + model::format_rfc3339(r.period.end) + "\"");
-  out.append(", \"amount\": ");
-  append_decimal_or_null(out, r.amount);
-  out.append(", \"currency\": ");
-  append_string_or_null(out, r.currency);
-  out.append(", \"usage_quantity\": ");
-  append_decimal_or_null(out, r.usage_quantity);
-  out.append(", \"usage_unit\": ");
-  append_string_or_null(out, r.usage_unit);
-  out.append(", \"description\": ");
-  append_string_or_null(out, r.description);
-  out.append(", \"attributes\": ");
+  out.push_back('{');
+  for (const model::ColumnValue& c : model::column_values(r)) {
+    out.append("\"");
+    out.append(c.name);
+    out.append("\": ");
+    if (!c.value) {
+      out.append("null");
+    } else if (c.kind == model::ColumnKind::decimal) {
+      out.append(*c.value);  // exact decimal text is a valid JSON number
+    } else {
+      append_string_or_null(out, *c.value);
+    }
+    out.append(", ");
+  }
+  out.append("\"attributes\": ");
   out.append(r.attributes.is_object()
                  ? r.attributes.dump(-1, ' ', false, ordered_json::error_handler_t::replace)
                  : "{}");

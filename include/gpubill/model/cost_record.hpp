@@ -2,6 +2,8 @@
 // The one row every provider's answer becomes. Column order is a stable interface
 // (docs/output-formats.md): scripts depend on it.
 
+#include <array>
+#include <cstddef>
 #include <optional>
 #include <string>
 
@@ -30,11 +32,21 @@ struct CostRecord {
   nlohmann::ordered_json attributes = nlohmann::ordered_json::object();
 };
 
-/// Column names in their stable order.
-inline constexpr const char* k_columns[] = {
-    "provider",     "service",      "resource_id", "resource_name", "gpu_type",
-    "gpu_model",    "region",       "period_start", "period_end",   "amount",
-    "currency",     "usage_quantity", "usage_unit", "description"};
+enum class ColumnKind { text, decimal, time };
+
+/// One cell of a record: its column name, its kind, and its value as text, or nullopt when
+/// the provider did not say (empty text, missing amount or usage).
+struct ColumnValue {
+  const char* name;
+  ColumnKind kind;
+  std::optional<std::string> value;
+};
+
+inline constexpr std::size_t k_column_count = 14;
+
+/// The record's cells in the stable column order: the single definition of that order,
+/// used by every formatter. Decimals in full precision, times as RFC 3339 UTC.
+std::array<ColumnValue, k_column_count> column_values(const CostRecord& record);
 
 /// An amount with its currency. Amounts in different currencies are never added.
 struct Money {

@@ -1,0 +1,35 @@
+#include "gpubill/model/cost_record.hpp"
+
+namespace gpubill::model {
+
+namespace {
+
+std::optional<std::string> text(const std::string& s) {
+  return s.empty() ? std::nullopt : std::optional<std::string>(s);
+}
+
+std::optional<std::string> decimal(const std::optional<Decimal>& d) {
+  return d ? std::optional<std::string>(d->to_string()) : std::nullopt;
+}
+
+}  // namespace
+
+std::array<ColumnValue, k_column_count> column_values(const CostRecord& r) {
+  using K = ColumnKind;
+  return {{{"provider", K::text, text(r.provider)},
+           {"service", K::text, text(r.service)},
+           {"resource_id", K::text, text(r.resource_id)},
+           {"resource_name", K::text, text(r.resource_name)},
+           {"gpu_type", K::text, text(r.gpu_type)},
+           {"gpu_model", K::text, text(r.gpu_model)},
+           {"region", K::text, text(r.region)},
+           {"period_start", K::time, format_rfc3339(r.period.start)},
+           {"period_end", K::time, format_rfc3339(r.period.end)},
+           {"amount", K::decimal, decimal(r.amount)},
+           {"currency", K::text, text(r.currency)},
+           {"usage_quantity", K::decimal, decimal(r.usage_quantity)},
+           {"usage_unit", K::text, text(r.usage_unit)},
+           {"description", K::text, text(r.description)}}};
+}
+
+}  // namespace gpubill::model
