@@ -208,6 +208,13 @@ std::string resolve_api_key(const ProviderSettingsSpec& spec, const ConfigFile& 
     throw AuthError(spec.name + ": no API key: set " + spec.key_env + ", or api_key in [" +
                     spec.name + "] of " + file.path);
   }
+  // A key pasted with a trailing newline or space is the key without them.
+  std::size_t first = key.find_first_not_of(" \t\r\n");
+  std::size_t last = key.find_last_not_of(" \t\r\n");
+  key = first == std::string::npos ? std::string() : key.substr(first, last - first + 1);
+  if (key.empty()) {
+    throw AuthError(spec.name + ": " + where + " is blank");
+  }
   util::register_secret(key);
   check_key_text(key, spec.name + ": " + where);
   return key;

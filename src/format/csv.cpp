@@ -21,21 +21,28 @@ void append_field(std::string& out, std::string_view field) {
 
 }  // namespace
 
-std::string render_csv(const RenderInput& in) {
+std::string csv_line(const std::vector<std::string>& fields) {
   std::string out;
-  for (const model::ColumnValue& c : model::column_values(model::CostRecord{})) {
-    if (!out.empty()) out.push_back(',');
-    out.append(c.name);
+  for (std::size_t i = 0; i < fields.size(); ++i) {
+    if (i > 0) out.push_back(',');
+    append_field(out, fields[i]);
   }
   out.append("\r\n");
+  return out;
+}
+
+std::string render_csv(const RenderInput& in) {
+  std::vector<std::string> fields;
+  for (const model::ColumnValue& c : model::column_values(model::CostRecord{})) {
+    fields.emplace_back(c.name);
+  }
+  std::string out = csv_line(fields);
   for (const model::CostRecord& r : in.records) {
-    bool first = true;
+    fields.clear();
     for (const model::ColumnValue& c : model::column_values(r)) {
-      if (!first) out.push_back(',');
-      first = false;
-      append_field(out, c.value.value_or(""));
+      fields.push_back(c.value.value_or(""));
     }
-    out.append("\r\n");
+    out += csv_line(fields);
   }
   return out;
 }

@@ -376,6 +376,11 @@ TEST_CASE("e2e: providers lists keys only as set or missing", "[e2e][cli]") {
   CHECK(doc["providers"][0]["base_url"] == "https://rest.runpod.io/v1");
   CliResult none = run_cli({"providers"}, {});
   CHECK_THAT(none.out, Catch::Contains("missing (RUNPOD_API_KEY)"));
+  CliResult csv = run_cli({"providers", "-o", "csv"},
+                          {{"GPUBILL_RUNPOD_URL", "https://proxy.example/a,b"}});
+  CHECK(csv.out == "provider,key,key_env,base_url,base_url_source,url_env\r\n"
+                   "runpod,missing,RUNPOD_API_KEY,\"https://proxy.example/a,b\",env,"
+                   "GPUBILL_RUNPOD_URL\r\n");
 }
 
 TEST_CASE("e2e: proxy variables are honoured, and plain http to a remote host warns",

@@ -118,8 +118,12 @@ TEST_CASE("config: bad files are usage errors naming file and line", "[config]")
                   UsageError);
 }
 
-TEST_CASE("config: keys with control characters are rejected", "[config]") {
+TEST_CASE("config: keys are trimmed; inner control characters are rejected", "[config]") {
   auto env = env_of({{"RUNPOD_API_KEY", "abc\r\nX-Injected: 1"}});
   CHECK_THROWS_AS(config::resolve_api_key(k_spec, {}, env), AuthError);
+  CHECK(config::resolve_api_key(k_spec, {}, env_of({{"RUNPOD_API_KEY", " rpa_KEY_abcdef\n"}})) ==
+        "rpa_KEY_abcdef");
+  CHECK_THROWS_WITH(config::resolve_api_key(k_spec, {}, env_of({{"RUNPOD_API_KEY", " \n"}})),
+                    Catch::Contains("is blank"));
   util::clear_secrets_for_testing();
 }

@@ -41,4 +41,7 @@ std::string render_ndjson(const RenderInput& in);
 
 std::string render(const RenderInput& in, Format format);
 
+/// One RFC 4180 line (CRLF-terminated): fields quoted when they hold , " CR or LF.
+std::string csv_line(const std::vector<std::string>& fields);
+
 }  // namespace gpubill::format
