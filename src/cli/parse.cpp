@@ -39,6 +39,10 @@ void add_global_options(CLI::App& app, GlobalOptions& g) {
       ->check(CLI::Range(0.1, 3600.0));
   app.add_option("--retries", g.retries, "Retries per request on 429/5xx/network errors (default 3)")
       ->check(CLI::Range(0, 10));
+  app.add_option("--parallel", g.parallel,
+                 "Requests in flight at once for windowed or paged APIs (default 4; never more "
+                 "than a provider allows)")
+      ->check(CLI::Range(1, 16));
   app.add_flag("-v,--verbose", g.verbose, "Log requests and timings to stderr (-vv for more)");
   app.add_flag("-q,--quiet", g.quiet, "Only errors on stderr");
   app.add_flag("--no-color", g.no_color, "No colour (also: NO_COLOR, or stdout not a terminal)");

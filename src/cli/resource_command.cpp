@@ -85,7 +85,7 @@ int run_resource(const Invocation& inv, const config::Environment& env) {
       std::random_device{}());
 
   providers::FetchRequest request{inv.resource, {period, now}, inv.options, api_key,
-                                  settings.base_url};
+                                  settings.base_url, g.parallel};
   std::string title = inv.provider + " " + inv.resource;
   util::log().debug("{}: {} .. {} from {}", title, model::format_rfc3339(period.start),
                     model::format_rfc3339(period.end), settings.base_url);

@@ -116,6 +116,10 @@ std::string error_message_from_body(std::string_view body) {
     if (j.is_object()) {
       std::string m = first_string(j, {"message", "error", "reason", "detail", "title",
                                        "error_reason", "msg"});
+      // {code, reason, message} (go-kratos style, Novita): the reason is a stable code worth
+      // showing before the text.
+      std::string reason = first_string(j, {"reason"});
+      if (!reason.empty() && !m.empty() && reason != m) m = reason + ": " + m;
       return one_line(m);
     }
     if (j.is_string()) return one_line(j.get<std::string>());
@@ -263,9 +267,23 @@ std::optional<long long> FieldReader::integer(const char* key) const {
     long long out = 0;
     std::from_chars_result res = std::from_chars(s.data(), s.data() + s.size(), out);
     if (res.ec == std::errc{} && res.ptr == s.data() + s.size() && !s.empty()) return out;
+    if (res.ec == std::errc::result_out_of_range) fail(key, "is out of range");
     fail(key, "is not a whole number: \"" + one_line(s, 40) + "\"");
   }
   fail(key, std::string("is ") + type_name(v) + ", expected a whole number");
+}
+
+std::optional<model::Decimal> FieldReader::scaled_integer(const char* key, long long divisor,
+                                                         bool allow_negative) const {
+  auto it = m_object.find(key);
+  if (it == m_object.end() || it->is_null()) return std::nullopt;
+  std::optional<long long> n = integer(key);
+  if (!n) return std::nullopt;
+  if (*n < 0 && !allow_negative) fail(key, "is negative (" + std::to_string(*n) + ")");
+  if (*n > 999'999'999'999'999'999LL || *n < -999'999'999'999'999'999LL) {
+    fail(key, "is out of range");
+  }
+  return model::Decimal::from_int(*n).divided_by(divisor);
 }
 
 }  // namespace gpubill::providers

@@ -1,6 +1,7 @@
 // The one list of providers. A new provider is one folder under providers/ and one line here.
 #include "gpubill/providers/registry.hpp"
 
+#include "providers/novita/novita_provider.hpp"
 #include "providers/runpod/runpod_provider.hpp"
 
 namespace gpubill::providers {
@@ -8,6 +9,7 @@ namespace gpubill::providers {
 std::vector<std::unique_ptr<Provider>> make_all_providers() {
   std::vector<std::unique_ptr<Provider>> all;
   all.push_back(runpod::make_provider());
+  all.push_back(novita::make_provider());
   return all;
 }
 

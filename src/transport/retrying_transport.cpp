@@ -80,6 +80,7 @@ milliseconds RetryingTransport::delay_for(const HttpResponse& response, int retr
   for (int i = 0; i < retry && ceiling < m_policy.max_backoff.count(); ++i) ceiling *= 2;
   ceiling = std::min(ceiling, static_cast<long long>(m_policy.max_backoff.count()));
   std::uniform_int_distribution<long long> dist(ceiling / 2, std::max(ceiling, 1LL));
+  std::lock_guard<std::mutex> lock(m_rng_mutex);
   return milliseconds{dist(m_rng)};
 }
 

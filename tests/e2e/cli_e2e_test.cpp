@@ -380,7 +380,9 @@ TEST_CASE("e2e: providers lists keys only as set or missing", "[e2e][cli]") {
                           {{"GPUBILL_RUNPOD_URL", "https://proxy.example/a,b"}});
   CHECK(csv.out == "provider,key,key_env,base_url,base_url_source,url_env\r\n"
                    "runpod,missing,RUNPOD_API_KEY,\"https://proxy.example/a,b\",env,"
-                   "GPUBILL_RUNPOD_URL\r\n");
+                   "GPUBILL_RUNPOD_URL\r\n"
+                   "novita,missing,NOVITA_API_KEY,https://api.novita.ai,default,"
+                   "GPUBILL_NOVITA_URL\r\n");
 }
 
 TEST_CASE("e2e: proxy variables are honoured, and plain http to a remote host warns",

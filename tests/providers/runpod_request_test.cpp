@@ -34,7 +34,7 @@ TEST_CASE("runpod: pods request carries period, bucket, grouping and bearer key"
                                   {"pod-id", {"xedezhzb9la3ye"}}}),
                  fake);
   REQUIRE(fake.requests().size() == 1);
-  const transport::HttpRequest& r = fake.requests()[0];
+  const transport::HttpRequest r = fake.requests().at(0);
   CHECK(r.method == "GET");
   CHECK(r.url ==
         "http://127.0.0.1:9/v1/billing/pods?bucketSize=hour&startTime=2026-10-01T00%3A00%3A00Z"
@@ -55,7 +55,7 @@ TEST_CASE("runpod: endpoints send repeated data centers and GPU types", "[runpod
                                        {"image", {"runpod/pytorch:2.1.0"}},
                                        {"template-id", {"30zmvf89kd"}}}),
                  fake);
-  const std::string& url = fake.requests().at(0).url;
+  const std::string url = fake.requests().at(0).url;
   CHECK_THAT(url, Catch::StartsWith("http://127.0.0.1:9/v1/billing/endpoints?bucketSize=day&"));
   CHECK_THAT(url, Catch::Contains("&grouping=gpuTypeId&gpuTypeId=NVIDIA%20L4&gpuTypeId=NVIDIA%20A40"
                                   "&dataCenterId=EU-RO-1&dataCenterId=US-TX-3&endpointId="

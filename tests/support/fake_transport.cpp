@@ -3,6 +3,7 @@
 namespace gpubill::test {
 
 void FakeTransport::push(long status, std::string body, transport::Headers headers) {
+  std::lock_guard<std::mutex> lock(m_mutex);
   transport::HttpResponse r;
   r.status = status;
   r.body = std::move(body);
@@ -11,6 +12,7 @@ void FakeTransport::push(long status, std::string body, transport::Headers heade
 }
 
 void FakeTransport::push_failure(transport::TransportFailure failure, std::string detail) {
+  std::lock_guard<std::mutex> lock(m_mutex);
   transport::HttpResponse r;
   r.failure = failure;
   r.failure_detail = std::move(detail);
@@ -18,13 +20,18 @@ void FakeTransport::push_failure(transport::TransportFailure failure, std::strin
 }
 
 transport::HttpResponse FakeTransport::send(const transport::HttpRequest& request) {
+  std::unique_lock<std::mutex> lock(m_mutex);
   m_requests.push_back(request);
   if (!m_queue.empty()) {
     transport::HttpResponse r = std::move(m_queue.front());
     m_queue.pop_front();
     return r;
   }
-  if (m_handler) return m_handler(request);
+  if (m_handler) {
+    Handler handler = m_handler;
+    lock.unlock();
+    return handler(request);
+  }
   transport::HttpResponse r;
   r.status = 599;
   r.body = "{\"message\": \"FakeTransport: no response queued\"}";

@@ -3,6 +3,7 @@
 // so tests can check the exact URL, headers and sequence an adapter sent.
 #include <deque>
 #include <functional>
+#include <mutex>
 #include <vector>
 
 #include "gpubill/transport/transport.hpp"
@@ -20,9 +21,14 @@ class FakeTransport final : public transport::Transport {
   void set_handler(Handler handler) { m_handler = std::move(handler); }
 
   transport::HttpResponse send(const transport::HttpRequest& request) override;
-  const std::vector<transport::HttpRequest>& requests() const { return m_requests; }
+  /// A copy: requests may arrive from several threads.
+  std::vector<transport::HttpRequest> requests() const {
+    std::lock_guard<std::mutex> lock(m_mutex);
+    return m_requests;
+  }
 
  private:
+  mutable std::mutex m_mutex;
   std::deque<transport::HttpResponse> m_queue;
   Handler m_handler;
   std::vector<transport::HttpRequest> m_requests;

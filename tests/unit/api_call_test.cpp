@@ -34,7 +34,8 @@ TEST_CASE("api call: error bodies in every documented shape", "[providers][error
   CHECK(providers::error_message_from_body(R"({"message": "bad key"})") == "bad key");
   CHECK(providers::error_message_from_body(R"({"error": "nope"})") == "nope");
   CHECK(providers::error_message_from_body(R"({"error": {"message": "inner"}})") == "inner");
-  CHECK(providers::error_message_from_body(R"({"code": 3, "reason": "R", "message": "M"})") == "M");
+  CHECK(providers::error_message_from_body(R"({"code":403,"reason":"INVALID_API_KEY","message":"invalid api-key"})") ==
+        "INVALID_API_KEY: invalid api-key");
   CHECK(providers::error_message_from_body(R"({"reason": "only reason"})") == "only reason");
   CHECK(providers::error_message_from_body(R"({"title":"Unauthorized","status":401,"detail":"missing bearer token"})") ==
         "missing bearer token");

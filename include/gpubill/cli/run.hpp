@@ -19,6 +19,7 @@ struct GlobalOptions {
   std::string config_path;       ///< empty: the default path, not required to exist
   double timeout_seconds = 30;
   int retries = 3;
+  int parallel = 4;              ///< windows/pages in flight at once, capped per provider
   int verbose = 0;               ///< -v count
   bool quiet = false;
   bool no_color = false;

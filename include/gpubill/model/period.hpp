@@ -31,6 +31,10 @@ std::string format_rfc3339(Timestamp t);
 /// "2026-11-01".
 std::string format_date(Timestamp t);
 
+/// Seconds since 1970-01-01T00:00:00Z, and back.
+inline long long to_unix(Timestamp t) { return t.time_since_epoch().count(); }
+inline Timestamp from_unix(long long seconds) { return Timestamp{std::chrono::seconds{seconds}}; }
+
 /// Midnight UTC of the day holding t, and of the first day of its month.
 Timestamp start_of_day(Timestamp t);
 Timestamp start_of_month(Timestamp t);

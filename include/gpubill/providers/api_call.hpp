@@ -55,6 +55,11 @@ class FieldReader {
   std::optional<std::string> string(const char* key) const;
   /// A JSON integer or an integral string.
   std::optional<long long> integer(const char* key) const;
+  /// An integer count of 1/`divisor` units, exactly (Novita: "1000000" / 10000 = 100 USD).
+  /// Accepts an integer string or a JSON integer; rejects fractions, exponents, more than 18
+  /// digits and, unless `allow_negative`, negative values.
+  std::optional<model::Decimal> scaled_integer(const char* key, long long divisor,
+                                               bool allow_negative = false) const;
   bool has(const char* key) const;
   [[noreturn]] void fail(const char* key, const std::string& problem) const;
 

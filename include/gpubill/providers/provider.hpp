@@ -44,6 +44,7 @@ struct FetchRequest {
   OptionValues options;
   std::string api_key;   ///< resolved by config; goes into exactly one header
   std::string base_url;  ///< without trailing slash
+  int parallel = 4;      ///< --parallel: requests in flight; the adapter caps it to its limit
 };
 
 class Provider {

@@ -5,6 +5,7 @@
 #include <chrono>
 #include <cstdint>
 #include <functional>
+#include <mutex>
 #include <optional>
 #include <random>
 #include <string_view>
@@ -28,6 +29,7 @@ bool is_retryable(const HttpResponse& response);
 std::optional<std::chrono::milliseconds> parse_retry_after(
     std::string_view value, std::chrono::system_clock::time_point now);
 
+/// Thread-safe when the inner transport is: windows may be fetched in parallel through one.
 class RetryingTransport final : public Transport {
  public:
   using Sleeper = std::function<void(std::chrono::milliseconds)>;
@@ -41,6 +43,7 @@ class RetryingTransport final : public Transport {
   Transport& m_inner;
   RetryPolicy m_policy;
   Sleeper m_sleep;
+  std::mutex m_rng_mutex;
   std::mt19937_64 m_rng;
 };
 

@@ -1,0 +1,125 @@
+#include <algorithm>
+
+#include "gpubill/util/error.hpp"
+#include "providers/novita/novita_api.hpp"
+
+namespace gpubill::providers::novita {
+
+using model::CostRecord;
+using model::Decimal;
+using nlohmann::json;
+
+namespace {
+
+constexpr long long k_units_per_usd = 10000;
+
+std::string decimal_text(const std::optional<Decimal>& d) { return d ? d->to_string() : ""; }
+
+}  // namespace
+
+std::string billing_method_name(long long code) {
+  switch (code) {
+    case 1: return "pay-as-you-go";
+    case 2: return "subscription";
+    case 4: return "spot";
+    case 7: return "multimodal-llm";
+    default: return std::to_string(code);
+  }
+}
+
+std::vector<CostRecord> parse_bills(std::string_view body, const ParseContext& ctx) {
+  const Endpoint& ep = ctx.endpoint;
+  json doc = parse_json_text(body, ep);
+  if (!doc.is_object() || !doc.contains("bills")) {
+    if (doc.is_object()) {
+      std::string message = error_message_from_body(body);
+      if (!message.empty()) {
+        throw ProviderError(ep.prefix() + ": the provider answered with an error: " + message);
+      }
+    }
+    throw ProviderError(ep.prefix() + ": expected {\"bills\": [...]}: the API may have changed");
+  }
+  const json& bills = doc["bills"];
+  if (bills.is_null()) return {};
+  if (!bills.is_array()) {
+    throw ProviderError(ep.prefix() + ": field 'bills' is not an array");
+  }
+
+  std::vector<CostRecord> records;
+  records.reserve(bills.size());
+  std::size_t index = 0;
+  for (const json& bill : bills) {
+    ++index;
+    std::string where = "bill " + std::to_string(index);
+    if (!bill.is_object()) {
+      throw ProviderError(ep.prefix() + ": " + where + " is not an object");
+    }
+    FieldReader f(bill, ep, where);
+    std::optional<long long> start = f.integer("startTime");
+    std::optional<long long> end = f.integer("endTime");
+    if (!start) f.fail("startTime", "is missing");
+    if (!end) f.fail("endTime", "is missing");
+    if (*start < 0 || *end < 0 || *end > 253402300799LL) f.fail("endTime", "is out of range");
+    if (*end + 1 <= *start) f.fail("endTime", "is before startTime");
+
+    CostRecord r;
+    r.provider = "novita";
+    // Novita's ends are inclusive (…:59:59): one second later is the exclusive end.
+    r.period = {model::from_unix(*start), model::from_unix(*end + 1)};
+    r.amount = f.scaled_integer("payAmount", k_units_per_usd);
+    r.currency = "USD";
+    r.resource_id = f.string("ownerID").value_or("");
+    r.description = f.string("productName").value_or("");
+    r.service = f.string(ctx.list == BillList::usage ? "category" : "productCategory").value_or("");
+    if (r.service.empty()) r.service = f.string("productCategory").value_or("");
+    if (r.service == "gpu") r.gpu_type = r.description;
+
+    long long precision = f.integer("pricePrecision").value_or(1);
+    if (precision <= 0) f.fail("pricePrecision", "must be a positive whole number");
+    std::optional<Decimal> before = f.scaled_integer("amount", k_units_per_usd);
+    std::optional<Decimal> voucher = f.scaled_integer("voucherAmount", k_units_per_usd);
+    std::optional<long long> method = f.integer("billingMethod");
+
+    // Everything Novita sent, as sent; then what gpubill decoded, under gpubill_ names.
+    r.attributes = json(bill);
+    if (before) r.attributes["gpubill_amount_before_vouchers"] = decimal_text(before);
+    if (voucher) r.attributes["gpubill_voucher_amount"] = decimal_text(voucher);
+    if (method) r.attributes["gpubill_billing_method"] = billing_method_name(*method);
+
+    if (ctx.list == BillList::fixed_term) {
+      std::optional<Decimal> base = f.scaled_integer("basePrice", k_units_per_usd);
+      if (base) r.attributes["gpubill_base_price"] = decimal_text(base->divided_by(precision));
+    } else {
+      std::optional<Decimal> unit = f.scaled_integer("discountPrice0", k_units_per_usd);
+      if (unit) r.attributes["gpubill_unit_price"] = decimal_text(unit->divided_by(precision));
+      std::optional<Decimal> quantity = f.scaled_integer("billNum0", 1);
+      // billNum0 is documented as cards x billed time for GPU rows (seconds in the docs'
+      // example: 86400 for a day) and as input tokens for LLM rows.
+      if (quantity && r.service == "gpu") {
+        r.usage_quantity = quantity->divided_by(3600);
+        r.usage_unit = "hour";
+      } else if (quantity && r.service == "llm") {
+        r.usage_quantity = quantity;
+        r.usage_unit = "input-token";
+      }
+    }
+    records.push_back(std::move(r));
+  }
+  return records;
+}
+
+std::size_t drop_summary_when_mixed(std::vector<CostRecord>& records) {
+  bool any_summary = false;
+  bool any_product = false;
+  for (const CostRecord& r : records) {
+    (r.service == "summary" ? any_summary : any_product) = true;
+  }
+  if (!any_summary || !any_product) return 0;
+  std::size_t before = records.size();
+  records.erase(std::remove_if(records.begin(), records.end(),
+                               [](const CostRecord& r) { return r.service == "summary"; }),
+                records.end());
+  return before - records.size();
+}
+
+}  // namespace gpubill::providers::novita

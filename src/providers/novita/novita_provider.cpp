@@ -1,0 +1,141 @@
+// Novita answers at most 31 days a query and has no paging. A period is cut at calendar-month
+// boundaries (providers::month_windows), each window sent as unix seconds with Novita's
+// inclusive end (next boundary - 1 s), fetched with at most 4 requests in flight, and merged
+// in time order. A bill that overlaps two windows can come back from both: it is kept once.
+#include "providers/novita/novita_provider.hpp"
+
+#include <algorithm>
+#include <set>
+
+#include "gpubill/providers/windows.hpp"
+#include "gpubill/util/error.hpp"
+#include "gpubill/util/log.hpp"
+#include "providers/novita/novita_api.hpp"
+
+namespace gpubill::providers::novita {
+
+namespace {
+
+constexpr int k_max_in_flight = 4;  // LIST_BILL_TOO_FAST exists; stay polite
+
+const std::vector<std::string> k_bill_categories = {
+    "summary", "gpu", "serverless", "cloud_storage", "local_storage", "image", "bare_metal"};
+const std::vector<std::string> k_usage_categories = {
+    "summary",      "gpu",           "llm",      "serverless",
+    "cloud_storage", "gen_api",      "cloud_sandbox", "llm_dedicated_endpoint",
+    "web_search",   "bare_metal"};
+
+std::string one(const OptionValues& options, const char* flag, const std::string& fallback) {
+  auto it = options.find(flag);
+  return it == options.end() || it->second.empty() ? fallback : it->second.back();
+}
+
+class NovitaProvider final : public Provider {
+ public:
+  NovitaProvider()
+      : m_info{"novita", "Novita: fixed-term (subscription) and usage-based bills",
+               "NOVITA_API_KEY", "GPUBILL_NOVITA_URL", "https://api.novita.ai"},
+        m_resources{
+            {"bills",
+             "Fixed-term (subscription) bills, one record per bill",
+             "gpubill novita bills --start 2026-08-01 --end 2026-11-01 --category gpu -o json",
+             {{"category",
+               "Product type (the server's default is summary: one row per cycle)", false,
+               k_bill_categories},
+              {"product", "Product name (fuzzy match), e.g. \"H100\"", false, {}},
+              {"owner-id", "Only this resource instance", false, {}}}},
+            {"usage",
+             "Usage-based (pay-as-you-go) bills per cycle, one record per bill line",
+             "gpubill novita usage --cycle day --category gpu --start last-month -o csv",
+             {{"cycle", "Bucket length (default day)", false, {"hour", "day", "week", "month"}},
+              {"category", "Product category (default gpu)", false, k_usage_categories},
+              {"product", "Product name (fuzzy match)", false, {}},
+              {"owner-id", "Only this resource instance", false, {}}}},
+        } {}
+
+  const ProviderInfo& info() const override { return m_info; }
+  const std::vector<ResourceSpec>& resources() const override { return m_resources; }
+
+  std::vector<model::CostRecord> fetch(const FetchRequest& req,
+                                       transport::Transport& transport) const override {
+    BillList list = BillList::fixed_term;
+    std::string path;
+    std::vector<std::pair<std::string, std::string>> fixed;
+    if (req.resource == "bills") {
+      path = "/openapi/v1/billing/bill/monthly/list";
+      std::string category = one(req.options, "category", "");
+      if (!category.empty()) fixed.emplace_back("category", category);
+    } else if (req.resource == "usage") {
+      list = BillList::usage;
+      path = "/openapi/v1/billing/bill/list";
+      std::string cycle = one(req.options, "cycle", "day");
+      cycle[0] = static_cast<char>(cycle[0] - 'a' + 'A');  // Hour, Day, Week, Month
+      fixed.emplace_back("cycleType", cycle);
+      fixed.emplace_back("productCategory", one(req.options, "category", "gpu"));
+    } else {
+      throw UsageError("novita: unknown resource '" + req.resource + "'");
+    }
+    std::string product = one(req.options, "product", "");
+    if (!product.empty()) fixed.emplace_back("productName", product);
+    std::string owner = one(req.options, "owner-id", "");
+    if (!owner.empty()) fixed.emplace_back("ownerId", owner);
+
+    Endpoint ep{"novita", m_info.key_env, "GET " + path};
+    std::vector<model::Period> windows = month_windows(req.query.period);
+    std::function<std::vector<model::CostRecord>(std::size_t)> fetch_window =
+        [&](std::size_t i) {
+          std::vector<std::pair<std::string, std::string>> query = fixed;
+          query.emplace_back("startTime", std::to_string(model::to_unix(windows[i].start)));
+          query.emplace_back("endTime", std::to_string(model::to_unix(windows[i].end) - 1));
+          transport::HttpRequest http;
+          http.url = transport::build_url(req.base_url, path, query);
+          http.headers = {{"Authorization", "Bearer " + req.api_key},
+                          {"Content-Type", "application/json"},
+                          {"Accept", "application/json"}};
+          transport::HttpResponse response = transport.send(http);
+          check_response(response, ep);
+          return parse_bills(response.body, {list, ep});
+        };
+    std::size_t in_flight =
+        static_cast<std::size_t>(std::clamp(req.parallel, 1, k_max_in_flight));
+    std::vector<std::vector<model::CostRecord>> per_window =
+        parallel_map(windows.size(), in_flight, fetch_window);
+
+    // Merge in window order; a bill already seen in an earlier window is the same bill.
+    std::vector<model::CostRecord> records;
+    std::set<std::string> seen;
+    std::size_t repeated = 0;
+    for (std::vector<model::CostRecord>& window : per_window) {
+      std::set<std::string> here;
+      for (model::CostRecord& r : window) {
+        std::string identity = r.service + '\n' + r.attributes.dump();
+        if (seen.count(identity) > 0) {
+          ++repeated;
+          continue;
+        }
+        here.insert(identity);
+        records.push_back(std::move(r));
+      }
+      seen.insert(here.begin(), here.end());
+    }
+    std::stable_sort(records.begin(), records.end(),
+                     [](const model::CostRecord& a, const model::CostRecord& b) {
+                       return a.period.start < b.period.start;
+                     });
+    std::size_t summaries = drop_summary_when_mixed(records);
+    util::log().debug("{}: {} window(s), {} bill(s), {} repeated across windows, {} summary "
+                      "row(s) left out beside per-product rows",
+                      ep.prefix(), windows.size(), records.size(), repeated, summaries);
+    return records;
+  }
+
+ private:
+  ProviderInfo m_info;
+  std::vector<ResourceSpec> m_resources;
+};
+
+}  // namespace
+
+std::unique_ptr<Provider> make_provider() { return std::make_unique<NovitaProvider>(); }
+
+}  // namespace gpubill::providers::novita

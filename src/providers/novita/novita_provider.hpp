@@ -1,0 +1,11 @@
+#pragma once
+#include <memory>
+
+#include "gpubill/providers/provider.hpp"
+
+namespace gpubill::providers::novita {
+
+/// Novita: fixed-term bills and usage bills, 31-day windows fetched in parallel.
+std::unique_ptr<Provider> make_provider();
+
+}  // namespace gpubill::providers::novita
