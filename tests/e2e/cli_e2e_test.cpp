@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "gpubill/model/decimal.hpp"
+#include "support/csv.hpp"
 #include "support/fake_cloud/fake_cloud.hpp"
 #include "support/fixtures.hpp"
 #include "support/run_cli.hpp"
@@ -29,57 +30,6 @@ std::map<std::string, std::string> env_for(const FakeCloud& cloud, const std::st
           {"GPUBILL_NOW", k_now}};
 }
 
-// RFC 4180 rows (quoted fields, doubled quotes, CRLF).
-std::vector<std::vector<std::string>> parse_csv(const std::string& text) {
-  std::vector<std::vector<std::string>> rows;
-  std::vector<std::string> row;
-  std::string field;
-  bool quoted = false;
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    char c = text[i];
-    if (quoted) {
-      if (c == '"' && i + 1 < text.size() && text[i + 1] == '"') {
-        field += '"';
-        ++i;
-      } else if (c == '"') {
-        quoted = false;
-      } else {
-        field += c;
-      }
-    } else if (c == '"') {
-      quoted = true;
-    } else if (c == ',') {
-      row.push_back(field);
-      field.clear();
-    } else if (c == '\r' && i + 1 < text.size() && text[i + 1] == '\n') {
-      row.push_back(field);
-      field.clear();
-      rows.push_back(row);
-      row.clear();
-      ++i;
-    } else {
-      field += c;
-    }
-  }
-  REQUIRE(field.empty());
-  REQUIRE(row.empty());
-  return rows;
-}
-
-std::string sum_column(const std::vector<std::vector<std::string>>& rows, const char* column) {
-  REQUIRE(!rows.empty());
-  auto it = std::find(rows[0].begin(), rows[0].end(), column);
-  REQUIRE(it != rows[0].end());
-  std::size_t index = static_cast<std::size_t>(it - rows[0].begin());
-  model::Decimal sum;
-  for (std::size_t r = 1; r < rows.size(); ++r) {
-    std::optional<model::Decimal> d = model::Decimal::parse(rows[r].at(index));
-    REQUIRE(d.has_value());
-    sum += *d;
-  }
-  return sum.to_string();
-}
-
 std::size_t line_count(const std::string& s) {
   return static_cast<std::size_t>(std::count(s.begin(), s.end(), '\n'));
 }
@@ -96,13 +46,13 @@ TEST_CASE("e2e: pods by day as CSV, one row per bucket and group, exact total",
   INFO(r.err);
   REQUIRE(r.exit_code == 0);
   CHECK(r.err.empty());
-  std::vector<std::vector<std::string>> rows = parse_csv(r.out);
+  std::vector<std::vector<std::string>> rows = test::parse_csv(r.out);
   test::LastAnswer sent = cloud.last_answer();
   CHECK(sent.rows > 60);  // 31 days x 4 GPU types, less idle days
   CHECK(rows.size() == sent.rows + 1);
   CHECK(rows[0].size() == 14);
   CHECK(rows[0][0] == "provider");
-  CHECK(sum_column(rows, "amount") == sent.total);  // no float drift
+  CHECK(test::sum_csv_column(rows, "amount") == sent.total);  // no float drift
   for (std::size_t i = 1; i < rows.size(); ++i) {
     CHECK(rows[i][0] == "runpod");
     CHECK(rows[i][10] == "USD");
@@ -173,7 +123,7 @@ TEST_CASE("e2e: filters reach the server as documented", "[e2e][runpod]") {
   CHECK(req.params.count("dataCenterId") == 2);
   CHECK(req.params.find("gpuTypeId")->second == "NVIDIA L4");
   CHECK(req.params.find("grouping")->second == "gpuTypeId");
-  std::vector<std::vector<std::string>> rows = parse_csv(r.out);
+  std::vector<std::vector<std::string>> rows = test::parse_csv(r.out);
   REQUIRE(rows.size() > 1);
   for (std::size_t i = 1; i < rows.size(); ++i) CHECK(rows[i][4] == "NVIDIA L4");
 
@@ -181,7 +131,7 @@ TEST_CASE("e2e: filters reach the server as documented", "[e2e][runpod]") {
                             "xedezhzb9la3ye", "--start", "2026-10", "-o", "csv"},
                            env_for(cloud));
   REQUIRE(pods.exit_code == 0);
-  std::vector<std::vector<std::string>> pod_rows = parse_csv(pods.out);
+  std::vector<std::vector<std::string>> pod_rows = test::parse_csv(pods.out);
   REQUIRE(pod_rows.size() > 1);
   for (std::size_t i = 1; i < pod_rows.size(); ++i) CHECK(pod_rows[i][2] == "xedezhzb9la3ye");
 
@@ -189,7 +139,7 @@ TEST_CASE("e2e: filters reach the server as documented", "[e2e][runpod]") {
                           "2026-09", "--end", "2026-11", "-o", "csv"},
                          env_for(cloud));
   REQUIRE(nv.exit_code == 0);
-  CHECK(parse_csv(nv.out).size() == 3);  // header + September + October
+  CHECK(test::parse_csv(nv.out).size() == 3);  // header + September + October
   CHECK(cloud.requests().back().path == "/runpod/v1/billing/networkvolumes");
 }
 
@@ -220,7 +170,7 @@ TEST_CASE("e2e: success after a 429 with Retry-After or a 503", "[e2e][runpod][r
     CHECK(r.exit_code == 0);
     CHECK(cloud.requests().size() == 2);
     CHECK(r.seconds >= c.min_seconds);
-    CHECK(parse_csv(r.out).size() == cloud.last_answer().rows + 1);
+    CHECK(test::parse_csv(r.out).size() == cloud.last_answer().rows + 1);
   }
 }
 
@@ -303,7 +253,7 @@ TEST_CASE("e2e: --out-file is atomic", "[e2e][runpod][out-file]") {
   CHECK(ok.exit_code == 0);
   CHECK(ok.out.empty());
   CHECK_THAT(test::read_file(path), Catch::StartsWith("provider,service,"));
-  CHECK(parse_csv(test::read_file(path)).size() == cloud.last_answer().rows + 1);
+  CHECK(test::parse_csv(test::read_file(path)).size() == cloud.last_answer().rows + 1);
   CHECK(dir.list() == std::vector<std::string>{"costs.csv"});
 
   CliResult nodir = run_cli({"runpod", "pods", "--out-file", dir.path() + "/missing/x.csv"},
@@ -399,7 +349,7 @@ TEST_CASE("e2e: proxy variables are honoured, and plain http to a remote host wa
   REQUIRE(cloud.requests().size() == 1);
   CHECK_THAT(cloud.requests()[0].path, Catch::StartsWith("http://runpod.invalid/runpod/v1/"));
   CHECK_THAT(via_proxy.err, Catch::Contains("is plain http: RUNPOD_API_KEY travels unencrypted"));
-  CHECK(parse_csv(via_proxy.out).size() == cloud.last_answer().rows + 1);
+  CHECK(test::parse_csv(via_proxy.out).size() == cloud.last_answer().rows + 1);
 
   env["no_proxy"] = "runpod.invalid";
   CliResult bypass = run_cli({"runpod", "pods", "--retries", "0"}, env);

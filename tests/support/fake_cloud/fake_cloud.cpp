@@ -3,6 +3,8 @@
 #include <chrono>
 #include <stdexcept>
 
+#include <date/date.h>
+
 #include "support/fake_cloud/fake_cloud_state.hpp"
 
 namespace gpubill::test {
@@ -42,12 +44,59 @@ void send_message(httplib::Response& res, int status, const std::string& text) {
   res.set_content("{\"message\": \"" + escaped + "\"}", "application/json");
 }
 
+std::uint64_t mix(std::uint64_t x) {
+  x += 0x9E3779B97F4A7C15ull;
+  x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9ull;
+  x = (x ^ (x >> 27)) * 0x94D049BB133111EBull;
+  return x ^ (x >> 31);
+}
+
+std::string units_text(Units u, int scale) {
+  bool neg = u < 0;
+  if (neg) u = -u;
+  Units one = 1;
+  for (int i = 0; i < scale; ++i) one *= 10;
+  std::string whole;
+  Units w = u / one;
+  do {
+    whole.insert(whole.begin(), static_cast<char>('0' + static_cast<int>(w % 10)));
+    w /= 10;
+  } while (w > 0);
+  std::string frac;
+  Units f = u % one;
+  for (int i = 0; i < scale; ++i) {
+    frac.insert(frac.begin(), static_cast<char>('0' + static_cast<int>(f % 10)));
+    f /= 10;
+  }
+  while (!frac.empty() && frac.back() == '0') frac.pop_back();
+  return (neg ? "-" : "") + whole + (frac.empty() ? "" : "." + frac);
+}
+
+model::Timestamp bucket_start(model::Timestamp t, const std::string& bucket) {
+  date::sys_days day = date::floor<date::days>(t);
+  date::year_month_day ymd{day};
+  if (bucket == "hour") return date::floor<std::chrono::hours>(t);
+  if (bucket == "day") return day;
+  if (bucket == "week") return day - (date::weekday{day} - date::Monday);
+  if (bucket == "month") return date::sys_days{ymd.year() / ymd.month() / 1};
+  return date::sys_days{ymd.year() / 1 / 1};
+}
+
+model::Timestamp bucket_end(model::Timestamp start, const std::string& bucket) {
+  if (bucket == "hour") return start + std::chrono::hours{1};
+  if (bucket == "day") return start + date::days{1};
+  if (bucket == "week") return start + date::days{7};
+  if (bucket == "month") return model::add_months(start, 1);
+  return model::add_months(start, 12);
+}
+
 FakeCloud::FakeCloud(Options options)
     : m_options(std::move(options)),
       m_server(std::make_unique<httplib::Server>()),
       m_state(std::make_unique<State>()) {
   m_state->options = m_options;
   add_runpod_routes(*m_server, *m_state);
+  add_novita_routes(*m_server, *m_state);
   m_server->set_error_handler([](const httplib::Request&, httplib::Response& res) {
     if (res.body.empty()) send_message(res, res.status, "no such route in the fake cloud");
   });
@@ -79,6 +128,10 @@ std::string FakeCloud::base_url() const { return "http://127.0.0.1:" + std::to_s
 
 std::string FakeCloud::runpod_url(const std::string& fault) const {
   return base_url() + "/runpod" + (fault.empty() ? "" : "/fault/" + fault) + "/v1";
+}
+
+std::string FakeCloud::novita_url(const std::string& fault) const {
+  return base_url() + "/novita" + (fault.empty() ? "" : "/fault/" + fault);
 }
 
 std::vector<RecordedRequest> FakeCloud::requests() const {

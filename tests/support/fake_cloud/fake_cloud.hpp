@@ -7,6 +7,7 @@
 // URL layout (docs/testing.md):
 //   http://127.0.0.1:PORT/runpod/v1/billing/{pods,endpoints,networkvolumes}
 //   http://127.0.0.1:PORT/runpod/fault/<fault>/v1/billing/...     one route per fault
+//   http://127.0.0.1:PORT/novita[/fault/<fault>]/openapi/v1/billing/bill/{monthly/list,list}
 // Later providers add /<provider>/... routes in routes_<provider>.cpp.
 
 #include <atomic>
@@ -36,11 +37,22 @@ struct LastAnswer {
   std::string total;  ///< exact decimal sum of the amounts sent
 };
 
+/// Every distinct fixed-term bill of `category` overlapping [start, end_exclusive) (unix
+/// seconds) in the fake dataset, and the exact sum of their payAmounts in USD: what a correct
+/// client must report for that period, however it splits it into windows.
+LastAnswer novita_fixed_term_truth(const std::string& category, long long start,
+                                   long long end_exclusive);
+
+/// Hourly GPU usage in [start, end_exclusive): rows = GPU-hours, total = their exact cost.
+LastAnswer novita_usage_truth(long long start, long long end_exclusive);
+
 class FakeCloud {
  public:
   struct Options {
     std::string runpod_key = "rpa_FAKE_TEST_KEY_1234567890";
     std::string runpod_readonly_key = "rpa_READONLY_KEY_1234567890";  ///< answered with 403
+    std::string novita_key = "nv_FAKE_TEST_KEY_1234567890";
+    std::string novita_readonly_key = "nv_READONLY_KEY_1234567890";  ///< answered with 403
     int port = 0;  ///< 0 = any free port
   };
 
@@ -57,6 +69,8 @@ class FakeCloud {
   std::string base_url() const;
   /// The Runpod server root to put in GPUBILL_RUNPOD_URL; `fault` selects a fault route.
   std::string runpod_url(const std::string& fault = "") const;
+  /// The Novita server root to put in GPUBILL_NOVITA_URL.
+  std::string novita_url(const std::string& fault = "") const;
 
   std::vector<RecordedRequest> requests() const;
   LastAnswer last_answer() const;

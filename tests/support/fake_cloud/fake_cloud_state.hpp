@@ -1,6 +1,7 @@
 #pragma once
 // Shared state of the fake cloud, visible to the route files only.
 #include <atomic>
+#include <cstdint>
 #include <map>
 #include <mutex>
 #include <string>
@@ -8,6 +9,7 @@
 
 #include <httplib.h>
 
+#include "gpubill/model/period.hpp"
 #include "support/fake_cloud/fake_cloud.hpp"
 
 namespace gpubill::test {
@@ -29,6 +31,19 @@ struct FakeCloud::State {
 /// Sends {"message": text} with `status`.
 void send_message(httplib::Response& res, int status, const std::string& text);
 
+// Helpers the route files share.
+__extension__ typedef __int128 Units;  ///< fixed-point integers (1e-12 USD, 1e-4 USD, ...)
+/// splitmix64: a stable hash, so generated data is the same on every run.
+std::uint64_t mix(std::uint64_t x);
+/// Decimal text of `units` / 10^scale, no trailing zeros. Independent of gpubill's Decimal, so
+/// end-to-end sums check gpubill against something it did not compute.
+std::string units_text(Units units, int scale);
+/// Start of the hour/day/week (Monday)/month/year bucket holding t; `bucket` lower-case.
+model::Timestamp bucket_start(model::Timestamp t, const std::string& bucket);
+/// The end of that bucket.
+model::Timestamp bucket_end(model::Timestamp start, const std::string& bucket);
+
 void add_runpod_routes(httplib::Server& server, FakeCloud::State& state);
+void add_novita_routes(httplib::Server& server, FakeCloud::State& state);
 
 }  // namespace gpubill::test

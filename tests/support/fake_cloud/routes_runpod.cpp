@@ -20,7 +20,6 @@ namespace gpubill::test {
 
 namespace {
 
-__extension__ typedef __int128 Units;  // 1e-12 USD
 constexpr Units k_usd = 1'000'000'000'000;
 
 struct Pod {
@@ -70,13 +69,6 @@ struct Event {
   long long hp_gb;
 };
 
-std::uint64_t mix(std::uint64_t x) {  // splitmix64: a stable hash for the data pattern
-  x += 0x9E3779B97F4A7C15ull;
-  x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9ull;
-  x = (x ^ (x >> 27)) * 0x94D049BB133111EBull;
-  return x ^ (x >> 31);
-}
-
 const std::vector<Event>& dataset() {
   static const std::vector<Event> events = [] {
     std::vector<Event> out;
@@ -114,40 +106,6 @@ const std::vector<Event>& dataset() {
     return out;
   }();
   return events;
-}
-
-// Decimal text of a unit count, written independently of gpubill's Decimal so that the
-// end-to-end sums check gpubill against something it did not compute.
-std::string units_text(Units u) {
-  bool neg = u < 0;
-  if (neg) u = -u;
-  std::string whole;
-  Units w = u / k_usd;
-  do {
-    whole.insert(whole.begin(), static_cast<char>('0' + static_cast<int>(w % 10)));
-    w /= 10;
-  } while (w > 0);
-  std::string frac;
-  Units f = u % k_usd;
-  for (int i = 0; i < 12; ++i) {
-    frac.insert(frac.begin(), static_cast<char>('0' + static_cast<int>(f % 10)));
-    f /= 10;
-  }
-  while (!frac.empty() && frac.back() == '0') frac.pop_back();
-  return (neg ? "-" : "") + whole + (frac.empty() ? "" : "." + frac);
-}
-
-model::Timestamp bucket_start(model::Timestamp t, const std::string& bucket) {
-  date::sys_days day = date::floor<date::days>(t);
-  date::year_month_day ymd{day};
-  if (bucket == "hour") return date::floor<std::chrono::hours>(t);
-  if (bucket == "day") return day;
-  if (bucket == "week") {  // weeks start on Monday
-    date::weekday wd{day};
-    return day - (wd - date::Monday);
-  }
-  if (bucket == "month") return date::sys_days{ymd.year() / ymd.month() / 1};
-  return date::sys_days{ymd.year() / 1 / 1};
 }
 
 std::vector<std::string> values(const httplib::Request& req, const char* key) {
@@ -299,10 +257,10 @@ void handle_billing(const httplib::Request& req, httplib::Response& res,
     first = false;
     body += "{\"time\": \"" + time + "\"";
     if (kind != Kind::volume) body += ", \"" + grouping + "\": \"" + k.second + "\"";
-    body += ", \"amount\": " + units_text(g.amount);
+    body += ", \"amount\": " + units_text(g.amount, 12);
     if (kind == Kind::volume) {
       body += ", \"diskSpaceBilledGb\": " + std::to_string(g.disk);
-      body += ", \"highPerformanceStorageAmount\": " + units_text(g.hp_amount);
+      body += ", \"highPerformanceStorageAmount\": " + units_text(g.hp_amount, 12);
       body += ", \"highPerformanceStorageDiskSpaceBilledGb\": " + std::to_string(g.hp_gb);
     } else {
       body += ", \"timeBilledMs\": " + std::to_string(g.ms);
@@ -315,7 +273,7 @@ void handle_billing(const httplib::Request& req, httplib::Response& res,
   body += first ? "]" : "\n]";
   {
     std::lock_guard<std::mutex> lock(state.mutex);
-    state.last = {groups.size(), units_text(total)};
+    state.last = {groups.size(), units_text(total, 12)};
   }
   if (fault == "truncated") body = body.substr(0, body.size() / 2);
   res.status = 200;

@@ -1,0 +1,151 @@
+// gpubill novita ... against the fake cloud, which rejects any window over 31 days.
+#include <catch2/catch.hpp>
+
+#include <regex>
+#include <set>
+
+#include <httplib.h>
+#include <nlohmann/json.hpp>
+
+#include "gpubill/model/decimal.hpp"
+#include "gpubill/model/period.hpp"
+#include "support/csv.hpp"
+#include "support/fake_cloud/fake_cloud.hpp"
+#include "support/run_cli.hpp"
+
+using namespace gpubill;
+using test::CliResult;
+using test::FakeCloud;
+using test::run_cli;
+
+namespace {
+
+const std::string k_key = "nv_FAKE_TEST_KEY_1234567890";
+
+std::map<std::string, std::string> env_for(const FakeCloud& cloud, const std::string& fault = "",
+                                           const std::string& key = k_key) {
+  return {{"NOVITA_API_KEY", key}, {"GPUBILL_NOVITA_URL", cloud.novita_url(fault)},
+          {"GPUBILL_NOW", "2026-11-23T12:00:00Z"}};
+}
+
+long long unix_at(const char* t) { return model::to_unix(*model::parse_provider_time(t)); }
+
+}  // namespace
+
+TEST_CASE("e2e novita: the fake cloud rejects windows over 31 days", "[e2e][novita]") {
+  FakeCloud cloud;
+  cloud.start();
+  httplib::Client client("127.0.0.1", cloud.port());
+  httplib::Headers auth = {{"Authorization", "Bearer " + k_key}};
+  auto get = [&](long long s, long long e) {
+    return client.Get(("/novita/openapi/v1/billing/bill/monthly/list?category=gpu&startTime=" +
+                       std::to_string(s) + "&endTime=" + std::to_string(e)).c_str(),
+                      auth);
+  };
+  long long aug1 = unix_at("2026-08-01");
+  auto ok = get(aug1, aug1 + 31 * 86400);
+  REQUIRE(ok);
+  CHECK(ok->status == 200);
+  auto too_long = get(aug1, aug1 + 31 * 86400 + 1);
+  REQUIRE(too_long);
+  CHECK(too_long->status == 400);
+  CHECK_THAT(too_long->body, Catch::Contains("within 31 days"));
+}
+
+TEST_CASE("e2e novita: a quarter of bills, every bill once, totals exact", "[e2e][novita]") {
+  FakeCloud cloud;
+  cloud.start();
+  CliResult r = run_cli({"novita", "bills", "--start", "2026-08-01", "--end", "2026-11-01",
+                         "--category", "gpu", "-o", "json"},
+                        env_for(cloud));
+  INFO(r.err);
+  REQUIRE(r.exit_code == 0);
+  CHECK(r.err.empty());
+  test::LastAnswer truth =
+      test::novita_fixed_term_truth("gpu", unix_at("2026-08-01"), unix_at("2026-11-01"));
+  nlohmann::json doc = nlohmann::json::parse(r.out);
+  CHECK(doc["records"].size() == truth.rows);
+  // Counted by hand: 3 H100 months, 4 RTX 4090 bills from the 15th (Jul 15-Aug 14 through
+  // Oct 15-Nov 14), 3 first-day and 3 last-day edge bills; Nov 1 and Jul 31 edges excluded.
+  CHECK(truth.rows == 13);
+  std::set<std::string> identities;
+  for (const auto& rec : doc["records"]) {
+    identities.insert(rec["resource_id"].get<std::string>() + rec["period_start"].get<std::string>());
+  }
+  CHECK(identities.size() == truth.rows);  // none repeated
+  std::smatch m;
+  REQUIRE(std::regex_search(r.out, m, std::regex(R"("totals": \[\{"currency": "USD", "amount": ([0-9.]+)\}\])")));
+  CHECK(m[1].str() == truth.total);
+
+  std::vector<test::RecordedRequest> reqs = cloud.requests();
+  CHECK(reqs.size() == 3);  // August, September, October
+  for (const test::RecordedRequest& req : reqs) {
+    long long s = std::stoll(req.params.find("startTime")->second);
+    long long e = std::stoll(req.params.find("endTime")->second);
+    CHECK(e - s + 1 <= 31 * 86400);
+    CHECK(req.headers.at("content-type") == "application/json");
+  }
+
+  CliResult csv = run_cli({"novita", "bills", "--start", "2026-08-01", "--end", "2026-11-01",
+                           "--category", "gpu", "-o", "csv", "--parallel", "1"},
+                          env_for(cloud));
+  REQUIRE(csv.exit_code == 0);
+  std::vector<std::vector<std::string>> rows = test::parse_csv(csv.out);
+  CHECK(rows.size() == truth.rows + 1);
+  CHECK(test::sum_csv_column(rows, "amount") == truth.total);
+}
+
+TEST_CASE("e2e novita: summary by default, never added to product rows", "[e2e][novita]") {
+  FakeCloud cloud;
+  cloud.start();
+  CliResult r = run_cli({"novita", "bills", "--start", "2026-09", "-o", "csv"}, env_for(cloud));
+  REQUIRE(r.exit_code == 0);
+  std::vector<std::vector<std::string>> rows = test::parse_csv(r.out);
+  REQUIRE(rows.size() == 2);
+  CHECK(rows[1][1] == "summary");
+  test::LastAnswer truth =
+      test::novita_fixed_term_truth("summary", unix_at("2026-09-01"), unix_at("2026-10-01"));
+  CHECK(rows[1][9] == truth.total);
+}
+
+TEST_CASE("e2e novita: 92 days of usage, exact", "[e2e][novita]") {
+  FakeCloud cloud;
+  cloud.start();
+  CliResult r = run_cli({"novita", "usage", "--cycle", "week", "--start", "2026-08-01", "--end",
+                         "2026-11-01", "-o", "csv"},
+                        env_for(cloud));
+  INFO(r.err);
+  REQUIRE(r.exit_code == 0);
+  std::vector<std::vector<std::string>> rows = test::parse_csv(r.out);
+  test::LastAnswer truth = test::novita_usage_truth(unix_at("2026-08-01"), unix_at("2026-11-01"));
+  CHECK(test::sum_csv_column(rows, "amount") == truth.total);
+  CHECK(test::sum_csv_column(rows, "usage_quantity") == std::to_string(truth.rows));  // hours
+  CHECK(cloud.requests().size() == 3);
+  CHECK(cloud.requests()[0].params.find("cycleType")->second == "Week");
+  CHECK(cloud.requests()[0].params.find("productCategory")->second == "gpu");
+}
+
+TEST_CASE("e2e novita: LIST_BILL_TOO_FAST is retried; bad keys exit 3", "[e2e][novita][errors]") {
+  FakeCloud cloud;
+  cloud.start();
+  CliResult retried = run_cli({"novita", "bills", "--start", "2026-10", "--category", "gpu",
+                               "-o", "csv"},
+                              env_for(cloud, "too-fast-once"));
+  INFO(retried.err);
+  CHECK(retried.exit_code == 0);
+  CHECK(cloud.requests().size() == 2);
+
+  CliResult wrong = run_cli({"novita", "bills"}, env_for(cloud, "", "nv_WRONG_000000000000"));
+  CHECK(wrong.exit_code == 3);
+  CHECK(wrong.err == "gpubill: novita: GET /openapi/v1/billing/bill/monthly/list: 401 "
+                     "Unauthorized: UNAUTHORIZED: invalid api key: check NOVITA_API_KEY\n");
+  CliResult readonly = run_cli({"novita", "usage"}, env_for(cloud, "", "nv_READONLY_KEY_1234567890"));
+  CHECK(readonly.exit_code == 3);
+  CHECK_THAT(readonly.err, Catch::Contains("403 Forbidden: FORBIDDEN"));
+
+  CliResult failing = run_cli({"novita", "bills", "--retries", "0", "--start", "2026-08"},
+                              env_for(cloud, "500"));
+  CHECK(failing.exit_code == 1);
+  CHECK_THAT(failing.err, Catch::Contains("500 Internal Server Error: LIST_BILL_ERROR"));
+  CHECK_THAT(failing.out + failing.err, !Catch::Contains(k_key));
+}
