@@ -42,6 +42,8 @@ run "$GPUBILL" runpod pods --bucket day --start 2026-10-01 --end 2026-11-01 -o c
 echo "(wrote $(($(wc -l <"$out/october.csv") - 1)) rows to october.csv)"
 run "$GPUBILL" novita bills --category gpu --start 2026-08-01 --end 2026-11-01
 run "$GPUBILL" novita usage --cycle month --start 2026-08 --end 2026-11
+run "$GPUBILL" novita statements --start 2026-06-01 -o csv
+run "$GPUBILL" novita balance
 if command -v jq >/dev/null; then
   echo; echo "\$ gpubill runpod pods --start 2026-10 -o json | jq '.totals'"
   "$GPUBILL" runpod pods --start 2026-10 -o json | jq '.totals'

@@ -89,6 +89,17 @@ int run_resource(const Invocation& inv, const config::Environment& env) {
   std::string title = inv.provider + " " + inv.resource;
   util::log().debug("{}: {} .. {} from {}", title, model::format_rfc3339(period.start),
                     model::format_rfc3339(period.end), settings.base_url);
+  bool is_balance = false;
+  for (const providers::ResourceSpec& r : provider->resources()) {
+    if (r.name == inv.resource) is_balance = r.kind == providers::ResourceKind::balance;
+  }
+  if (is_balance) {  // a balance has no period: --start/--end do not apply
+    model::Balance balance = provider->fetch_balance(request, retrying);
+    ordered_json query = {{"command", title}, {"provider", inv.provider},
+                          {"resource", inv.resource}, {"as_of", model::format_rfc3339(now)}};
+    output.deliver(format::render_balance(balance, query, fmt));
+    return 0;
+  }
   std::vector<model::CostRecord> records = provider->fetch(request, retrying);
 
   aggregate::Totals totals = aggregate::totals_by_currency(records);

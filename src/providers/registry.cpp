@@ -1,10 +1,16 @@
 // The one list of providers. A new provider is one folder under providers/ and one line here.
 #include "gpubill/providers/registry.hpp"
 
+#include "gpubill/util/error.hpp"
+
 #include "providers/novita/novita_provider.hpp"
 #include "providers/runpod/runpod_provider.hpp"
 
 namespace gpubill::providers {
+
+model::Balance Provider::fetch_balance(const FetchRequest& request, transport::Transport&) const {
+  throw UsageError(info().name + ": '" + request.resource + "' has no balance");
+}
 
 std::vector<std::unique_ptr<Provider>> make_all_providers() {
   std::vector<std::unique_ptr<Provider>> all;

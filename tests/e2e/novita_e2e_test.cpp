@@ -149,3 +149,46 @@ TEST_CASE("e2e novita: LIST_BILL_TOO_FAST is retried; bad keys exit 3", "[e2e][n
   CHECK_THAT(failing.err, Catch::Contains("500 Internal Server Error: LIST_BILL_ERROR"));
   CHECK_THAT(failing.out + failing.err, !Catch::Contains(k_key));
 }
+
+TEST_CASE("e2e novita: statements walk every page, one record per month", "[e2e][novita]") {
+  FakeCloud cloud;
+  cloud.start();
+  CliResult r = run_cli({"novita", "statements", "--start", "2025-01", "--end", "2026-12", "-o",
+                         "json", "--parallel", "1"},
+                        env_for(cloud));
+  INFO(r.err);
+  REQUIRE(r.exit_code == 0);
+  nlohmann::json doc = nlohmann::json::parse(r.out);
+  REQUIRE(doc["records"].size() == 14);  // 2025-10 .. 2026-11
+  CHECK(doc["records"][0]["period_start"] == "2025-10-01T00:00:00Z");
+  CHECK(doc["records"][13]["attributes"]["status"] == "pending");
+  CHECK(cloud.requests().size() == 3);  // two pages of 12, then the empty one
+  CHECK(cloud.requests()[0].params.find("startMonth")->second == "2025-01");
+
+  CliResult endless = run_cli({"novita", "statements"}, env_for(cloud, "endless-pages"));
+  CHECK(endless.exit_code == 1);
+  CHECK_THAT(endless.err, Catch::Contains("GET /openapi/v1/billing/monthly/bill: still paging "
+                                          "after 100 pages"));
+}
+
+TEST_CASE("e2e novita: balance in every format", "[e2e][novita]") {
+  FakeCloud cloud;
+  cloud.start();
+  CliResult table = run_cli({"novita", "balance"}, env_for(cloud));
+  INFO(table.err);
+  REQUIRE(table.exit_code == 0);
+  CHECK(table.out ==
+        "novita balance (USD)\n"
+        "available_balance     1234.57\n"
+        "cash_balance          1000.00\n"
+        "credit_limit           500.00\n"
+        "outstanding_invoices   265.43\n");
+  CliResult csv = run_cli({"novita", "balance", "-o", "csv"}, env_for(cloud));
+  CHECK(csv.out == "provider,currency,available_balance,cash_balance,credit_limit,"
+                   "outstanding_invoices\r\nnovita,USD,1234.5678,1000,500,265.4322\r\n");
+  CliResult json = run_cli({"novita", "balance", "-o", "json"}, env_for(cloud));
+  nlohmann::json doc = nlohmann::json::parse(json.out);
+  CHECK(doc["query"]["as_of"] == "2026-11-23T12:00:00Z");
+  CHECK(doc["balance"]["cash_balance"] == 1000);
+  CHECK(cloud.requests().back().path == "/novita/openapi/v1/billing/balance/detail");
+}

@@ -288,3 +288,66 @@ TEST_CASE("novita: 401, 403 and LIST_BILL_TOO_FAST", "[novita][request][errors]"
   CHECK_THROWS_WITH(novita().fetch(request("bills", "2026-10-01", "2026-10-02"), fake),
                     Catch::Contains("429 Too Many Requests: LIST_BILL_TOO_FAST: too fast"));
 }
+
+TEST_CASE("novita: statements are one record per month with status and invoice",
+          "[novita][parse]") {
+  providers::Endpoint ep{"novita", "NOVITA_API_KEY", "GET /openapi/v1/billing/monthly/bill"};
+  auto rs = parse_statements(test::read_fixture("novita/statements_page.json"), ep);
+  REQUIRE(rs.size() == 2);
+  CHECK(rs[0].service == "statement");
+  CHECK(rs[0].resource_id == "mb-2026-09");
+  CHECK(rs[0].amount == Decimal::parse("26234.5678"));
+  CHECK(model::format_rfc3339(rs[0].period.start) == "2026-09-01T00:00:00Z");
+  CHECK(model::format_rfc3339(rs[0].period.end) == "2026-10-01T00:00:00Z");
+  CHECK(rs[0].attributes["status"] == "paid");
+  CHECK(rs[0].attributes["invoiceUrl"] == "https://novita.ai/invoices/mb-2026-09.pdf");
+  CHECK(rs[0].attributes["gpubill_voucher_paid"] == "765.4322");
+  CHECK(rs[1].attributes["gpubill_debt"] == "0.01");
+  CHECK(parse_statements(test::read_fixture("novita/statements_empty.json"), ep).empty());
+  CHECK_THROWS_WITH(parse_statements(test::read_fixture("novita/statements_bad_month.json"), ep),
+                    Catch::Contains("statement 1: field 'billingMonth' is not YYYY-MM"));
+}
+
+TEST_CASE("novita: statements walk pages to an empty one, capped", "[novita][request]") {
+  test::FakeTransport fake;
+  fake.push(200, test::read_fixture("novita/statements_page.json"));
+  fake.push(200, R"({"data": [{"billId": "mb-2026-11", "billingMonth": "2026-11", "totalAmount": "5"},
+                              {"billId": "mb-2026-10", "billingMonth": "2026-10", "totalAmount": "100"}]})");
+  fake.push(200, R"({"data": []})");
+  auto rs = novita().fetch(request("statements", "2026-09-01", "2026-11-01"), fake);
+  std::vector<transport::HttpRequest> reqs = fake.requests();
+  REQUIRE(reqs.size() == 3);
+  CHECK(reqs[0].url ==
+        "http://127.0.0.1:9/openapi/v1/billing/monthly/bill?startMonth=2026-09&page=1&pageSize=12");
+  CHECK_THAT(reqs[2].url, Catch::Contains("&page=3&"));
+  REQUIRE(rs.size() == 2);  // November is outside the period; October repeated once
+  CHECK(rs[0].resource_id == "mb-2026-09");
+  CHECK(rs[1].resource_id == "mb-2026-10");
+
+  test::FakeTransport endless;
+  endless.set_handler([](const transport::HttpRequest&) {
+    transport::HttpResponse r;
+    r.status = 200;
+    r.body = R"({"data": [{"billId": "x", "billingMonth": "2026-10", "totalAmount": "1"}]})";
+    return r;
+  });
+  CHECK_THROWS_WITH(novita().fetch(request("statements", "2026-09-01", "2026-11-01"), endless),
+                    Catch::Contains("still paging after 100 pages"));
+  CHECK(endless.requests().size() == 100);
+}
+
+TEST_CASE("novita: balance figures, exact, negatives allowed", "[novita][parse]") {
+  providers::Endpoint ep{"novita", "NOVITA_API_KEY", "GET /openapi/v1/billing/balance/detail"};
+  model::Balance b = parse_balance(test::read_fixture("novita/balance.json"), ep);
+  CHECK(b.provider == "novita");
+  CHECK(b.currency == "USD");
+  REQUIRE(b.figures.size() == 4);
+  CHECK(b.figures[0] == std::pair<std::string, std::optional<Decimal>>{"available_balance",
+                                                                         Decimal::parse("1234.5678")});
+  CHECK(b.figures[3].second == Decimal::parse("-265.4322"));
+  model::Balance partial = parse_balance(test::read_fixture("novita/balance_partial.json"), ep);
+  CHECK(partial.figures[0].second == Decimal::parse("1"));
+  CHECK_FALSE(partial.figures[1].second.has_value());
+  CHECK_THROWS_WITH(parse_balance(test::read_fixture("novita/balance_none.json"), ep),
+                    Catch::Contains("no balance figures in the answer: UNKNOWN: balance unavailable"));
+}

@@ -152,3 +152,24 @@ TEST_CASE("format: table aligns non-ASCII text by display width", "[format]") {
   CHECK_THAT(table, Catch::Contains("64.54"));
   CHECK_THAT(table, Catch::Contains("n/a"));
 }
+
+TEST_CASE("format: a balance in every format", "[format][golden]") {
+  model::Balance b;
+  b.provider = "novita";
+  b.currency = "USD";
+  b.figures = {{"available_balance", Decimal::parse("1234.5678")},
+               {"cash_balance", Decimal::parse("1000")},
+               {"credit_limit", std::nullopt},
+               {"outstanding_invoices", Decimal::parse("-265.4322")}};
+  b.attributes["availableBalance"] = "12345678";
+  nlohmann::ordered_json query = {{"command", "novita balance"}};
+  test::check_golden("balance.table.txt", format::render_balance(b, query, format::Format::table));
+  test::check_golden("balance.csv", format::render_balance(b, query, format::Format::csv));
+  std::string json = format::render_balance(b, query, format::Format::json);
+  test::check_golden("balance.json", json);
+  nlohmann::json doc = nlohmann::json::parse(json);
+  CHECK(doc["balance"]["credit_limit"].is_null());
+  CHECK(doc["balance"]["available_balance"] == 1234.5678);
+  CHECK(format::render_balance(b, query, format::Format::ndjson).find('\n') ==
+        format::render_balance(b, query, format::Format::ndjson).size() - 1);
+}

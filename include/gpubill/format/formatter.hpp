@@ -9,6 +9,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "gpubill/model/balance.hpp"
 #include "gpubill/model/cost_record.hpp"
 
 namespace gpubill::format {
@@ -40,6 +41,13 @@ std::string render_json(const RenderInput& in);
 std::string render_ndjson(const RenderInput& in);
 
 std::string render(const RenderInput& in, Format format);
+
+/// A balance in any format. table: one figure per line, rounded to cents; csv: a header
+/// (provider, currency, then the figure names) and one row; json: {"schema_version": 1,
+/// "query", "balance": {provider, currency, <figures>..., attributes}}; ndjson: the balance
+/// object on one line. Missing figures are empty / null / n/a.
+std::string render_balance(const model::Balance& balance, const nlohmann::ordered_json& query,
+                           Format format);
 
 /// One RFC 4180 line (CRLF-terminated): fields quoted when they hold , " CR or LF.
 std::string csv_line(const std::vector<std::string>& fields);

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "gpubill/model/balance.hpp"
 #include "gpubill/model/cost_record.hpp"
 #include "gpubill/model/query.hpp"
 #include "gpubill/transport/transport.hpp"
@@ -20,11 +21,17 @@ struct OptionSpec {
   std::vector<std::string> choices;  ///< allowed values; empty = free text
 };
 
+enum class ResourceKind {
+  cost_records,  ///< fetch() answers; the period applies
+  balance,       ///< fetch_balance() answers; no period
+};
+
 struct ResourceSpec {
   std::string name;     ///< "pods"
   std::string help;     ///< one line
   std::string example;  ///< a full command line shown in --help
   std::vector<OptionSpec> options;
+  ResourceKind kind = ResourceKind::cost_records;
 };
 
 struct ProviderInfo {
@@ -57,6 +64,10 @@ class Provider {
   /// silently empty because of a failure.
   virtual std::vector<model::CostRecord> fetch(const FetchRequest& request,
                                                transport::Transport& transport) const = 0;
+  /// The account balance, for a resource of kind balance. Throws like fetch(); the default
+  /// throws UsageError (the provider has no balance resource).
+  virtual model::Balance fetch_balance(const FetchRequest& request,
+                                       transport::Transport& transport) const;
 };
 
 }  // namespace gpubill::providers

@@ -13,6 +13,15 @@
 //       usage bills: the same envelope; rows carry `category` (not productCategory),
 //       billNum0/billNum1, basePrice0, discountPrice0, pricePrecision.
 //
+//   GET /openapi/v1/billing/monthly/bill  ?startMonth=YYYY-MM&page=1&pageSize=N
+//       monthly statements: {"data": [{"billId", "billingMonth": "2026-10", "totalAmount",
+//       "originTotalAmount", "voucherPayAmount", "cashPayAmount", "debtAmount", "repaidAmount",
+//       "status": "paid", "invoiceUrl", "startTime", "endTime"}]}; no total: walk pages until
+//       an empty one. Data from 2025-10.
+//
+//   GET /openapi/v1/billing/balance/detail
+//       {"availableBalance", "cashBalance", "creditLimit", "outstandingInvoices"}
+//
 // Units: every amount is an integer string of 1/10000 USD ("10000" = $1). Unit prices are
 // price / pricePrecision / 10000 USD. Times are unix-second strings with inclusive ends
 // (a December bill ends at 1767225599 = Dec 31 23:59:59). No paging; at most 31 days a query.
@@ -21,6 +30,7 @@
 #include <string_view>
 #include <vector>
 
+#include "gpubill/model/balance.hpp"
 #include "gpubill/model/cost_record.hpp"
 #include "gpubill/providers/api_call.hpp"
 
@@ -36,6 +46,15 @@ struct ParseContext {
 /// {"bills": [...]} -> records (one per bill). Pure. Throws ProviderError naming the bill and
 /// field for anything malformed; `bills: null` is an empty list.
 std::vector<model::CostRecord> parse_bills(std::string_view body, const ParseContext& ctx);
+
+/// One page of monthly statements -> one record per month (service "statement",
+/// resource_id = billId, amount = totalAmount / 10000 USD, period = billingMonth). Pure.
+/// `data: null` is an empty page.
+std::vector<model::CostRecord> parse_statements(std::string_view body, const Endpoint& endpoint);
+
+/// The balance detail -> available, cash, credit limit and outstanding invoices in USD,
+/// exactly (negative values allowed: a balance can be owed). Pure.
+model::Balance parse_balance(std::string_view body, const Endpoint& endpoint);
 
 /// billingMethod as a word: 1 pay-as-you-go, 2 subscription, 4 spot, 7 multimodal-llm;
 /// other values are returned as their number.

@@ -108,6 +108,82 @@ std::vector<CostRecord> parse_bills(std::string_view body, const ParseContext& c
   return records;
 }
 
+std::vector<CostRecord> parse_statements(std::string_view body, const Endpoint& ep) {
+  json doc = parse_json_text(body, ep);
+  if (!doc.is_object() || !doc.contains("data")) {
+    std::string message = doc.is_object() ? error_message_from_body(body) : "";
+    if (!message.empty()) {
+      throw ProviderError(ep.prefix() + ": the provider answered with an error: " + message);
+    }
+    throw ProviderError(ep.prefix() + ": expected {\"data\": [...]}: the API may have changed");
+  }
+  const json& data = doc["data"];
+  if (data.is_null()) return {};
+  if (!data.is_array()) throw ProviderError(ep.prefix() + ": field 'data' is not an array");
+
+  std::vector<CostRecord> records;
+  std::size_t index = 0;
+  for (const json& item : data) {
+    ++index;
+    std::string where = "statement " + std::to_string(index);
+    if (!item.is_object()) throw ProviderError(ep.prefix() + ": " + where + " is not an object");
+    FieldReader f(item, ep, where);
+    std::optional<std::string> month = f.string("billingMonth");
+    if (!month) f.fail("billingMonth", "is missing");
+    std::optional<model::Timestamp> first =
+        month->size() == 7 ? model::parse_provider_time(*month + "-01") : std::nullopt;
+    if (!first) f.fail("billingMonth", "is not YYYY-MM: \"" + month->substr(0, 20) + "\"");
+
+    CostRecord r;
+    r.provider = "novita";
+    r.service = "statement";
+    r.resource_id = f.string("billId").value_or("");
+    r.description = "Novita statement " + *month;
+    r.period = {*first, model::add_months(*first, 1)};
+    r.amount = f.scaled_integer("totalAmount", k_units_per_usd);
+    r.currency = "USD";
+    r.attributes = json(item);
+    const char* money[][2] = {{"originTotalAmount", "gpubill_original_total"},
+                              {"voucherPayAmount", "gpubill_voucher_paid"},
+                              {"cashPayAmount", "gpubill_cash_paid"},
+                              {"debtAmount", "gpubill_debt"},
+                              {"repaidAmount", "gpubill_repaid"}};
+    for (const auto& [field, name] : money) {
+      if (std::optional<Decimal> d = f.scaled_integer(field, k_units_per_usd)) {
+        r.attributes[name] = d->to_string();
+      }
+    }
+    records.push_back(std::move(r));
+  }
+  return records;
+}
+
+model::Balance parse_balance(std::string_view body, const Endpoint& ep) {
+  json doc = parse_json_text(body, ep);
+  if (!doc.is_object()) throw ProviderError(ep.prefix() + ": expected a JSON object");
+  FieldReader f(doc, ep, "balance");
+  const char* fields[][2] = {{"availableBalance", "available_balance"},
+                             {"cashBalance", "cash_balance"},
+                             {"creditLimit", "credit_limit"},
+                             {"outstandingInvoices", "outstanding_invoices"}};
+  model::Balance b;
+  b.provider = "novita";
+  b.currency = "USD";
+  bool any = false;
+  for (const auto& [field, name] : fields) {
+    std::optional<Decimal> v = f.scaled_integer(field, k_units_per_usd, true);
+    any = any || v.has_value();
+    b.figures.emplace_back(name, v);
+  }
+  if (!any) {
+    std::string message = error_message_from_body(body);
+    throw ProviderError(ep.prefix() + ": no balance figures in the answer" +
+                        (message.empty() ? std::string() : ": " + message));
+  }
+  b.attributes = json(doc);
+  return b;
+}
+
 std::size_t drop_summary_when_mixed(std::vector<CostRecord>& records) {
   bool any_summary = false;
   bool any_product = false;

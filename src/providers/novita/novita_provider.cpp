@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <set>
 
+#include "gpubill/providers/paging.hpp"
 #include "gpubill/providers/windows.hpp"
 #include "gpubill/util/error.hpp"
 #include "gpubill/util/log.hpp"
@@ -17,6 +18,8 @@ namespace gpubill::providers::novita {
 namespace {
 
 constexpr int k_max_in_flight = 4;  // LIST_BILL_TOO_FAST exists; stay polite
+constexpr int k_statement_page_size = 12;
+constexpr int k_max_statement_pages = 100;  // 1,200 months: far past any real answer
 
 const std::vector<std::string> k_bill_categories = {
     "summary", "gpu", "serverless", "cloud_storage", "local_storage", "image", "bare_metal"};
@@ -51,6 +54,15 @@ class NovitaProvider final : public Provider {
               {"category", "Product category (default gpu)", false, k_usage_categories},
               {"product", "Product name (fuzzy match)", false, {}},
               {"owner-id", "Only this resource instance", false, {}}}},
+            {"statements",
+             "Monthly statements (invoices), one record per month, with status and invoice URL",
+             "gpubill novita statements --start 2026-01 --end 2026-11 -o csv",
+             {}},
+            {"balance",
+             "Account balance now: available, cash, credit limit, outstanding invoices",
+             "gpubill novita balance -o json",
+             {},
+             ResourceKind::balance},
         } {}
 
   const ProviderInfo& info() const override { return m_info; }
@@ -58,6 +70,7 @@ class NovitaProvider final : public Provider {
 
   std::vector<model::CostRecord> fetch(const FetchRequest& req,
                                        transport::Transport& transport) const override {
+    if (req.resource == "statements") return fetch_statements(req, transport);
     BillList list = BillList::fixed_term;
     std::string path;
     std::vector<std::pair<std::string, std::string>> fixed;
@@ -87,12 +100,7 @@ class NovitaProvider final : public Provider {
           std::vector<std::pair<std::string, std::string>> query = fixed;
           query.emplace_back("startTime", std::to_string(model::to_unix(windows[i].start)));
           query.emplace_back("endTime", std::to_string(model::to_unix(windows[i].end) - 1));
-          transport::HttpRequest http;
-          http.url = transport::build_url(req.base_url, path, query);
-          http.headers = {{"Authorization", "Bearer " + req.api_key},
-                          {"Content-Type", "application/json"},
-                          {"Accept", "application/json"}};
-          transport::HttpResponse response = transport.send(http);
+          transport::HttpResponse response = transport.send(get(req, path, query));
           check_response(response, ep);
           return parse_bills(response.body, {list, ep});
         };
@@ -129,7 +137,55 @@ class NovitaProvider final : public Provider {
     return records;
   }
 
+  model::Balance fetch_balance(const FetchRequest& req,
+                               transport::Transport& transport) const override {
+    const std::string path = "/openapi/v1/billing/balance/detail";
+    Endpoint ep{"novita", m_info.key_env, "GET " + path};
+    transport::HttpResponse response = transport.send(get(req, path, {}));
+    check_response(response, ep);
+    return parse_balance(response.body, ep);
+  }
+
  private:
+  transport::HttpRequest get(const FetchRequest& req, const std::string& path,
+                             const std::vector<std::pair<std::string, std::string>>& query) const {
+    transport::HttpRequest http;
+    http.url = transport::build_url(req.base_url, path, query);
+    http.headers = {{"Authorization", "Bearer " + req.api_key},
+                    {"Content-Type", "application/json"},
+                    {"Accept", "application/json"}};
+    return http;
+  }
+
+  // Statements are paged with no total: walk pages from the period's first month until an
+  // empty one, keep the months that overlap the period, each once.
+  std::vector<model::CostRecord> fetch_statements(const FetchRequest& req,
+                                                  transport::Transport& transport) const {
+    const std::string path = "/openapi/v1/billing/monthly/bill";
+    Endpoint ep{"novita", m_info.key_env, "GET " + path};
+    std::string start_month = model::format_date(req.query.period.start).substr(0, 7);
+    std::vector<model::CostRecord> records;
+    std::set<std::string> seen;
+    walk_pages(ep, 1, k_max_statement_pages, [&](int page) {
+      transport::HttpResponse response = transport.send(
+          get(req, path, {{"startMonth", start_month}, {"page", std::to_string(page)},
+                          {"pageSize", std::to_string(k_statement_page_size)}}));
+      check_response(response, ep);
+      std::vector<model::CostRecord> rows = parse_statements(response.body, ep);
+      for (model::CostRecord& r : rows) {
+        std::string identity = r.resource_id + '\n' + model::format_rfc3339(r.period.start);
+        bool overlaps = r.period.start < req.query.period.end && req.query.period.start < r.period.end;
+        if (overlaps && seen.insert(identity).second) records.push_back(std::move(r));
+      }
+      return !rows.empty();
+    });
+    std::stable_sort(records.begin(), records.end(),
+                     [](const model::CostRecord& a, const model::CostRecord& b) {
+                       return a.period.start < b.period.start;
+                     });
+    return records;
+  }
+
   ProviderInfo m_info;
   std::vector<ResourceSpec> m_resources;
 };

@@ -13,6 +13,7 @@
 // query window.
 // A bill is returned when its [startTime, endTime] overlaps the query's (inclusive) window.
 #include <algorithm>
+#include <cstdio>
 #include <cctype>
 #include <map>
 
@@ -267,6 +268,51 @@ LastAnswer novita_fixed_term_truth(const std::string& category, long long start,
   return truth;
 }
 
+namespace {
+
+// Monthly statements from 2025-10 (where Novita's data starts) to 2026-11. Page p holds the
+// months from startMonth + (p-1) * pageSize on; past the last month pages are empty.
+void handle_statements(const httplib::Request& req, httplib::Response& res,
+                       FakeCloud::State& state) {
+  state.record(req);
+  std::string fault = req.matches[1];
+  if (!authorized(req, res, state)) return;
+  std::string start_month = req.has_param("startMonth") ? req.get_param_value("startMonth") : "2025-10";
+  int page = req.has_param("page") ? std::stoi(req.get_param_value("page")) : 1;
+  int size = req.has_param("pageSize") ? std::stoi(req.get_param_value("pageSize")) : 10;
+  date::year_month first{date::year{std::stoi(start_month.substr(0, 4))},
+                         date::month{static_cast<unsigned>(std::stoi(start_month.substr(5, 2)))}};
+  if (first < date::year{2025} / 10) first = date::year{2025} / 10;
+  date::year_month last = date::year{2026} / 11;
+  std::vector<std::string> rows;
+  for (int i = 0; i < size; ++i) {
+    date::year_month ym = first + date::months{(page - 1) * size + i};
+    if (fault == "endless-pages") ym = first;  // never runs dry
+    if (ym > last) break;
+    char month[16];
+    std::snprintf(month, sizeof month, "%04d-%02u", static_cast<int>(ym.year()),
+                  static_cast<unsigned>(ym.month()));
+    long long total = 1'000'000 + static_cast<long long>(mix(static_cast<std::uint64_t>(
+                                      static_cast<int>(ym.year()) * 12 + static_cast<int>(static_cast<unsigned>(ym.month())))) % 90'000'000);
+    std::string status = ym == last ? "pending" : ym == last - date::months{1} ? "outed" : "paid";
+    rows.push_back("{\"billId\": \"mb-" + std::string(month) + "\", \"userId\": \"u-fake\", "
+                   "\"billingMonth\": \"" + month + "\", \"totalAmount\": " + qn(total) +
+                   ", \"originTotalAmount\": " + qn(total) + ", \"voucherPayAmount\": \"0\", "
+                   "\"cashPayAmount\": " + qn(total) + ", \"debtAmount\": \"0\", "
+                   "\"repaidAmount\": \"0\", \"status\": \"" + status + "\", \"invoiceUrl\": \"" +
+                   (status == "paid" ? "https://novita.example/inv/" + std::string(month) + ".pdf" : "") +
+                   "\", \"startTime\": " + qn(unix_of(ym / 1)) + ", \"endTime\": " +
+                   qn(unix_of((ym + date::months{1}) / 1) - 1) + "}");
+  }
+  std::string body = "{\"data\": [";
+  for (std::size_t i = 0; i < rows.size(); ++i) body += (i ? ",\n  " : "\n  ") + rows[i];
+  body += "]}";
+  res.status = 200;
+  res.set_content(body, "application/json");
+}
+
+}  // namespace
+
 LastAnswer novita_usage_truth(long long start, long long end_exclusive) {
   LastAnswer truth;
   Units total = 0;
@@ -283,6 +329,18 @@ void add_novita_routes(httplib::Server& server, FakeCloud::State& state) {
   server.Get(R"((?:http://[^/]+)?/novita(?:/fault/([a-z0-9-]+))?/openapi/v1/billing/bill/(monthly/list|list))",
              [&state](const httplib::Request& req, httplib::Response& res) {
                handle(req, res, state);
+             });
+  server.Get(R"((?:http://[^/]+)?/novita(?:/fault/([a-z0-9-]+))?/openapi/v1/billing/balance/detail)",
+             [&state](const httplib::Request& req, httplib::Response& res) {
+               state.record(req);
+               if (!authorized(req, res, state)) return;
+               res.set_content(R"({"availableBalance": "12345678", "cashBalance": "10000000",)"
+                               R"( "creditLimit": "5000000", "outstandingInvoices": "2654322"})",
+                               "application/json");
+             });
+  server.Get(R"((?:http://[^/]+)?/novita(?:/fault/([a-z0-9-]+))?/openapi/v1/billing/monthly/bill)",
+             [&state](const httplib::Request& req, httplib::Response& res) {
+               handle_statements(req, res, state);
              });
 }
 
