@@ -192,3 +192,24 @@ TEST_CASE("e2e novita: balance in every format", "[e2e][novita]") {
   CHECK(doc["balance"]["cash_balance"] == 1000);
   CHECK(cloud.requests().back().path == "/novita/openapi/v1/billing/balance/detail");
 }
+
+TEST_CASE("e2e novita: windows run in parallel, never more than 4 at once", "[e2e][novita]") {
+  FakeCloud cloud;
+  cloud.start();
+  std::vector<std::string> args = {"novita", "bills", "--start", "2026-01-01", "--end",
+                                   "2026-12-01", "--category", "gpu", "-o", "csv"};
+  std::vector<std::string> many = args;
+  many.insert(many.end(), {"--parallel", "16"});
+  CliResult parallel = run_cli(many, env_for(cloud, "slow"));
+  REQUIRE(parallel.exit_code == 0);
+  CHECK(cloud.requests().size() == 11);
+  CHECK(cloud.peak_in_flight() >= 2);  // really in parallel
+  CHECK(cloud.peak_in_flight() <= 4);  // Novita's cap, whatever --parallel says
+  CHECK(parallel.seconds < 11 * 0.2);  // faster than one window after another
+
+  std::vector<std::string> one = args;
+  one.insert(one.end(), {"--parallel", "1"});
+  CliResult serial = run_cli(one, env_for(cloud));
+  REQUIRE(serial.exit_code == 0);
+  CHECK(serial.out == parallel.out);  // same records, same order
+}

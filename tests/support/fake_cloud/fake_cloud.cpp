@@ -139,6 +139,8 @@ std::vector<RecordedRequest> FakeCloud::requests() const {
   return m_state->requests;
 }
 
+int FakeCloud::peak_in_flight() const { return m_state->peak_in_flight.load(); }
+
 LastAnswer FakeCloud::last_answer() const {
   std::lock_guard<std::mutex> lock(m_state->mutex);
   return m_state->last;

@@ -73,6 +73,8 @@ class FakeCloud {
   std::string novita_url(const std::string& fault = "") const;
 
   std::vector<RecordedRequest> requests() const;
+  /// The most Novita bill-list requests that were being handled at the same moment.
+  int peak_in_flight() const;
   LastAnswer last_answer() const;
 
   // Used by the route files.

@@ -21,6 +21,8 @@ struct FakeCloud::State {
   LastAnswer last;
   std::map<std::string, int> fault_hits;  ///< per fault name, for "-once" faults
   std::atomic<bool> stopping{false};
+  std::atomic<int> in_flight{0};
+  std::atomic<int> peak_in_flight{0};  ///< most requests handled at once (Novita routes)
 
   void record(const httplib::Request& req);
   int hit(const std::string& fault);  ///< returns the hit count including this one

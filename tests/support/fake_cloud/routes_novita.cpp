@@ -167,6 +167,16 @@ bool authorized(const httplib::Request& req, httplib::Response& res, FakeCloud::
 void handle(const httplib::Request& req, httplib::Response& res, FakeCloud::State& state) {
   state.record(req);
   std::string fault = req.matches[1];
+  // Concurrency as the server sees it; `slow` holds each request long enough to overlap.
+  int now = ++state.in_flight;
+  int peak = state.peak_in_flight.load();
+  while (now > peak && !state.peak_in_flight.compare_exchange_weak(peak, now)) {
+  }
+  struct Leave {
+    std::atomic<int>& n;
+    ~Leave() { --n; }
+  } leave{state.in_flight};
+  if (fault == "slow") state.sleep_ms(200);
   std::string list = req.matches[2];
   auto error = [&](int status, const std::string& reason, const std::string& message) {
     res.status = status;
