@@ -90,8 +90,7 @@ Invocation parse(const std::vector<std::string>& args,
                    "--out-file, ...) may follow: see gpubill --help");
       for (const providers::OptionSpec& o : r.options) {
         std::vector<std::string>& store = values[{rcmd, o.flag}];
-        CLI::Option* opt = rcmd->add_option("--" + o.flag, store,
-                                            o.help + (o.repeatable ? "" : ""));
+        CLI::Option* opt = rcmd->add_option("--" + o.flag, store, o.help);
         opt->expected(1)->multi_option_policy(CLI::MultiOptionPolicy::TakeAll)->type_name("VALUE");
         if (!o.choices.empty()) {
           opt->check(CLI::IsMember(o.choices));

@@ -2,6 +2,7 @@
 // transport, total per currency, render, deliver.
 #include <chrono>
 #include <random>
+#include <thread>
 
 #include <unistd.h>
 
@@ -81,7 +82,7 @@ int run_resource(const Invocation& inv, const config::Environment& env) {
   transport::RetryPolicy policy;
   policy.max_retries = g.retries;
   transport::RetryingTransport retrying(
-      *base, policy, [](std::chrono::milliseconds d) { ::usleep(static_cast<useconds_t>(d.count()) * 1000); },
+      *base, policy, [](std::chrono::milliseconds d) { std::this_thread::sleep_for(d); },
       std::random_device{}());
 
   providers::FetchRequest request{inv.resource, {period, now}, inv.options, api_key,

@@ -45,6 +45,13 @@ struct ProviderInfo {
 /// Flag name (as in OptionSpec::flag) -> values given, in order. Absent flags are absent.
 using OptionValues = std::map<std::string, std::vector<std::string>>;
 
+/// The value of a single-valued flag, or `fallback` when it was not given.
+inline std::string option_value(const OptionValues& options, const std::string& flag,
+                                const std::string& fallback = "") {
+  auto it = options.find(flag);
+  return it == options.end() || it->second.empty() ? fallback : it->second.back();
+}
+
 struct FetchRequest {
   std::string resource;  ///< one of resources()[i].name
   model::Query query;

@@ -28,11 +28,6 @@ const std::vector<std::string> k_usage_categories = {
     "cloud_storage", "gen_api",      "cloud_sandbox", "llm_dedicated_endpoint",
     "web_search",   "bare_metal"};
 
-std::string one(const OptionValues& options, const char* flag, const std::string& fallback) {
-  auto it = options.find(flag);
-  return it == options.end() || it->second.empty() ? fallback : it->second.back();
-}
-
 class NovitaProvider final : public Provider {
  public:
   NovitaProvider()
@@ -76,21 +71,21 @@ class NovitaProvider final : public Provider {
     std::vector<std::pair<std::string, std::string>> fixed;
     if (req.resource == "bills") {
       path = "/openapi/v1/billing/bill/monthly/list";
-      std::string category = one(req.options, "category", "");
+      std::string category = option_value(req.options, "category", "");
       if (!category.empty()) fixed.emplace_back("category", category);
     } else if (req.resource == "usage") {
       list = BillList::usage;
       path = "/openapi/v1/billing/bill/list";
-      std::string cycle = one(req.options, "cycle", "day");
+      std::string cycle = option_value(req.options, "cycle", "day");
       cycle[0] = static_cast<char>(cycle[0] - 'a' + 'A');  // Hour, Day, Week, Month
       fixed.emplace_back("cycleType", cycle);
-      fixed.emplace_back("productCategory", one(req.options, "category", "gpu"));
+      fixed.emplace_back("productCategory", option_value(req.options, "category", "gpu"));
     } else {
       throw UsageError("novita: unknown resource '" + req.resource + "'");
     }
-    std::string product = one(req.options, "product", "");
+    std::string product = option_value(req.options, "product", "");
     if (!product.empty()) fixed.emplace_back("productName", product);
-    std::string owner = one(req.options, "owner-id", "");
+    std::string owner = option_value(req.options, "owner-id", "");
     if (!owner.empty()) fixed.emplace_back("ownerId", owner);
 
     Endpoint ep{"novita", m_info.key_env, "GET " + path};

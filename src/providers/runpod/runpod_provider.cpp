@@ -66,18 +66,14 @@ class RunpodProvider final : public Provider {
       throw UsageError("runpod: unknown resource '" + req.resource +
                        "': use pods, endpoints or network-volumes");
     }
-    auto one = [&](const char* flag, const std::string& fallback) {
-      auto it = req.options.find(flag);
-      return it == req.options.end() || it->second.empty() ? fallback : it->second.back();
-    };
-    std::string bucket_name = one("bucket", "day");
+    std::string bucket_name = option_value(req.options, "bucket", "day");
     Bucket bucket = parse_bucket(bucket_name);
 
     std::vector<std::pair<std::string, std::string>> query = {
         {"bucketSize", bucket_name},
         {"startTime", model::format_rfc3339(req.query.period.start)},
         {"endTime", model::format_rfc3339(req.query.period.end)}};
-    if (!default_grouping.empty()) query.emplace_back("grouping", one("grouping", default_grouping));
+    if (!default_grouping.empty()) query.emplace_back("grouping", option_value(req.options, "grouping", default_grouping));
     // flag -> wire parameter; repeated flags become repeated keys.
     const std::pair<const char*, const char*> filters[] = {
         {"gpu-type", "gpuTypeId"},   {"pod-id", "podId"},        {"datacenter", "dataCenterId"},
