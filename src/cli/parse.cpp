@@ -90,6 +90,11 @@ Invocation parse(const std::vector<std::string>& args,
                    "--out-file, ...) may follow: see gpubill --help");
       for (const providers::OptionSpec& o : r.options) {
         std::vector<std::string>& store = values[{rcmd, o.flag}];
+        if (o.is_switch) {
+          rcmd->add_flag_function(
+              "--" + o.flag, [&store](std::int64_t) { store = {"true"}; }, o.help);
+          continue;
+        }
         CLI::Option* opt = rcmd->add_option("--" + o.flag, store, o.help);
         opt->expected(1)->multi_option_policy(CLI::MultiOptionPolicy::TakeAll)->type_name("VALUE");
         if (!o.choices.empty()) {

@@ -1,6 +1,8 @@
 // `gpubill <provider> <resource>`: resolve period and credentials, fetch through the retrying
 // transport, total per currency, render, deliver.
+#include <algorithm>
 #include <chrono>
+#include <map>
 #include <random>
 #include <thread>
 
@@ -126,8 +128,24 @@ int run_resource(const Invocation& inv, const config::Environment& env) {
                      model::format_rfc3339(period.end));
   }
   if (totals.records_without_amount > 0) {
-    util::log().warn("{}: {} row(s) had no amount and are left out of the totals", title,
-                     totals.records_without_amount);
+    // Say why, where the adapter said (attributes.gpubill_no_price_reason), most common first.
+    std::map<std::string, std::size_t> reasons;
+    for (const model::CostRecord& r : records) {
+      if (r.amount) continue;
+      auto it = r.attributes.find("gpubill_no_price_reason");
+      ++reasons[it != r.attributes.end() && it->is_string() ? it->get<std::string>()
+                                                            : "no amount given"];
+    }
+    std::vector<std::pair<std::size_t, std::string>> sorted;
+    for (const auto& [reason, count] : reasons) sorted.emplace_back(count, reason);
+    std::stable_sort(sorted.begin(), sorted.end(),
+                     [](const auto& a, const auto& b) { return a.first > b.first; });
+    std::string why;
+    for (const auto& [count, reason] : sorted) {
+      why += (why.empty() ? "" : "; ") + reason + " (" + std::to_string(count) + ")";
+    }
+    util::log().warn("{}: {} row(s) have no price and are left out of the totals: {}", title,
+                     totals.records_without_amount, why);
   }
   output.deliver(format::render(in, fmt));
   return 0;

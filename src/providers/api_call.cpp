@@ -120,7 +120,21 @@ std::string error_message_from_body(std::string_view body) {
       // showing before the text.
       std::string reason = first_string(j, {"reason"});
       if (!reason.empty() && !m.empty() && reason != m) m = reason + ": " + m;
-      return one_line(m);
+      // Gcore: {exception_class, message, request_id, invalid_fields: {field: [msg]}}.
+      auto fields = j.find("invalid_fields");
+      if (fields != j.end() && fields->is_object()) {
+        std::string list;
+        for (const auto& [field, problems] : fields->items()) {
+          std::string text = problems.is_array() && !problems.empty() && problems[0].is_string()
+                                 ? problems[0].get<std::string>()
+                                 : problems.dump();
+          list += (list.empty() ? "" : ", ") + field + ": " + text;
+        }
+        if (!list.empty()) m += " [" + list + "]";
+      }
+      std::string request_id = first_string(j, {"request_id"});
+      if (!request_id.empty()) m += " (request_id " + request_id + ")";
+      return one_line(m, 400);
     }
     if (j.is_string()) return one_line(j.get<std::string>());
     return {};

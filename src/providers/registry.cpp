@@ -3,6 +3,7 @@
 
 #include "gpubill/util/error.hpp"
 
+#include "providers/gcore/gcore_provider.hpp"
 #include "providers/novita/novita_provider.hpp"
 #include "providers/runpod/runpod_provider.hpp"
 
@@ -16,6 +17,7 @@ std::vector<std::unique_ptr<Provider>> make_all_providers() {
   std::vector<std::unique_ptr<Provider>> all;
   all.push_back(runpod::make_provider());
   all.push_back(novita::make_provider());
+  all.push_back(gcore::make_provider());
   return all;
 }
 

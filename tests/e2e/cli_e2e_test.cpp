@@ -332,7 +332,9 @@ TEST_CASE("e2e: providers lists keys only as set or missing", "[e2e][cli]") {
                    "runpod,missing,RUNPOD_API_KEY,\"https://proxy.example/a,b\",env,"
                    "GPUBILL_RUNPOD_URL\r\n"
                    "novita,missing,NOVITA_API_KEY,https://api.novita.ai,default,"
-                   "GPUBILL_NOVITA_URL\r\n");
+                   "GPUBILL_NOVITA_URL\r\n"
+                   "gcore,missing,GCORE_API_KEY,https://api.gcore.com,default,"
+                   "GPUBILL_GCORE_URL\r\n");
 }
 
 TEST_CASE("e2e: proxy variables are honoured, and plain http to a remote host warns",

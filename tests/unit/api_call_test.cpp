@@ -42,6 +42,10 @@ TEST_CASE("api call: error bodies in every documented shape", "[providers][error
   CHECK(providers::error_message_from_body("<html><title>Oops</title></html>") == "HTML page: Oops");
   CHECK(providers::error_message_from_body("plain\ntext\x1b[31m") == "plain text[31m");
   CHECK(providers::error_message_from_body("") == "");
+  CHECK(providers::error_message_from_body(
+            R"({"exception_class": "ValidationError", "message": "Validation Error",
+                "request_id": "af99", "invalid_fields": {"time_to": ["Field required"]}})") ==
+        "Validation Error [time_to: Field required] (request_id af99)");
   CHECK(providers::error_message_from_body(std::string(1000, 'a')).size() < 210);
 }
 

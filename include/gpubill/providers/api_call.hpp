@@ -27,7 +27,9 @@ struct Endpoint {
 using StatusHint = std::function<std::optional<std::string>(long status)>;
 
 /// The most useful one-line message in an error body: JSON {message}, {error} (string or
-/// {message}), {reason}, {detail}, {title}; an HTML page's <title>; else the start of the text.
+/// {message}), {reason}, {detail}, {title}, prefixed by `reason` when both exist and followed
+/// by `invalid_fields` and `request_id` when present; an HTML page's <title>; else the start
+/// of the text.
 /// Control characters removed, at most 200 characters, secrets scrubbed. Empty if none.
 std::string error_message_from_body(std::string_view body);
 

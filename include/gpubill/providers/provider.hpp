@@ -19,6 +19,7 @@ struct OptionSpec {
   std::string help;
   bool repeatable = false;           ///< may be given more than once
   std::vector<std::string> choices;  ///< allowed values; empty = free text
+  bool is_switch = false;            ///< takes no value; present as {"true"} when given
 };
 
 enum class ResourceKind {
