@@ -1,7 +1,7 @@
 // gpubill-fakecloud: the test suite's fake provider server as a program, for `make demo` and
 // for trying gpubill without real keys. Listens on 127.0.0.1 only.
 //
-//   gpubill-fakecloud [--port N] [--runpod-key KEY] [--novita-key KEY]
+//   gpubill-fakecloud [--port N] [--runpod-key KEY] [--novita-key KEY] [--gcore-key KEY]
 // Prints "listening on http://127.0.0.1:PORT" and serves until SIGINT or SIGTERM.
 #include <csignal>
 #include <cstdio>
@@ -21,9 +21,11 @@ int main(int argc, char** argv) {
       options.runpod_key = argv[++i];
     } else if (arg == "--novita-key" && i + 1 < argc) {
       options.novita_key = argv[++i];
+    } else if (arg == "--gcore-key" && i + 1 < argc) {
+      options.gcore_key = argv[++i];
     } else {
       std::fprintf(stderr,
-                   "usage: gpubill-fakecloud [--port N] [--runpod-key KEY] [--novita-key KEY]\n"
+                   "usage: gpubill-fakecloud [--port N] [--runpod-key KEY] [--novita-key KEY] [--gcore-key KEY]\n"
                    "Serves fake provider billing APIs on 127.0.0.1 until SIGINT/SIGTERM.\n");
       return arg == "--help" || arg == "-h" ? 0 : 2;
     }

@@ -8,6 +8,7 @@
 //   http://127.0.0.1:PORT/runpod/v1/billing/{pods,endpoints,networkvolumes}
 //   http://127.0.0.1:PORT/runpod/fault/<fault>/v1/billing/...     one route per fault
 //   http://127.0.0.1:PORT/novita[/fault/<fault>]/openapi/v1/billing/bill/{monthly/list,list}
+//   http://127.0.0.1:PORT/gcore[/fault/<fault>]/cloud/v1/cost_report/totals (POST)
 // Later providers add /<provider>/... routes in routes_<provider>.cpp.
 
 #include <atomic>
@@ -46,6 +47,10 @@ LastAnswer novita_fixed_term_truth(const std::string& category, long long start,
 /// Hourly GPU usage in [start, end_exclusive): rows = GPU-hours, total = their exact cost.
 LastAnswer novita_usage_truth(long long start, long long end_exclusive);
 
+/// Exact Gcore totals per currency for the whole UTC days in [start, end_exclusive) (unix
+/// seconds), leaving out rows with no price: what gpubill must print, whatever its windows.
+std::map<std::string, std::string> gcore_totals_truth(long long start, long long end_exclusive);
+
 class FakeCloud {
  public:
   struct Options {
@@ -53,6 +58,7 @@ class FakeCloud {
     std::string runpod_readonly_key = "rpa_READONLY_KEY_1234567890";  ///< answered with 403
     std::string novita_key = "nv_FAKE_TEST_KEY_1234567890";
     std::string novita_readonly_key = "nv_READONLY_KEY_1234567890";  ///< answered with 403
+    std::string gcore_key = "gc_FAKE$TEST_KEY_1234567890";
     int port = 0;  ///< 0 = any free port
   };
 
@@ -69,6 +75,8 @@ class FakeCloud {
   std::string base_url() const;
   /// The Runpod server root to put in GPUBILL_RUNPOD_URL; `fault` selects a fault route.
   std::string runpod_url(const std::string& fault = "") const;
+  /// The Gcore server root to put in GPUBILL_GCORE_URL.
+  std::string gcore_url(const std::string& fault = "") const;
   /// The Novita server root to put in GPUBILL_NOVITA_URL.
   std::string novita_url(const std::string& fault = "") const;
 

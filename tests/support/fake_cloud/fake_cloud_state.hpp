@@ -47,5 +47,6 @@ model::Timestamp bucket_end(model::Timestamp start, const std::string& bucket);
 
 void add_runpod_routes(httplib::Server& server, FakeCloud::State& state);
 void add_novita_routes(httplib::Server& server, FakeCloud::State& state);
+void add_gcore_routes(httplib::Server& server, FakeCloud::State& state);
 
 }  // namespace gpubill::test

@@ -1,0 +1,191 @@
+// Gcore cost-report totals in the fake cloud, as ../shared/docs/providers/gcore.md describes
+// them: Authorization "APIKey <key>" (Bearer gets 401 "Given token not valid for any token
+// type"), a strict body (unknown keys are a 400 ValidationError with invalid_fields), whole
+// UTC days with time_to exclusive, at most 31 days, rounding to 5 decimals unless
+// "rounding": false, and the {exception_class, message, request_id} error envelope.
+//
+// Data: per day from 2026-06-01 to 2026-12-01, an 8x H100 bare-metal cluster, an L40S virtual
+// cluster, a VM, a volume, egress traffic and a floating IP in region 76 (EUR), one cluster in
+// region 38 billed in USD, an image with no price (cost null) and a snapshot with err set.
+// Costs are integers of 1e-9 of the currency, so sums are exact.
+#include <algorithm>
+#include <cctype>
+#include <map>
+
+#include <date/date.h>
+#include <nlohmann/json.hpp>
+
+#include "support/fake_cloud/fake_cloud_state.hpp"
+
+namespace gpubill::test {
+
+namespace {
+
+using nlohmann::json;
+
+struct Line {
+  const char* type;
+  const char* feature;
+  const char* unit;
+  const char* extra_key;    // flavor / volume_type / instance_type, or nullptr
+  const char* extra_value;
+  int region;
+  const char* currency;     // nullptr: cost null
+  long long daily_value;    // billing_value per day, in `unit`
+  long long daily_cost;     // 1e-9 of the currency, before the daily jitter
+  const char* err;          // nullptr: none
+};
+
+const Line k_lines[] = {
+    {"ai_cluster", "AI Infrastructure: bm3-ai-1xlarge-h100-80-8 Luxembourg-2 - PAYG", "minutes",
+     "flavor", "bm3-ai-1xlarge-h100-80-8", 76, "EUR", 1440, 537'600'000'000, nullptr},
+    {"ai_virtual_cluster", "AI Virtual: g3-ai-32-192-1500-l40s-48-1 Luxembourg-2 - PAYG",
+     "minutes", "flavor", "g3-ai-32-192-1500-l40s-48-1", 76, "EUR", 1440, 31'200'000'000, nullptr},
+    {"instance", "Instance Type: g1-standard-1-2 Luxembourg-2 - PAYG", "minutes", "flavor",
+     "g1-standard-1-2", 76, "EUR", 1440, 312'345'678, nullptr},
+    {"volume", "Block Storage (High IOPS SSD) - Gb Luxembourg-2 - PAYG", "gbminutes",
+     "volume_type", "ssd_hiiops", 76, "EUR", 1'440'000, 2'376'000'001, nullptr},
+    {"egress_traffic", "Egress traffic Luxembourg-2 - PAYG", "bytes", "instance_type", "vm", 76,
+     "EUR", 1'753'778'312, 1, nullptr},
+    {"floatingip", "Floating IP Luxembourg-2 - PAYG", "minutes", nullptr, nullptr, 76, "EUR",
+     1440, 96'000'000, nullptr},
+    {"ai_cluster", "AI Infrastructure: bm3-ai-1xlarge-h100-80-8 Manassas - PAYG", "minutes",
+     "flavor", "bm3-ai-1xlarge-h100-80-8", 38, "USD", 1440, 601'920'000'000, nullptr},
+    {"image", "Images Luxembourg-2 - PAYG", "gbminutes", nullptr, nullptr, 76, nullptr, 14'400,
+     0, nullptr},
+    {"snapshot", "Snapshots Luxembourg-2 - PAYG", "gbminutes", "volume_type", "standard", 76,
+     "EUR", 72'000, 1'000'000, "tariff not found for snap_t_standard_gbm"},
+};
+
+constexpr long long k_day = 86'400;
+long long first_day() { return model::to_unix(model::Timestamp{date::sys_days{date::year{2026} / 6 / 1}}); }
+long long last_day() { return model::to_unix(model::Timestamp{date::sys_days{date::year{2026} / 12 / 1}}); }
+
+Units daily_cost(const Line& l, std::size_t index, long long day) {
+  // A little jitter so days differ, deterministic.
+  return l.daily_cost + static_cast<Units>(mix(static_cast<std::uint64_t>(day) * 16 + index) % 1000);
+}
+
+struct Sum {
+  Units cost = 0;
+  Units value = 0;
+};
+
+// Sums per line over the days of [from, to).
+std::vector<Sum> sums(long long from, long long to) {
+  std::vector<Sum> out(std::size(k_lines));
+  for (long long d = std::max(from, first_day()); d < std::min(to, last_day()); d += k_day) {
+    for (std::size_t i = 0; i < std::size(k_lines); ++i) {
+      out[i].cost += daily_cost(k_lines[i], i, d);
+      out[i].value += k_lines[i].daily_value;
+    }
+  }
+  return out;
+}
+
+void error(httplib::Response& res, int status, const std::string& cls, const std::string& message,
+           const json& invalid = nullptr) {
+  json body = {{"exception_class", cls}, {"message", message},
+               {"request_id", "fake" + std::to_string(mix(static_cast<std::uint64_t>(status)) % 100000000)}};
+  if (!invalid.is_null()) body["invalid_fields"] = invalid;
+  res.status = status;
+  res.set_content(body.dump(), "application/json");
+}
+
+void handle_totals(const httplib::Request& req, httplib::Response& res, FakeCloud::State& state) {
+  state.record(req);
+  std::string fault = req.matches[1];
+  std::string auth = req.get_header_value("Authorization");
+  std::string scheme = auth.substr(0, auth.find(' '));
+  std::transform(scheme.begin(), scheme.end(), scheme.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  if (scheme != "apikey") {
+    return error(res, 401, "token_not_valid", "Given token not valid for any token type");
+  }
+  if (auth.substr(auth.find(' ') + 1) != state.options.gcore_key) {
+    return error(res, 401, "token_not_valid", "Token is invalid or expired");
+  }
+  if (fault == "500") return error(res, 500, "InternalServerError", "internal server error");
+
+  json body = json::parse(req.body, nullptr, false);
+  if (body.is_discarded() || !body.is_object()) {
+    return error(res, 400, "ValidationError", "Validation Error: body is not a JSON object");
+  }
+  static const std::vector<std::string> k_allowed = {
+      "time_from", "time_to", "enable_last_day", "projects", "regions", "response_format",
+      "rounding", "schema_filter", "tags", "types"};
+  json invalid = json::object();
+  for (const auto& [key, value] : body.items()) {
+    if (std::find(k_allowed.begin(), k_allowed.end(), key) == k_allowed.end()) {
+      invalid[key] = {"Extra inputs are not permitted"};
+    }
+  }
+  for (const char* key : {"time_from", "time_to"}) {
+    if (!body.contains(key)) invalid[key] = {"Field required"};
+  }
+  if (!invalid.empty()) return error(res, 400, "ValidationError", "Validation Error", invalid);
+  std::optional<model::Timestamp> from = model::parse_provider_time(body["time_from"].get<std::string>());
+  std::optional<model::Timestamp> to = model::parse_provider_time(body["time_to"].get<std::string>());
+  if (!from || !to) return error(res, 400, "ValidationError", "Validation Error: bad date-time");
+  // Whole days: from the start of time_from's day to the start of time_to's day.
+  long long f = model::to_unix(model::start_of_day(*from));
+  long long t = model::to_unix(model::start_of_day(*to));
+  if (body.value("enable_last_day", false)) t += k_day;
+  if (t <= f || t - f > 31 * k_day) {
+    return error(res, 400, "ValidationError", "Validation Error: the period must be 1 to 31 days");
+  }
+  bool rounding = body.value("rounding", true);
+  std::vector<std::string> types = body.value("types", std::vector<std::string>{});
+  std::vector<int> regions = body.value("regions", std::vector<int>{});
+
+  std::vector<Sum> s = sums(f, t);
+  std::size_t count = 0;
+  std::string rows_text;
+  for (std::size_t i = 0; i < std::size(k_lines); ++i) {
+    const Line& l = k_lines[i];
+    if (!types.empty() && std::find(types.begin(), types.end(), l.type) == types.end()) continue;
+    if (!regions.empty() && std::find(regions.begin(), regions.end(), l.region) == regions.end()) continue;
+    if (s[i].value == 0) continue;
+    Units cost = s[i].cost;
+    if (rounding) cost = (cost + 5000) / 10000 * 10000;  // 5 decimals, as Gcore's default
+    std::string row = "{\"type\": \"" + std::string(l.type) + "\", \"billing_metric_name\": \"" +
+                      l.type + "_metric\", \"billing_feature_name\": " + json(l.feature).dump() +
+                      ", \"billing_value\": " + units_text(s[i].value, 0) +
+                      ", \"billing_value_unit\": \"" + l.unit + "\", \"cost\": " +
+                      (l.currency ? units_text(cost, 9) : "null") + ", \"currency\": " +
+                      (l.currency ? "\"" + std::string(l.currency) + "\"" : "null") +
+                      ", \"err\": " + (l.err ? json(l.err).dump() : "null") +
+                      (l.extra_key ? ", \"" + std::string(l.extra_key) + "\": \"" + l.extra_value + "\"" : "") +
+                      ", \"region\": " + std::to_string(l.region) +
+                      ", \"region_id\": " + std::to_string(l.region) + "}";
+    rows_text += (rows_text.empty() ? "\n  " : ",\n  ") + row;
+    ++count;
+  }
+  res.status = 200;
+  res.set_content("{\"count\": " + std::to_string(count) + ", \"price_status\": \"" +
+                      (fault == "hide" ? "hide" : "show") + "\", \"results\": [" + rows_text + "]}",
+                  "application/json");
+}
+
+}  // namespace
+
+std::map<std::string, std::string> gcore_totals_truth(long long start, long long end_exclusive) {
+  std::vector<Sum> s = sums(start, end_exclusive);
+  std::map<std::string, Units> by_currency;
+  for (std::size_t i = 0; i < std::size(k_lines); ++i) {
+    if (k_lines[i].currency == nullptr || k_lines[i].err != nullptr || s[i].value == 0) continue;
+    by_currency[k_lines[i].currency] += s[i].cost;
+  }
+  std::map<std::string, std::string> out;
+  for (const auto& [currency, units] : by_currency) out[currency] = units_text(units, 9);
+  return out;
+}
+
+void add_gcore_routes(httplib::Server& server, FakeCloud::State& state) {
+  server.Post(R"((?:http://[^/]+)?/gcore(?:/fault/([a-z0-9-]+))?/cloud/v1/cost_report/totals)",
+              [&state](const httplib::Request& req, httplib::Response& res) {
+                handle_totals(req, res, state);
+              });
+}
+
+}  // namespace gpubill::test
