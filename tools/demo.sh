@@ -12,7 +12,8 @@ done
 
 log=$(mktemp)
 out=$(mktemp -d)
-"$FAKECLOUD" --runpod-key demo-runpod-key --novita-key demo-novita-key >"$log" 2>&1 &
+"$FAKECLOUD" --runpod-key demo-runpod-key --novita-key demo-novita-key \
+  --gcore-key 'demo$gcore-key' >"$log" 2>&1 &
 cloud_pid=$!
 trap 'kill "$cloud_pid" 2>/dev/null || true; wait "$cloud_pid" 2>/dev/null || true; rm -rf "$log" "$out"' EXIT
 
@@ -29,10 +30,12 @@ export RUNPOD_API_KEY=demo-runpod-key
 export GPUBILL_RUNPOD_URL="$url/runpod/v1"
 export NOVITA_API_KEY=demo-novita-key
 export GPUBILL_NOVITA_URL="$url/novita"
+export GCORE_API_KEY='demo$gcore-key'
+export GPUBILL_GCORE_URL="$url/gcore"
 export XDG_CONFIG_HOME="$out"   # ignore any real config file of yours
 
 run() { echo; printf '$ gpubill'; printf ' %q' "${@:2}"; echo; "$@"; }
-echo "Fake cloud on $url (Runpod and Novita billing APIs as documented; data mid-2026)"
+echo "Fake cloud on $url (Runpod, Novita and Gcore billing APIs as documented; data mid-2026)"
 run "$GPUBILL" providers
 run "$GPUBILL" runpod pods --bucket month --start 2026-08 --end 2026-12
 run "$GPUBILL" runpod pods --bucket week --grouping podId --start 2026-10 --gpu-type "NVIDIA H100 80GB HBM3"
@@ -44,6 +47,7 @@ run "$GPUBILL" novita bills --category gpu --start 2026-08-01 --end 2026-11-01
 run "$GPUBILL" novita usage --cycle month --start 2026-08 --end 2026-11
 run "$GPUBILL" novita statements --start 2026-06-01 -o csv
 run "$GPUBILL" novita balance
+run "$GPUBILL" gcore totals --start 2026-09-01 --end 2026-11-01 --type ai_cluster --type volume
 if command -v jq >/dev/null; then
   echo; echo "\$ gpubill runpod pods --start 2026-10 -o json | jq '.totals'"
   "$GPUBILL" runpod pods --start 2026-10 -o json | jq '.totals'
