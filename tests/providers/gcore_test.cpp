@@ -20,8 +20,8 @@ model::Timestamp at(const char* t) { return *model::parse_provider_time(t); }
 const model::Period k_window{at("2026-09-01"), at("2026-10-01")};
 const providers::Endpoint k_ep{"gcore", "GCORE_API_KEY", "POST /cloud/v1/cost_report/totals"};
 
-TotalsPage parse(const char* fixture) {
-  return parse_totals(test::read_fixture(std::string("gcore/") + fixture), k_window, k_ep);
+ReportPage parse(const char* fixture) {
+  return parse_report(test::read_fixture(std::string("gcore/") + fixture), k_window, k_ep);
 }
 
 const providers::Provider& gcore() {
@@ -48,7 +48,7 @@ transport::HttpResponse empty_totals(const transport::HttpRequest&) {
 }  // namespace
 
 TEST_CASE("gcore: the docs' example, exact EUR, readable units", "[gcore][parse]") {
-  TotalsPage page = parse("totals_doc_example.json");
+  ReportPage page = parse("totals_doc_example.json");
   REQUIRE(page.records.size() == 3);
   CHECK(page.price_status == "show");
   const model::CostRecord& r = page.records[0];
@@ -74,7 +74,7 @@ TEST_CASE("gcore: the docs' example, exact EUR, readable units", "[gcore][parse]
 }
 
 TEST_CASE("gcore: every one of the 25 types parses with its extra fields", "[gcore][parse]") {
-  TotalsPage page = parse("totals_all_types.json");
+  ReportPage page = parse("totals_all_types.json");
   REQUIRE(page.records.size() == 25);
   std::set<std::string> seen;
   for (const model::CostRecord& r : page.records) {
@@ -101,7 +101,7 @@ TEST_CASE("gcore: every one of the 25 types parses with its extra fields", "[gco
 
 TEST_CASE("gcore: null cost, err and missing currency keep the row without a price",
           "[gcore][parse]") {
-  TotalsPage page = parse("totals_no_price.json");
+  ReportPage page = parse("totals_no_price.json");
   REQUIRE(page.records.size() == 4);
   CHECK(page.price_status == "hide");
   CHECK_FALSE(page.records[0].amount.has_value());
@@ -118,7 +118,7 @@ TEST_CASE("gcore: null cost, err and missing currency keep the row without a pri
 }
 
 TEST_CASE("gcore: EUR and USD rows stay apart in every format", "[gcore][parse]") {
-  TotalsPage page = parse("totals_mixed_currency.json");
+  ReportPage page = parse("totals_mixed_currency.json");
   aggregate::Totals t = aggregate::totals_by_currency(page.records);
   REQUIRE(t.by_currency.size() == 2);
   CHECK(t.by_currency[0] == model::Money{"EUR", *Decimal::parse("100.000000002")});
@@ -240,4 +240,87 @@ TEST_CASE("gcore: 401 with the wrong scheme says check GCORE_API_KEY", "[gcore][
                     "gcore: POST /cloud/v1/cost_report/totals: 401 Unauthorized: Given token not "
                     "valid for any token type (request_id 0123456789abcdef0123456789abcdef): "
                     "check GCORE_API_KEY");
+}
+
+TEST_CASE("gcore: resources rows carry uuid, name, project and tags", "[gcore][parse]") {
+  ReportPage page = parse("resources_page.json");
+  CHECK(page.count == 3);
+  REQUIRE(page.records.size() == 2);
+  const model::CostRecord& r = page.records[0];
+  CHECK(r.resource_id == "9f3c2a1e-0000-4000-8000-000000000001");
+  CHECK(r.resource_name == "train-h100-01");
+  CHECK(r.description.empty());  // billing_feature_name null
+  CHECK(r.amount == Decimal::parse("16128.000000123"));
+  CHECK(r.gpu_type == "8 x H100 80GB");
+  CHECK(r.attributes["project_id"] == 16);
+  CHECK(r.attributes["first_seen"] == "2026-09-01T00:00:00Z");
+  CHECK(r.attributes["tags"][1]["训练"] == "🚀");
+  CHECK(page.records[1].resource_id.empty());  // external_ip has no uuid
+  CHECK(page.records[1].attributes["ip_address"] == "203.0.113.7");
+}
+
+TEST_CASE("gcore: resources page by what arrived until count, capped", "[gcore][request]") {
+  // A server that caps pages at 2 rows although gpubill asks for 100.
+  test::FakeTransport fake;
+  fake.set_handler([](const transport::HttpRequest& r) {
+    nlohmann::json body = nlohmann::json::parse(r.body);
+    long long offset = body["offset"];
+    nlohmann::json rows = nlohmann::json::array();
+    for (long long i = offset; i < std::min<long long>(offset + 2, 5); ++i) {
+      rows.push_back({{"type", "instance"}, {"uuid", "u" + std::to_string(i)}, {"cost", 1},
+                      {"currency", "EUR"}, {"err", nullptr}});
+    }
+    transport::HttpResponse resp;
+    resp.status = 200;
+    resp.body = nlohmann::json({{"count", 5}, {"price_status", "show"}, {"results", rows}}).dump();
+    return resp;
+  });
+  providers::FetchRequest req = request("2026-09-01", "2026-10-01", {{"order-by", {"billing_value.desc"}}});
+  req.resource = "resources";
+  auto rs = gcore().fetch(req, fake);
+  REQUIRE(rs.size() == 5);
+  for (std::size_t i = 0; i < rs.size(); ++i) CHECK(rs[i].resource_id == "u" + std::to_string(i));
+  std::vector<transport::HttpRequest> reqs = fake.requests();
+  REQUIRE(reqs.size() == 3);
+  std::vector<long long> offsets;
+  for (const auto& r : reqs) {
+    CHECK(r.url == "http://127.0.0.1:9/cloud/v1/cost_report/resources");
+    nlohmann::json body = nlohmann::json::parse(r.body);
+    CHECK(body["limit"] == 100);
+    CHECK(body["order_by"] == nlohmann::json::array({"billing_value.desc"}));
+    offsets.push_back(body["offset"]);
+  }
+  CHECK(offsets == std::vector<long long>{0, 2, 4});
+
+  test::FakeTransport endless;
+  endless.set_handler([](const transport::HttpRequest&) {
+    transport::HttpResponse resp;
+    resp.status = 200;
+    resp.body = R"({"count": 999999999, "price_status": "show", "results": [{"type": "instance", "cost": 1, "currency": "EUR"}]})";
+    return resp;
+  });
+  CHECK_THROWS_WITH(gcore().fetch(req, endless), Catch::Contains("still paging after 1000 pages"));
+
+  providers::FetchRequest bad = req;
+  bad.options = {{"order-by", {"colour.asc"}}};
+  CHECK_THROWS_AS(gcore().fetch(bad, fake), UsageError);
+}
+
+TEST_CASE("gcore: reservations ask one month by year_month", "[gcore][request]") {
+  test::FakeTransport fake;
+  fake.set_handler(empty_totals);
+  providers::FetchRequest req = request("2026-11-01", "2026-11-23",
+                                        {{"month", {"2026-10"}}, {"type", {"ai_cluster"}}});
+  req.resource = "reservations";
+  gcore().fetch(req, fake);
+  REQUIRE(fake.requests().size() == 1);
+  CHECK(fake.requests()[0].url == "http://127.0.0.1:9/cloud/v1/reservation_cost_report/totals");
+  nlohmann::json body = nlohmann::json::parse(fake.requests()[0].body);
+  CHECK(body == nlohmann::json({{"year_month", "2026-10"}, {"rounding", false},
+                                {"response_format", "json"}, {"types", {"ai_cluster"}}}));
+  req.options = {};
+  gcore().fetch(req, fake);  // default: the month --start falls in
+  CHECK(nlohmann::json::parse(fake.requests()[1].body)["year_month"] == "2026-11");
+  req.options = {{"month", {"October"}}};
+  CHECK_THROWS_AS(gcore().fetch(req, fake), UsageError);
 }

@@ -13,6 +13,10 @@
 //                    "billing_value": 10080.0, "billing_value_unit": "minutes",
 //                    "cost": 3763.2, "currency": "EUR", "err": null, "flavor", "region",
 //                    "region_id"}, ...]}
+//   POST /cloud/v1/cost_report/resources   the same body plus limit, offset, order_by; rows
+//       add uuid, last_name, project_id, first_seen, last_seen, tags; count = all resources
+//   POST /cloud/v1/reservation_cost_report/totals   {year_month: "YYYY-MM", regions, types,
+//       schema_filter, tags, rounding}: no projects, no time_from/time_to; totals rows
 //
 // Periods are whole UTC days: time_from is the first day, time_to the first day after
 // (exclusive, enable_last_day false); at most 31 days a request. `rounding` defaults to true
@@ -44,14 +48,16 @@ std::string gpu_from_flavor(std::string_view flavor);
 std::pair<std::optional<model::Decimal>, std::string> readable_usage(
     std::optional<model::Decimal> value, const std::string& unit);
 
-struct TotalsPage {
+struct ReportPage {
   std::vector<model::CostRecord> records;
   std::string price_status;  ///< "show", "hide", "error" (or empty if absent)
+  long long count = 0;       ///< totals: rows returned; resources: all resources (for paging)
 };
 
-/// One totals (or reservation totals) response -> one record per row, each carrying `window`
-/// as its period. Rows with cost null, err set or no currency keep no amount, and say why in
+/// One totals, reservation-totals or resources response -> one record per row, each carrying
+/// `window` as its period; resources rows also give resource_id (uuid) and resource_name
+/// (last_name). Rows with cost null, err set or no currency keep no amount, and say why in
 /// attributes.gpubill_no_price_reason. Pure.
-TotalsPage parse_totals(std::string_view body, const model::Period& window, const Endpoint& ep);
+ReportPage parse_report(std::string_view body, const model::Period& window, const Endpoint& ep);
 
 }  // namespace gpubill::providers::gcore

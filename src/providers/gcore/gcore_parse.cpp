@@ -99,16 +99,17 @@ std::pair<std::optional<Decimal>, std::string> readable_usage(std::optional<Deci
   return {value, unit};
 }
 
-TotalsPage parse_totals(std::string_view body, const model::Period& window, const Endpoint& ep) {
+ReportPage parse_report(std::string_view body, const model::Period& window, const Endpoint& ep) {
   json doc = parse_json_text(body, ep);
   if (!doc.is_object() || !doc.contains("results")) {
     std::string message = doc.is_object() ? error_message_from_body(body) : "";
     throw ProviderError(ep.prefix() + ": expected {\"count\", \"price_status\", \"results\"}" +
                         (message.empty() ? std::string() : ": " + message));
   }
-  TotalsPage page;
+  ReportPage page;
   FieldReader top(doc, ep, "response");
   page.price_status = top.string("price_status").value_or("");
+  page.count = top.integer("count").value_or(0);
   const json& results = doc["results"];
   if (results.is_null()) return page;
   if (!results.is_array()) throw ProviderError(ep.prefix() + ": field 'results' is not an array");
@@ -123,6 +124,8 @@ TotalsPage parse_totals(std::string_view body, const model::Period& window, cons
     r.provider = "gcore";
     r.service = f.string("type").value_or("");
     r.description = f.string("billing_feature_name").value_or("");
+    r.resource_id = f.string("uuid").value_or("");
+    r.resource_name = f.string("last_name").value_or("");
     std::optional<long long> region = f.integer("region_id");
     if (!region) region = f.integer("region");
     r.region = region ? std::to_string(*region) : "";

@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <set>
 
+#include "gpubill/providers/paging.hpp"
 #include "gpubill/providers/windows.hpp"
 #include "gpubill/util/error.hpp"
 #include "gpubill/util/log.hpp"
@@ -20,6 +21,11 @@ namespace {
 using nlohmann::json;
 
 constexpr int k_max_in_flight = 4;
+constexpr int k_resources_page_size = 100;  // the API's default is 10; no maximum is documented
+constexpr int k_max_resource_pages = 1000;
+
+const std::vector<std::string> k_order_fields = {"billing_value", "first_seen", "last_name",
+                                                 "last_seen", "project", "region", "type"};
 
 std::vector<OptionSpec> report_filters() {
   return {{"project", "Only this project id (repeatable)", true, {}},
@@ -31,6 +37,25 @@ std::vector<OptionSpec> report_filters() {
            {"any", "all"}},
           {"tag-strict", "Tags must match exactly, not as substrings", false, {}, true},
           {"filter", "TYPE:FIELD=V1,V2, e.g. instance:flavor=g1-standard-1-2", false, {}}};
+}
+
+std::vector<OptionSpec> resources_options() {
+  std::vector<OptionSpec> options = report_filters();
+  options.push_back({"order-by",
+                     "Sort as FIELD.asc|desc (repeatable): billing_value, first_seen, last_name, "
+                     "last_seen, project, region, type",
+                     true,
+                     {}});
+  return options;
+}
+
+std::vector<OptionSpec> reservations_options() {
+  std::vector<OptionSpec> options = {
+      {"month", "The month YYYY-MM (default: the month --start falls in)", false, {}}};
+  for (const OptionSpec& o : report_filters()) {
+    if (o.flag != "project") options.push_back(o);  // the endpoint has no projects filter
+  }
+  return options;
 }
 
 std::vector<std::string> all_of(const OptionValues& options, const std::string& flag) {
@@ -129,65 +154,134 @@ model::Period whole_days(const model::Period& p) {
 class GcoreProvider final : public Provider {
  public:
   GcoreProvider()
-      : m_info{"gcore", "Gcore Cloud: cost report totals per feature and region (EUR)",
+      : m_info{"gcore", "Gcore Cloud: cost reports per feature, region and resource (EUR)",
                "GCORE_API_KEY", "GPUBILL_GCORE_URL", "https://api.gcore.com"},
-        m_resources{{"totals",
-                     "Cost per billing feature and region, per window of at most 31 days",
-                     "gpubill gcore totals --start 2026-09-01 --end 2026-11-01 --type ai_cluster -o csv",
-                     report_filters()}} {}
+        m_resources{
+            {"totals", "Cost per billing feature and region, per window of at most 31 days",
+             "gpubill gcore totals --start 2026-09-01 --end 2026-11-01 --type ai_cluster -o csv",
+             report_filters()},
+            {"resources", "Cost per resource (uuid), per window of at most 31 days",
+             "gpubill gcore resources --type ai_cluster --order-by billing_value.desc -o csv",
+             resources_options()},
+            {"reservations",
+             "One month's totals with commit and over-commit pricing (accounts with reservations)",
+             "gpubill gcore reservations --month 2026-10 -o csv", reservations_options()}} {}
 
   const ProviderInfo& info() const override { return m_info; }
   const std::vector<ResourceSpec>& resources() const override { return m_resources; }
 
   std::vector<model::CostRecord> fetch(const FetchRequest& req,
                                        transport::Transport& transport) const override {
-    if (req.resource != "totals") throw UsageError("gcore: unknown resource '" + req.resource + "'");
-    const std::string path = "/cloud/v1/cost_report/totals";
+    json filters = filter_body(req.options);  // validated before any request
+    std::vector<ReportPage> pages;
+    if (req.resource == "reservations") {
+      pages.push_back(fetch_reservations(req, transport, filters));
+    } else if (req.resource == "totals" || req.resource == "resources") {
+      pages = fetch_windows(req, transport, filters);
+    } else {
+      throw UsageError("gcore: unknown resource '" + req.resource + "'");
+    }
+
+    std::vector<model::CostRecord> records;
+    std::set<std::string> statuses;
+    for (ReportPage& page : pages) {
+      if (!page.price_status.empty() && page.price_status != "show") statuses.insert(page.price_status);
+      std::move(page.records.begin(), page.records.end(), std::back_inserter(records));
+    }
+    for (const std::string& status : statuses) {
+      util::log().warn("gcore {}: Gcore answered price_status '{}': its prices may be hidden or "
+                       "incomplete for this account", req.resource, status);
+    }
+    return records;
+  }
+
+ private:
+  ReportPage post(const FetchRequest& req, transport::Transport& transport, const Endpoint& ep,
+                  const std::string& path, const json& body, const model::Period& window) const {
+    transport::HttpRequest http;
+    http.method = "POST";
+    http.url = transport::build_url(req.base_url, path, {});
+    http.headers = {{"Authorization", "APIKey " + req.api_key},
+                    {"Content-Type", "application/json"},
+                    {"Accept", "application/json"}};
+    http.body = body.dump();
+    transport::HttpResponse response = transport.send(http);
+    check_response(response, ep);
+    return parse_report(response.body, window, ep);
+  }
+
+  // totals and resources: whole-day windows of at most 31 days, in parallel; resources pages
+  // through each window with limit/offset until `count` resources have come.
+  std::vector<ReportPage> fetch_windows(const FetchRequest& req, transport::Transport& transport,
+                                        const json& filters) const {
+    bool per_resource = req.resource == "resources";
+    const std::string path =
+        per_resource ? "/cloud/v1/cost_report/resources" : "/cloud/v1/cost_report/totals";
     Endpoint ep{"gcore", m_info.key_env, "POST " + path};
-    json filters = filter_body(req.options);
+    json order_by = json::array();
+    for (const std::string& o : all_of(req.options, "order-by")) {
+      std::size_t dot = o.rfind('.');
+      std::string field = o.substr(0, dot == std::string::npos ? o.size() : dot);
+      std::string dir = dot == std::string::npos ? "" : o.substr(dot + 1);
+      if (std::find(k_order_fields.begin(), k_order_fields.end(), field) == k_order_fields.end() ||
+          (dir != "asc" && dir != "desc")) {
+        throw UsageError("--order-by '" + o + "': use FIELD.asc or FIELD.desc with FIELD one of " +
+                         join(k_order_fields));
+      }
+      order_by.push_back(o);
+    }
+
     model::Period days = whole_days(req.query.period);
     if (days != req.query.period) {
       util::log().info("gcore: reports whole UTC days: asking for {} .. {}",
                        model::format_rfc3339(days.start), model::format_rfc3339(days.end));
     }
     std::vector<model::Period> windows = month_windows(days);
-
-    std::function<TotalsPage(std::size_t)> fetch_window = [&](std::size_t i) {
+    std::function<ReportPage(std::size_t)> fetch_window = [&](std::size_t i) {
       json body = {{"time_from", model::format_rfc3339(windows[i].start)},
                    {"time_to", model::format_rfc3339(windows[i].end)},
                    {"enable_last_day", false},
                    {"rounding", false},
                    {"response_format", "json"}};
       body.update(filters);
-      transport::HttpRequest http;
-      http.method = "POST";
-      http.url = transport::build_url(req.base_url, path, {});
-      http.headers = {{"Authorization", "APIKey " + req.api_key},
-                      {"Content-Type", "application/json"},
-                      {"Accept", "application/json"}};
-      http.body = body.dump();
-      transport::HttpResponse response = transport.send(http);
-      check_response(response, ep);
-      return parse_totals(response.body, windows[i], ep);
+      if (!per_resource) return post(req, transport, ep, path, body, windows[i]);
+      if (!order_by.empty()) body["order_by"] = order_by;
+      ReportPage all;
+      long long offset = 0;
+      walk_pages(ep, 0, k_max_resource_pages, [&](int) {
+        body["limit"] = k_resources_page_size;
+        body["offset"] = offset;
+        ReportPage page = post(req, transport, ep, path, body, windows[i]);
+        // Advance by what came, not by the limit: a server that caps pages lower loses nothing.
+        offset += static_cast<long long>(page.records.size());
+        bool more = !page.records.empty() && offset < page.count;
+        if (all.price_status.empty() || page.price_status != "show") all.price_status = page.price_status;
+        all.count = page.count;
+        std::move(page.records.begin(), page.records.end(), std::back_inserter(all.records));
+        return more;
+      });
+      return all;
     };
-    std::vector<TotalsPage> pages = parallel_map(
-        windows.size(), static_cast<std::size_t>(std::clamp(req.parallel, 1, k_max_in_flight)),
-        fetch_window);
-
-    std::vector<model::CostRecord> records;
-    std::set<std::string> statuses;
-    for (TotalsPage& page : pages) {
-      if (!page.price_status.empty() && page.price_status != "show") statuses.insert(page.price_status);
-      std::move(page.records.begin(), page.records.end(), std::back_inserter(records));
-    }
-    for (const std::string& status : statuses) {
-      util::log().warn("{}: Gcore answered price_status '{}': its prices may be hidden or "
-                       "incomplete for this account", ep.prefix(), status);
-    }
-    return records;
+    return parallel_map(windows.size(),
+                        static_cast<std::size_t>(std::clamp(req.parallel, 1, k_max_in_flight)),
+                        fetch_window);
   }
 
- private:
+  // reservations: one calendar month, named by year_month.
+  ReportPage fetch_reservations(const FetchRequest& req, transport::Transport& transport,
+                                const json& filters) const {
+    const std::string path = "/cloud/v1/reservation_cost_report/totals";
+    Endpoint ep{"gcore", m_info.key_env, "POST " + path};
+    std::string month = option_value(req.options, "month",
+                                     model::format_date(req.query.period.start).substr(0, 7));
+    std::optional<model::Timestamp> first =
+        month.size() == 7 ? model::parse_provider_time(month + "-01") : std::nullopt;
+    if (!first) throw UsageError("--month '" + month + "': use YYYY-MM, e.g. 2026-10");
+    json body = {{"year_month", month}, {"rounding", false}, {"response_format", "json"}};
+    body.update(filters);
+    return post(req, transport, ep, path, body, {*first, model::add_months(*first, 1)});
+  }
+
   ProviderInfo m_info;
   std::vector<ResourceSpec> m_resources;
 };

@@ -51,6 +51,9 @@ LastAnswer novita_usage_truth(long long start, long long end_exclusive);
 /// seconds), leaving out rows with no price: what gpubill must print, whatever its windows.
 std::map<std::string, std::string> gcore_totals_truth(long long start, long long end_exclusive);
 
+/// The same for the per-resource report (three resources per line).
+std::map<std::string, std::string> gcore_resources_truth(long long start, long long end_exclusive);
+
 class FakeCloud {
  public:
   struct Options {

@@ -92,82 +92,189 @@ void error(httplib::Response& res, int status, const std::string& cls, const std
   res.set_content(body.dump(), "application/json");
 }
 
-void handle_totals(const httplib::Request& req, httplib::Response& res, FakeCloud::State& state) {
-  state.record(req);
-  std::string fault = req.matches[1];
+// Auth, JSON and the strict key set shared by the three endpoints. Returns the body, or null
+// after answering with the error.
+json checked_body(const httplib::Request& req, httplib::Response& res, FakeCloud::State& state,
+                  const std::vector<std::string>& allowed,
+                  const std::vector<std::string>& required) {
   std::string auth = req.get_header_value("Authorization");
   std::string scheme = auth.substr(0, auth.find(' '));
   std::transform(scheme.begin(), scheme.end(), scheme.begin(),
                  [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
   if (scheme != "apikey") {
-    return error(res, 401, "token_not_valid", "Given token not valid for any token type");
+    error(res, 401, "token_not_valid", "Given token not valid for any token type");
+    return nullptr;
   }
   if (auth.substr(auth.find(' ') + 1) != state.options.gcore_key) {
-    return error(res, 401, "token_not_valid", "Token is invalid or expired");
+    error(res, 401, "token_not_valid", "Token is invalid or expired");
+    return nullptr;
   }
-  if (fault == "500") return error(res, 500, "InternalServerError", "internal server error");
-
+  if (std::string(req.matches[1]) == "500") {
+    error(res, 500, "InternalServerError", "internal server error");
+    return nullptr;
+  }
   json body = json::parse(req.body, nullptr, false);
   if (body.is_discarded() || !body.is_object()) {
-    return error(res, 400, "ValidationError", "Validation Error: body is not a JSON object");
+    error(res, 400, "ValidationError", "Validation Error: body is not a JSON object");
+    return nullptr;
   }
-  static const std::vector<std::string> k_allowed = {
-      "time_from", "time_to", "enable_last_day", "projects", "regions", "response_format",
-      "rounding", "schema_filter", "tags", "types"};
   json invalid = json::object();
   for (const auto& [key, value] : body.items()) {
-    if (std::find(k_allowed.begin(), k_allowed.end(), key) == k_allowed.end()) {
+    if (std::find(allowed.begin(), allowed.end(), key) == allowed.end()) {
       invalid[key] = {"Extra inputs are not permitted"};
     }
   }
-  for (const char* key : {"time_from", "time_to"}) {
+  for (const std::string& key : required) {
     if (!body.contains(key)) invalid[key] = {"Field required"};
   }
-  if (!invalid.empty()) return error(res, 400, "ValidationError", "Validation Error", invalid);
+  if (!invalid.empty()) {
+    error(res, 400, "ValidationError", "Validation Error", invalid);
+    return nullptr;
+  }
+  return body;
+}
+
+// Whole days [f, t) from time_from/time_to; false after answering 400.
+bool days_of(const json& body, httplib::Response& res, long long& f, long long& t) {
   std::optional<model::Timestamp> from = model::parse_provider_time(body["time_from"].get<std::string>());
   std::optional<model::Timestamp> to = model::parse_provider_time(body["time_to"].get<std::string>());
-  if (!from || !to) return error(res, 400, "ValidationError", "Validation Error: bad date-time");
-  // Whole days: from the start of time_from's day to the start of time_to's day.
-  long long f = model::to_unix(model::start_of_day(*from));
-  long long t = model::to_unix(model::start_of_day(*to));
+  if (!from || !to) {
+    error(res, 400, "ValidationError", "Validation Error: bad date-time");
+    return false;
+  }
+  f = model::to_unix(model::start_of_day(*from));
+  t = model::to_unix(model::start_of_day(*to));
   if (body.value("enable_last_day", false)) t += k_day;
   if (t <= f || t - f > 31 * k_day) {
-    return error(res, 400, "ValidationError", "Validation Error: the period must be 1 to 31 days");
+    error(res, 400, "ValidationError", "Validation Error: the period must be 1 to 31 days");
+    return false;
   }
-  bool rounding = body.value("rounding", true);
+  return true;
+}
+
+bool selected(const json& body, const Line& l) {
   std::vector<std::string> types = body.value("types", std::vector<std::string>{});
   std::vector<int> regions = body.value("regions", std::vector<int>{});
+  return (types.empty() || std::find(types.begin(), types.end(), l.type) != types.end()) &&
+         (regions.empty() || std::find(regions.begin(), regions.end(), l.region) != regions.end());
+}
 
-  std::vector<Sum> s = sums(f, t);
-  std::size_t count = 0;
-  std::string rows_text;
-  for (std::size_t i = 0; i < std::size(k_lines); ++i) {
-    const Line& l = k_lines[i];
-    if (!types.empty() && std::find(types.begin(), types.end(), l.type) == types.end()) continue;
-    if (!regions.empty() && std::find(regions.begin(), regions.end(), l.region) == regions.end()) continue;
-    if (s[i].value == 0) continue;
-    Units cost = s[i].cost;
-    if (rounding) cost = (cost + 5000) / 10000 * 10000;  // 5 decimals, as Gcore's default
-    std::string row = "{\"type\": \"" + std::string(l.type) + "\", \"billing_metric_name\": \"" +
-                      l.type + "_metric\", \"billing_feature_name\": " + json(l.feature).dump() +
-                      ", \"billing_value\": " + units_text(s[i].value, 0) +
-                      ", \"billing_value_unit\": \"" + l.unit + "\", \"cost\": " +
-                      (l.currency ? units_text(cost, 9) : "null") + ", \"currency\": " +
-                      (l.currency ? "\"" + std::string(l.currency) + "\"" : "null") +
-                      ", \"err\": " + (l.err ? json(l.err).dump() : "null") +
-                      (l.extra_key ? ", \"" + std::string(l.extra_key) + "\": \"" + l.extra_value + "\"" : "") +
-                      ", \"region\": " + std::to_string(l.region) +
-                      ", \"region_id\": " + std::to_string(l.region) + "}";
-    rows_text += (rows_text.empty() ? "\n  " : ",\n  ") + row;
-    ++count;
-  }
+std::string row_json(const Line& l, Units value, Units cost, bool rounding, const std::string& extra) {
+  if (rounding) cost = (cost + 5000) / 10000 * 10000;  // 5 decimals, as Gcore's default
+  return "{\"type\": \"" + std::string(l.type) + "\", \"billing_metric_name\": \"" + l.type +
+         "_metric\", \"billing_feature_name\": " + json(l.feature).dump() +
+         ", \"billing_value\": " + units_text(value, 0) + ", \"billing_value_unit\": \"" + l.unit +
+         "\", \"cost\": " + (l.currency ? units_text(cost, 9) : "null") + ", \"currency\": " +
+         (l.currency ? "\"" + std::string(l.currency) + "\"" : "null") + ", \"err\": " +
+         (l.err ? json(l.err).dump() : "null") +
+         (l.extra_key ? ", \"" + std::string(l.extra_key) + "\": \"" + l.extra_value + "\"" : "") +
+         ", \"region\": " + std::to_string(l.region) + ", \"region_id\": " +
+         std::to_string(l.region) + extra + "}";
+}
+
+void respond(httplib::Response& res, const std::string& price_status, long long count,
+             const std::vector<std::string>& rows) {
+  std::string text;
+  for (const std::string& r : rows) text += (text.empty() ? "\n  " : ",\n  ") + r;
   res.status = 200;
   res.set_content("{\"count\": " + std::to_string(count) + ", \"price_status\": \"" +
-                      (fault == "hide" ? "hide" : "show") + "\", \"results\": [" + rows_text + "]}",
+                      price_status + "\", \"results\": [" + text + "]}",
                   "application/json");
 }
 
+const std::vector<std::string> k_totals_keys = {
+    "time_from", "time_to", "enable_last_day", "projects", "regions", "response_format",
+    "rounding", "schema_filter", "tags", "types"};
+
+std::vector<std::string> totals_rows(const json& body, long long f, long long t) {
+  std::vector<Sum> s = sums(f, t);
+  std::vector<std::string> rows;
+  for (std::size_t i = 0; i < std::size(k_lines); ++i) {
+    if (!selected(body, k_lines[i]) || s[i].value == 0) continue;
+    rows.push_back(row_json(k_lines[i], s[i].value, s[i].cost, body.value("rounding", true), ""));
+  }
+  return rows;
+}
+
+void handle_totals(const httplib::Request& req, httplib::Response& res, FakeCloud::State& state) {
+  state.record(req);
+  json body = checked_body(req, res, state, k_totals_keys, {"time_from", "time_to"});
+  long long f = 0;
+  long long t = 0;
+  if (body.is_null() || !days_of(body, res, f, t)) return;
+  std::vector<std::string> rows = totals_rows(body, f, t);
+  respond(res, std::string(req.matches[1]) == "hide" ? "hide" : "show",
+          static_cast<long long>(rows.size()), rows);
+}
+
+// Three resources per line, resource k costing the line's daily cost + k (1e-9) a day. Pages
+// hold at most 10 rows whatever `limit` asks: gpubill must advance by what arrives.
+constexpr int k_resources_per_line = 3;
+
+void handle_resources(const httplib::Request& req, httplib::Response& res, FakeCloud::State& state) {
+  state.record(req);
+  std::vector<std::string> keys = k_totals_keys;
+  keys.insert(keys.end(), {"limit", "offset", "order_by"});
+  json body = checked_body(req, res, state, keys, {"time_from", "time_to"});
+  long long f = 0;
+  long long t = 0;
+  if (body.is_null() || !days_of(body, res, f, t)) return;
+  std::vector<Sum> s = sums(f, t);
+  long long days = (std::min(t, last_day()) - std::max(f, first_day())) / k_day;
+  std::vector<std::string> all;
+  for (std::size_t i = 0; i < std::size(k_lines); ++i) {
+    if (!selected(body, k_lines[i]) || s[i].value == 0) continue;
+    for (int k = 0; k < k_resources_per_line; ++k) {
+      std::string extra = ", \"uuid\": \"res-" + std::to_string(i) + "-" + std::to_string(k) +
+                          "\", \"last_name\": \"" + k_lines[i].type + "-" + std::to_string(k) +
+                          "\", \"project_id\": 16, \"first_seen\": \"" +
+                          model::format_rfc3339(model::from_unix(f)) + "\", \"last_seen\": \"" +
+                          model::format_rfc3339(model::from_unix(t - 60)) + "\", \"tags\": [{\"team\": \"ml\"}]";
+      all.push_back(row_json(k_lines[i], s[i].value, s[i].cost + k * days,
+                             body.value("rounding", true), extra));
+    }
+  }
+  long long offset = body.value("offset", 0LL);
+  long long limit = std::min(body.value("limit", 10LL), 10LL);
+  std::vector<std::string> page;
+  for (long long r = offset; r < offset + limit && r < static_cast<long long>(all.size()); ++r) {
+    page.push_back(all[static_cast<std::size_t>(r)]);
+  }
+  respond(res, "show", static_cast<long long>(all.size()), page);
+}
+
+void handle_reservations(const httplib::Request& req, httplib::Response& res,
+                         FakeCloud::State& state) {
+  state.record(req);
+  json body = checked_body(req, res, state,
+                           {"year_month", "time_from", "time_to", "regions", "response_format",
+                            "rounding", "schema_filter", "tags", "types"},
+                           {"year_month"});
+  if (body.is_null()) return;
+  std::string ym = body["year_month"].get<std::string>();
+  std::optional<model::Timestamp> first = model::parse_provider_time(ym + "-01");
+  if (ym.size() != 7 || !first) {
+    return error(res, 400, "ValidationError", "Validation Error: year_month must be YYYY-MM");
+  }
+  std::vector<std::string> rows =
+      totals_rows(body, model::to_unix(*first), model::to_unix(model::add_months(*first, 1)));
+  respond(res, "show", static_cast<long long>(rows.size()), rows);
+}
+
 }  // namespace
+
+std::map<std::string, std::string> gcore_resources_truth(long long start, long long end_exclusive) {
+  std::vector<Sum> s = sums(start, end_exclusive);
+  long long days = (std::min(end_exclusive, last_day()) - std::max(start, first_day())) / k_day;
+  std::map<std::string, Units> by_currency;
+  for (std::size_t i = 0; i < std::size(k_lines); ++i) {
+    if (k_lines[i].currency == nullptr || k_lines[i].err != nullptr || s[i].value == 0) continue;
+    for (int k = 0; k < k_resources_per_line; ++k) by_currency[k_lines[i].currency] += s[i].cost + k * days;
+  }
+  std::map<std::string, std::string> out;
+  for (const auto& [currency, units] : by_currency) out[currency] = units_text(units, 9);
+  return out;
+}
 
 std::map<std::string, std::string> gcore_totals_truth(long long start, long long end_exclusive) {
   std::vector<Sum> s = sums(start, end_exclusive);
@@ -185,6 +292,14 @@ void add_gcore_routes(httplib::Server& server, FakeCloud::State& state) {
   server.Post(R"((?:http://[^/]+)?/gcore(?:/fault/([a-z0-9-]+))?/cloud/v1/cost_report/totals)",
               [&state](const httplib::Request& req, httplib::Response& res) {
                 handle_totals(req, res, state);
+              });
+  server.Post(R"((?:http://[^/]+)?/gcore(?:/fault/([a-z0-9-]+))?/cloud/v1/cost_report/resources)",
+              [&state](const httplib::Request& req, httplib::Response& res) {
+                handle_resources(req, res, state);
+              });
+  server.Post(R"((?:http://[^/]+)?/gcore(?:/fault/([a-z0-9-]+))?/cloud/v1/reservation_cost_report/totals)",
+              [&state](const httplib::Request& req, httplib::Response& res) {
+                handle_reservations(req, res, state);
               });
 }
 
