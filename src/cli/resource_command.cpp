@@ -83,6 +83,7 @@ int run_resource(const Invocation& inv, const config::Environment& env) {
   std::unique_ptr<transport::Transport> base = transport::make_curl_transport(curl);
   transport::RetryPolicy policy;
   policy.max_retries = g.retries;
+  policy.base_delay = std::chrono::milliseconds{provider->info().retry_base_delay_ms};
   transport::RetryingTransport retrying(
       *base, policy, [](std::chrono::milliseconds d) { std::this_thread::sleep_for(d); },
       std::random_device{}());

@@ -4,6 +4,7 @@
 #include "gpubill/util/error.hpp"
 
 #include "providers/gcore/gcore_provider.hpp"
+#include "providers/hyperstack/hyperstack_provider.hpp"
 #include "providers/novita/novita_provider.hpp"
 #include "providers/runpod/runpod_provider.hpp"
 
@@ -18,6 +19,7 @@ std::vector<std::unique_ptr<Provider>> make_all_providers() {
   all.push_back(runpod::make_provider());
   all.push_back(novita::make_provider());
   all.push_back(gcore::make_provider());
+  all.push_back(hyperstack::make_provider());
   return all;
 }
 

@@ -334,7 +334,9 @@ TEST_CASE("e2e: providers lists keys only as set or missing", "[e2e][cli]") {
                    "novita,missing,NOVITA_API_KEY,https://api.novita.ai,default,"
                    "GPUBILL_NOVITA_URL\r\n"
                    "gcore,missing,GCORE_API_KEY,https://api.gcore.com,default,"
-                   "GPUBILL_GCORE_URL\r\n");
+                   "GPUBILL_GCORE_URL\r\n"
+                   "hyperstack,missing,HYPERSTACK_API_KEY,https://infrahub-api.nexgencloud.com/v1,"
+                   "default,GPUBILL_HYPERSTACK_URL\r\n");
 }
 
 TEST_CASE("e2e: proxy variables are honoured, and plain http to a remote host warns",

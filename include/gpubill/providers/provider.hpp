@@ -41,6 +41,7 @@ struct ProviderInfo {
   std::string key_env;           ///< "RUNPOD_API_KEY"
   std::string url_env;           ///< "GPUBILL_RUNPOD_URL"
   std::string default_base_url;  ///< the documented server root
+  int retry_base_delay_ms = 500; ///< first backoff ceiling; a provider may ask for more
 };
 
 /// Flag name (as in OptionSpec::flag) -> values given, in order. Absent flags are absent.

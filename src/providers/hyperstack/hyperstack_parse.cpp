@@ -1,0 +1,175 @@
+#include "gpubill/util/error.hpp"
+#include "providers/hyperstack/hyperstack_api.hpp"
+
+namespace gpubill::providers::hyperstack {
+
+using model::CostRecord;
+using model::Decimal;
+using nlohmann::json;
+
+std::string request_date(model::Timestamp t) {
+  std::string s = model::format_rfc3339(t);  // 2026-05-01T00:00:00Z
+  s.pop_back();
+  return s;
+}
+
+json unwrap(const json& doc, const std::string& wrapper, const Endpoint& ep) {
+  if (!doc.is_object()) throw ProviderError(ep.prefix() + ": expected a JSON object");
+  for (const char* flag : {"status", "success"}) {
+    auto it = doc.find(flag);
+    if (it != doc.end() && it->is_boolean() && !it->get<bool>()) {
+      std::string message = error_message_from_body(doc.dump());
+      auto reason = doc.find("error_reason");
+      if (reason != doc.end() && reason->is_string()) {
+        message = reason->get<std::string>() + (message.empty() ? "" : ": " + message);
+      }
+      throw ProviderError(ep.prefix() + ": the provider answered " + flag + " false" +
+                          (message.empty() ? std::string() : ": " + message));
+    }
+  }
+  auto it = doc.find(wrapper);
+  if (it != doc.end() && !it->is_null()) return *it;
+  const json* found = nullptr;
+  std::size_t candidates = 0;
+  for (const auto& [key, value] : doc.items()) {
+    if (key.rfind("billing_history", 0) == 0 && !value.is_null()) {
+      found = &value;
+      ++candidates;
+    }
+  }
+  if (candidates == 1) return *found;
+  throw ProviderError(ep.prefix() + ": no '" + wrapper + "' in the answer" +
+                      (candidates > 1 ? " and more than one billing_history* member" : "") +
+                      ": the API may have changed");
+}
+
+namespace {
+
+// The items of a wrapper: its billing_history array (or single object), or the wrapper itself
+// when it is already the array or a single item.
+std::vector<const json*> items_of(const json& payload) {
+  std::vector<const json*> items;
+  const json* list = &payload;
+  if (payload.is_object()) {
+    auto it = payload.find("billing_history");
+    if (it != payload.end()) {
+      list = &*it;
+    } else if (payload.contains("attributes") || payload.contains("metrics")) {
+      items.push_back(&payload);  // a single object, as the bucket/cluster details send
+      return items;
+    } else {
+      return items;
+    }
+  }
+  if (list->is_array()) {
+    for (const json& item : *list) items.push_back(&item);
+  } else if (list->is_object()) {
+    items.push_back(list);
+  }
+  return items;
+}
+
+const json& member(const json& item, const char* key) {
+  static const json k_empty = json::object();
+  auto it = item.find(key);
+  return it != item.end() && it->is_object() ? *it : k_empty;
+}
+
+}  // namespace
+
+ListPage parse_list(std::string_view body, const std::string& wrapper, const std::string& service,
+                    const model::Period& period, const Endpoint& ep) {
+  json doc = parse_json_text(body, ep);
+  json payload = unwrap(doc, wrapper, ep);
+  ListPage page;
+  if (payload.is_object()) {
+    FieldReader top(payload, ep, wrapper);
+    page.total_count = top.integer("total_count");
+    const json& pagination = member(payload, "pagination");
+    FieldReader pg(pagination, ep, "pagination");
+    std::optional<long long> pages = pg.integer("pages");
+    if (pages && *pages > 0) page.pages = pages;
+  }
+  std::size_t index = 0;
+  for (const json* item : items_of(payload)) {
+    ++index;
+    std::string where = "item " + std::to_string(index);
+    if (!item->is_object()) throw ProviderError(ep.prefix() + ": " + where + " is not an object");
+    const json& attrs = member(*item, "attributes");
+    const json& metrics = member(*item, "metrics");
+    FieldReader a(attrs, ep, where + " attributes");
+    FieldReader m(metrics, ep, where + " metrics");
+    CostRecord r;
+    r.provider = "hyperstack";
+    r.service = service;
+    r.period = period;
+    r.currency = "USD";  // no response carries a currency; the docs say dollars
+    std::optional<long long> id = a.integer("infrahub_id");
+    r.resource_id = id ? std::to_string(*id) : a.string("id").value_or("");
+    r.resource_name = a.string("resource_name").value_or(a.string("description").value_or(""));
+    r.gpu_type = a.string("gpu_type").value_or("");
+    r.amount = m.decimal("incurred_bill");
+    if (!r.amount) r.attributes["gpubill_no_price_reason"] = "incurred_bill missing";
+    if (std::optional<Decimal> hours = m.decimal("usage_time")) {
+      r.usage_quantity = hours;
+      r.usage_unit = "hour";
+    }
+    m.decimal("price_per_hour");  // type-checked; kept below
+    json merged = json::object();
+    for (const auto& [k, v] : attrs.items()) merged[k] = v;
+    for (const auto& [k, v] : metrics.items()) merged[k] = v;
+    for (const auto& [k, v] : r.attributes.items()) merged[k] = v;
+    r.attributes = merged;
+    page.records.push_back(std::move(r));
+  }
+  return page;
+}
+
+std::vector<CostRecord> parse_history(std::string_view body, const model::Period& period,
+                                      const Endpoint& ep) {
+  json doc = parse_json_text(body, ep);
+  json payload = unwrap(doc, "billing_history", ep);
+  std::vector<CostRecord> records;
+  std::size_t index = 0;
+  for (const json* item : items_of(payload)) {
+    ++index;
+    if (!item->is_object()) throw ProviderError(ep.prefix() + ": item " + std::to_string(index) + " is not an object");
+    const json& metrics = member(*item, "metrics");
+    FieldReader m(metrics, ep, "item " + std::to_string(index) + " metrics");
+    FieldReader a(member(*item, "attributes"), ep, "item " + std::to_string(index) + " attributes");
+    std::string id = a.string("id").value_or("");
+    const std::pair<const char*, const char*> components[] = {
+        {"vm", "vm_cost"}, {"volume", "volume_cost"}, {"snapshot", "snapshot_cost"},
+        {"contract", "contract_cost"}};
+    bool any = false;
+    for (const auto& [service, field] : components) {
+      if (!m.has(field)) continue;
+      any = true;
+      CostRecord r;
+      r.provider = "hyperstack";
+      r.service = service;
+      r.period = period;
+      r.currency = "USD";
+      r.amount = m.decimal(field);
+      r.description = std::string("organisation ") + service + " cost";
+      r.resource_id = id;
+      r.attributes = json(metrics);
+      records.push_back(std::move(r));
+    }
+    if (!any && m.has("incurred_bill")) {  // no breakdown: the total, rather than nothing
+      CostRecord r;
+      r.provider = "hyperstack";
+      r.service = "total";
+      r.period = period;
+      r.currency = "USD";
+      r.amount = m.decimal("incurred_bill");
+      r.description = "organisation total (no breakdown given)";
+      r.resource_id = id;
+      r.attributes = json(metrics);
+      records.push_back(std::move(r));
+    }
+  }
+  return records;
+}
+
+}  // namespace gpubill::providers::hyperstack
