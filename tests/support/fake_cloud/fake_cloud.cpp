@@ -98,6 +98,7 @@ FakeCloud::FakeCloud(Options options)
   add_runpod_routes(*m_server, *m_state);
   add_novita_routes(*m_server, *m_state);
   add_gcore_routes(*m_server, *m_state);
+  add_hyperstack_routes(*m_server, *m_state);
   m_server->set_error_handler([](const httplib::Request&, httplib::Response& res) {
     if (res.body.empty()) send_message(res, res.status, "no such route in the fake cloud");
   });
@@ -129,6 +130,10 @@ std::string FakeCloud::base_url() const { return "http://127.0.0.1:" + std::to_s
 
 std::string FakeCloud::runpod_url(const std::string& fault) const {
   return base_url() + "/runpod" + (fault.empty() ? "" : "/fault/" + fault) + "/v1";
+}
+
+std::string FakeCloud::hyperstack_url(const std::string& fault) const {
+  return base_url() + "/hyperstack" + (fault.empty() ? "" : "/fault/" + fault) + "/v1";
 }
 
 std::string FakeCloud::gcore_url(const std::string& fault) const {

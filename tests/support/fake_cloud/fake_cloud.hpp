@@ -8,7 +8,8 @@
 //   http://127.0.0.1:PORT/runpod/v1/billing/{pods,endpoints,networkvolumes}
 //   http://127.0.0.1:PORT/runpod/fault/<fault>/v1/billing/...     one route per fault
 //   http://127.0.0.1:PORT/novita[/fault/<fault>]/openapi/v1/billing/bill/{monthly/list,list}
-//   http://127.0.0.1:PORT/gcore[/fault/<fault>]/cloud/v1/cost_report/totals (POST)
+//   http://127.0.0.1:PORT/gcore[/fault/<fault>]/cloud/v1/cost_report/{totals,resources} (POST)
+//   http://127.0.0.1:PORT/hyperstack[/fault/<fault>]/v1/billing/billing/history[/<kind>]
 // Later providers add /<provider>/... routes in routes_<provider>.cpp.
 
 #include <atomic>
@@ -54,6 +55,10 @@ std::map<std::string, std::string> gcore_totals_truth(long long start, long long
 /// The same for the per-resource report (three resources per line).
 std::map<std::string, std::string> gcore_resources_truth(long long start, long long end_exclusive);
 
+/// A Hyperstack list kind (its path, e.g. "virtual-machine") over `days` days: how many
+/// resources and their exact total in USD.
+LastAnswer hyperstack_list_truth(const std::string& path, long long days);
+
 class FakeCloud {
  public:
   struct Options {
@@ -62,6 +67,7 @@ class FakeCloud {
     std::string novita_key = "nv_FAKE_TEST_KEY_1234567890";
     std::string novita_readonly_key = "nv_READONLY_KEY_1234567890";  ///< answered with 403
     std::string gcore_key = "gc_FAKE$TEST_KEY_1234567890";
+    std::string hyperstack_key = "hs_FAKE_TEST_KEY_1234567890";
     int port = 0;  ///< 0 = any free port
   };
 
@@ -78,6 +84,8 @@ class FakeCloud {
   std::string base_url() const;
   /// The Runpod server root to put in GPUBILL_RUNPOD_URL; `fault` selects a fault route.
   std::string runpod_url(const std::string& fault = "") const;
+  /// The Hyperstack server root to put in GPUBILL_HYPERSTACK_URL.
+  std::string hyperstack_url(const std::string& fault = "") const;
   /// The Gcore server root to put in GPUBILL_GCORE_URL.
   std::string gcore_url(const std::string& fault = "") const;
   /// The Novita server root to put in GPUBILL_NOVITA_URL.

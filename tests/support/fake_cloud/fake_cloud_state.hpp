@@ -48,5 +48,6 @@ model::Timestamp bucket_end(model::Timestamp start, const std::string& bucket);
 void add_runpod_routes(httplib::Server& server, FakeCloud::State& state);
 void add_novita_routes(httplib::Server& server, FakeCloud::State& state);
 void add_gcore_routes(httplib::Server& server, FakeCloud::State& state);
+void add_hyperstack_routes(httplib::Server& server, FakeCloud::State& state);
 
 }  // namespace gpubill::test
