@@ -13,7 +13,7 @@ done
 log=$(mktemp)
 out=$(mktemp -d)
 "$FAKECLOUD" --runpod-key demo-runpod-key --novita-key demo-novita-key \
-  --gcore-key 'demo$gcore-key' >"$log" 2>&1 &
+  --gcore-key 'demo$gcore-key' --hyperstack-key demo-hyperstack-key >"$log" 2>&1 &
 cloud_pid=$!
 trap 'kill "$cloud_pid" 2>/dev/null || true; wait "$cloud_pid" 2>/dev/null || true; rm -rf "$log" "$out"' EXIT
 
@@ -32,10 +32,12 @@ export NOVITA_API_KEY=demo-novita-key
 export GPUBILL_NOVITA_URL="$url/novita"
 export GCORE_API_KEY='demo$gcore-key'
 export GPUBILL_GCORE_URL="$url/gcore"
+export HYPERSTACK_API_KEY=demo-hyperstack-key
+export GPUBILL_HYPERSTACK_URL="$url/hyperstack/v1"
 export XDG_CONFIG_HOME="$out"   # ignore any real config file of yours
 
 run() { echo; printf '$ gpubill'; printf ' %q' "${@:2}"; echo; "$@"; }
-echo "Fake cloud on $url (Runpod, Novita and Gcore billing APIs as documented; data mid-2026)"
+echo "Fake cloud on $url (Runpod, Novita, Gcore and Hyperstack billing APIs as documented; data mid-2026)"
 run "$GPUBILL" providers
 run "$GPUBILL" runpod pods --bucket month --start 2026-08 --end 2026-12
 run "$GPUBILL" runpod pods --bucket week --grouping podId --start 2026-10 --gpu-type "NVIDIA H100 80GB HBM3"
@@ -48,6 +50,8 @@ run "$GPUBILL" novita usage --cycle month --start 2026-08 --end 2026-11
 run "$GPUBILL" novita statements --start 2026-06-01 -o csv
 run "$GPUBILL" novita balance
 run "$GPUBILL" gcore totals --start 2026-09-01 --end 2026-11-01 --type ai_cluster --type volume
+run "$GPUBILL" hyperstack history --start 2026-10
+run "$GPUBILL" hyperstack vms --start 2026-10 -o csv
 if command -v jq >/dev/null; then
   echo; echo "\$ gpubill runpod pods --start 2026-10 -o json | jq '.totals'"
   "$GPUBILL" runpod pods --start 2026-10 -o json | jq '.totals'
