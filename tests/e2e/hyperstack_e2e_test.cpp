@@ -101,3 +101,34 @@ TEST_CASE("e2e hyperstack: shape variants, guards and errors", "[e2e][hyperstack
   CHECK(test::parse_csv(search.out).size() == 4);  // machine-1, -10, -11
   CHECK(cloud.requests().back().params.find("search")->second == "machine-1");
 }
+
+TEST_CASE("e2e hyperstack: last-day and usage", "[e2e][hyperstack]") {
+  FakeCloud cloud;
+  cloud.start();
+  CliResult last = run_cli({"hyperstack", "last-day", "-o", "json"}, env_for(cloud));
+  INFO(last.err);
+  REQUIRE(last.exit_code == 0);
+  nlohmann::json doc = nlohmann::json::parse(last.out);
+  REQUIRE(doc["records"].size() == 4);  // instances, volumes, clusters, other
+  CHECK(doc["records"][0]["period_start"] == "2026-11-22T00:00:00Z");
+  CHECK(doc["records"][0]["period_end"] == "2026-11-23T00:00:00Z");
+  CHECK_THAT(last.out, Catch::Contains("\"totals\": [{\"currency\": \"USD\", \"amount\": 60}]"));
+
+  CliResult usage = run_cli({"hyperstack", "usage", "-o", "csv"}, env_for(cloud));
+  REQUIRE(usage.exit_code == 0);
+  std::vector<std::vector<std::string>> rows = test::parse_csv(usage.out);
+  REQUIRE(rows.size() == 3);
+  CHECK(rows[1][7] == "2026-11-01T09:12:44Z");
+  CHECK(rows[1][8] == "2026-11-23T12:00:00Z");  // running: to now
+  CHECK(rows[2][7] == "2026-11-06T16:04:09Z");  // space, no zone: UTC
+  CHECK(test::sum_csv_column(rows, "amount") == "305.20037");
+  CHECK(cloud.requests().back().params.find("deleted")->second == "false");
+
+  CliResult deleted = run_cli({"hyperstack", "usage", "--deleted", "--environment", "CANADA-1",
+                               "-o", "csv"},
+                              env_for(cloud));
+  REQUIRE(deleted.exit_code == 0);
+  CHECK(cloud.requests().back().params.find("deleted")->second == "true");
+  CHECK(cloud.requests().back().params.find("environment")->second == "CANADA-1");
+  CHECK(test::parse_csv(deleted.out).at(1).at(8) == "2026-07-30T13:51:28Z");
+}

@@ -188,3 +188,35 @@ TEST_CASE("hyperstack: unauthorized exits 3 naming HYPERSTACK_API_KEY", "[hypers
   CHECK_THROWS_WITH(hyperstack().fetch(request("history"), fake),
                     Catch::Contains("500 Internal Server Error: Internal Server Error"));
 }
+
+TEST_CASE("hyperstack: last-day cost per component, total kept whole", "[hyperstack][parse]") {
+  model::Period yesterday{at("2026-11-22"), at("2026-11-23")};
+  auto rs = parse_last_day(test::read_fixture("hyperstack/last_day.json"), yesterday, k_ep);
+  REQUIRE(rs.size() == 3);
+  CHECK(rs[0].service == "instances");
+  CHECK(rs[0].amount == Decimal::parse("57.6"));
+  CHECK(rs[0].period == yesterday);
+  CHECK(rs[2].amount == Decimal::parse("0"));
+  auto other = parse_last_day(test::read_fixture("hyperstack/last_day_other.json"), yesterday, k_ep);
+  REQUIRE(other.size() == 4);
+  CHECK(other[3].service == "other");
+  CHECK(other[3].amount == Decimal::parse("0.72"));  // 60 - 59.28: the total stays Hyperstack's
+}
+
+TEST_CASE("hyperstack: usage per resource over its lifetime, every date form", "[hyperstack][parse]") {
+  model::Timestamp now = at("2026-11-23T12:00:00Z");
+  auto rs = parse_usage(test::read_fixture("hyperstack/usage.json"), now, k_period, k_ep);
+  REQUIRE(rs.size() == 4);
+  CHECK(rs[0].service == "vm");
+  CHECK(rs[0].resource_id == "8429");
+  CHECK(rs[0].amount == Decimal::parse("305.2"));
+  CHECK(rs[0].usage_quantity->to_string() == "127.166666666667");  // 7630 minutes
+  CHECK(model::format_rfc3339(rs[0].period.start) == "2026-05-01T09:12:44Z");
+  CHECK(rs[0].period.end == now);  // still running
+  CHECK(rs[1].amount->to_string() == "0.000797849516");
+  CHECK(model::format_rfc3339(rs[2].period.start) == "2024-07-29T15:51:28Z");  // milliseconds
+  CHECK(model::format_rfc3339(rs[2].period.end) == "2024-07-30T13:51:28Z");    // space + offset
+  CHECK(model::format_rfc3339(rs[3].period.end) == "2000-01-24T04:56:07Z");    // no zone = UTC
+  CHECK_THROWS_WITH(parse_usage(test::read_fixture("hyperstack/usage_bad_time.json"), now, k_period, k_ep),
+                    Catch::Contains("field 'create_time' is not a date-time: \"yesterday\""));
+}

@@ -54,6 +54,20 @@ ListPage parse_list(std::string_view body, const std::string& wrapper, const std
 std::vector<model::CostRecord> parse_history(std::string_view body, const model::Period& period,
                                              const Endpoint& ep);
 
+/// GET /billing/billing/last-day-cost {status, message, data: {instances_cost, volumes_cost,
+/// clusters_cost, total_cost}} -> one record per component for `yesterday`; when total_cost
+/// exceeds the components, an `other` record holds the difference so the total matches. Pure.
+std::vector<model::CostRecord> parse_last_day(std::string_view body, const model::Period& yesterday,
+                                              const Endpoint& ep);
+
+/// GET /billing/billing/usage {status, message, data: [{resource_id, resource_type, name,
+/// bill_per_minute, create_time, terminate_time, total_up_time (minutes), total_bill, active,
+/// exclude_billing}]} -> one record per resource, period = its lifetime [create_time,
+/// terminate_time or now). Times in any documented form (Z, offset, fraction, space, no zone,
+/// null). Pure.
+std::vector<model::CostRecord> parse_usage(std::string_view body, model::Timestamp now,
+                                           const model::Period& fallback, const Endpoint& ep);
+
 /// start_date/end_date as Hyperstack wants them: "2026-05-01T00:00:00" (UTC, no zone).
 std::string request_date(model::Timestamp t);
 

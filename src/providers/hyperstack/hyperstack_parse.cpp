@@ -172,4 +172,91 @@ std::vector<CostRecord> parse_history(std::string_view body, const model::Period
   return records;
 }
 
+std::vector<CostRecord> parse_last_day(std::string_view body, const model::Period& yesterday,
+                                       const Endpoint& ep) {
+  json doc = parse_json_text(body, ep);
+  json data = unwrap(doc, "data", ep);
+  if (!data.is_object()) throw ProviderError(ep.prefix() + ": field 'data' is not an object");
+  FieldReader f(data, ep, "data");
+  std::vector<CostRecord> records;
+  Decimal components;
+  for (const auto& [service, field] : {std::pair{"instances", "instances_cost"},
+                                       std::pair{"volumes", "volumes_cost"},
+                                       std::pair{"clusters", "clusters_cost"}}) {
+    std::optional<Decimal> cost = f.decimal(field);
+    if (!f.has(field)) continue;
+    CostRecord r;
+    r.provider = "hyperstack";
+    r.service = service;
+    r.period = yesterday;
+    r.currency = "USD";
+    r.amount = cost;
+    r.description = std::string("last day ") + service + " cost";
+    r.attributes = json(data);
+    if (cost) components += *cost;
+    records.push_back(std::move(r));
+  }
+  if (std::optional<Decimal> total = f.decimal("total_cost")) {
+    if (*total > components) {
+      CostRecord r;
+      r.provider = "hyperstack";
+      r.service = "other";
+      r.period = yesterday;
+      r.currency = "USD";
+      r.amount = *total - components;
+      r.description = "last day total_cost less the components Hyperstack breaks out";
+      r.attributes = json(data);
+      records.push_back(std::move(r));
+    }
+  }
+  if (records.empty()) throw ProviderError(ep.prefix() + ": no cost figures in 'data'");
+  return records;
+}
+
+std::vector<CostRecord> parse_usage(std::string_view body, model::Timestamp now,
+                                    const model::Period& fallback, const Endpoint& ep) {
+  json doc = parse_json_text(body, ep);
+  json data = unwrap(doc, "data", ep);
+  if (data.is_null()) return {};
+  if (!data.is_array()) throw ProviderError(ep.prefix() + ": field 'data' is not an array");
+  std::vector<CostRecord> records;
+  std::size_t index = 0;
+  for (const json& item : data) {
+    ++index;
+    std::string where = "resource " + std::to_string(index);
+    if (!item.is_object()) throw ProviderError(ep.prefix() + ": " + where + " is not an object");
+    FieldReader f(item, ep, where);
+    auto time_of = [&](const char* key) -> std::optional<model::Timestamp> {
+      std::optional<std::string> text = f.string(key);
+      if (!text) return std::nullopt;
+      std::optional<model::Timestamp> t = model::parse_provider_time(*text);
+      if (!t) f.fail(key, "is not a date-time: \"" + text->substr(0, 40) + "\"");
+      return t;
+    };
+    CostRecord r;
+    r.provider = "hyperstack";
+    r.service = f.string("resource_type").value_or("");
+    std::optional<long long> id = f.integer("resource_id");
+    r.resource_id = id ? std::to_string(*id) : "";
+    r.resource_name = f.string("name").value_or("");
+    r.currency = "USD";
+    r.amount = f.decimal("total_bill");
+    if (!r.amount) r.attributes["gpubill_no_price_reason"] = "total_bill missing";
+    if (std::optional<Decimal> minutes = f.decimal("total_up_time")) {
+      r.usage_quantity = minutes->divided_by(60);
+      r.usage_unit = "hour";
+    }
+    f.decimal("bill_per_minute");
+    std::optional<model::Timestamp> created = time_of("create_time");
+    std::optional<model::Timestamp> terminated = time_of("terminate_time");
+    model::Timestamp end = terminated.value_or(now);
+    r.period = created && *created < end ? model::Period{*created, end} : fallback;
+    json merged = json(item);
+    for (const auto& [k, v] : r.attributes.items()) merged[k] = v;
+    r.attributes = merged;
+    records.push_back(std::move(r));
+  }
+  return records;
+}
+
 }  // namespace gpubill::providers::hyperstack

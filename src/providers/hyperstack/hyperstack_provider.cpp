@@ -48,7 +48,13 @@ const ListKind k_lists[] = {
 std::vector<ResourceSpec> resource_specs() {
   std::vector<ResourceSpec> specs = {
       {"history", "Organisation totals for the period, one record per cost component",
-       "gpubill hyperstack history --start last-month", {}}};
+       "gpubill hyperstack history --start last-month", {}},
+      {"last-day", "Yesterday's cost (UTC) per component; --start/--end do not apply",
+       "gpubill hyperstack last-day -o json", {}},
+      {"usage", "Every resource with its total bill and up-time (its lifetime, not the period)",
+       "gpubill hyperstack usage --deleted -o csv",
+       {{"deleted", "Terminated resources instead of active ones", false, {}, true},
+        {"environment", "Only this environment (id or name)", false, {}}}}};
   for (const ListKind& k : k_lists) {
     specs.push_back({k.command, k.help,
                      std::string("gpubill hyperstack ") + k.command + " --start 2026-10 -o csv",
@@ -79,6 +85,25 @@ class HyperstackProvider final : public Provider {
       transport::HttpResponse response = transport.send(get(req, path, dates));
       check_response(response, ep);
       return parse_history(response.body, req.query.period, ep);
+    }
+    if (req.resource == "last-day") {
+      const std::string path = "/billing/billing/last-day-cost";
+      Endpoint ep{"hyperstack", m_info.key_env, "GET " + path};
+      transport::HttpResponse response = transport.send(get(req, path, {}));
+      check_response(response, ep);
+      model::Timestamp today = model::start_of_day(req.query.now);
+      return parse_last_day(response.body, {today - std::chrono::days{1}, today}, ep);
+    }
+    if (req.resource == "usage") {
+      const std::string path = "/billing/billing/usage";
+      Endpoint ep{"hyperstack", m_info.key_env, "GET " + path};
+      std::vector<std::pair<std::string, std::string>> query = {
+          {"deleted", option_value(req.options, "deleted") == "true" ? "true" : "false"}};
+      std::string environment = option_value(req.options, "environment");
+      if (!environment.empty()) query.emplace_back("environment", environment);
+      transport::HttpResponse response = transport.send(get(req, path, query));
+      check_response(response, ep);
+      return parse_usage(response.body, req.query.now, req.query.period, ep);
     }
     for (const ListKind& kind : k_lists) {
       if (req.resource == kind.command) return fetch_list(req, transport, kind, dates);

@@ -149,6 +149,32 @@ LastAnswer hyperstack_list_truth(const std::string& path, long long days) {
 }
 
 void add_hyperstack_routes(httplib::Server& server, FakeCloud::State& state) {
+  server.Get(R"((?:http://[^/]+)?/hyperstack(?:/fault/([a-z0-9-]+))?/v1/billing/billing/last-day-cost)",
+             [&state](const httplib::Request& req, httplib::Response& res) {
+               state.record(req);
+               if (!authorized(req, res, state)) return;
+               res.set_content(R"({"message": "Successful", "status": true, "data": {"instances_cost": 57.6,)"
+                               R"( "volumes_cost": 1.68, "clusters_cost": 0.0, "total_cost": 60.0}})",
+                               "application/json");
+             });
+  server.Get(R"((?:http://[^/]+)?/hyperstack(?:/fault/([a-z0-9-]+))?/v1/billing/billing/usage)",
+             [&state](const httplib::Request& req, httplib::Response& res) {
+               state.record(req);
+               if (!authorized(req, res, state)) return;
+               bool deleted = req.has_param("deleted") && req.get_param_value("deleted") == "true";
+               res.set_content(deleted
+                   ? R"({"message": "Successful", "status": true, "data": [{"resource_id": 7, "resource_type": "vm",)"
+                     R"( "name": "old", "bill_per_minute": null, "create_time": "2026-07-29T15:51:28.071Z",)"
+                     R"( "terminate_time": "2026-07-30 15:51:28+02:00", "total_up_time": 1320, "total_bill": 52.8,)"
+                     R"( "active": false, "exclude_billing": false}]})"
+                   : R"({"message": "Successful", "status": true, "data": [{"resource_id": 8429, "resource_type": "vm",)"
+                     R"( "name": "train-h100-01", "bill_per_minute": 0.04, "create_time": "2026-11-01T09:12:44Z",)"
+                     R"( "terminate_time": null, "total_up_time": 7630, "total_bill": 305.2, "active": true,)"
+                     R"( "exclude_billing": false}, {"resource_id": 1129, "resource_type": "volume", "name": "vol",)"
+                     R"( "bill_per_minute": 0.00001, "create_time": "2026-11-06 16:04:09", "terminate_time": null,)"
+                     R"( "total_up_time": 37, "total_bill": 0.00037, "active": true, "exclude_billing": false}]})",
+                   "application/json");
+             });
   server.Get(R"((?:http://[^/]+)?/hyperstack(?:/fault/([a-z0-9-]+))?/v1/billing/billing/history/([a-z_-]+))",
              [&state](const httplib::Request& req, httplib::Response& res) {
                if (kinds().count(req.matches[2]) == 0) {
