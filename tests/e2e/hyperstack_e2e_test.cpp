@@ -132,3 +132,31 @@ TEST_CASE("e2e hyperstack: last-day and usage", "[e2e][hyperstack]") {
   CHECK(cloud.requests().back().params.find("environment")->second == "CANADA-1");
   CHECK(test::parse_csv(deleted.out).at(1).at(8) == "2026-07-30T13:51:28Z");
 }
+
+TEST_CASE("e2e hyperstack: --id detail and --graph datapoints agree with the list", "[e2e][hyperstack]") {
+  FakeCloud cloud;
+  cloud.start();
+  CliResult list = run_cli({"hyperstack", "vms", "--search", "machine-3", "--start", "2026-10",
+                            "-o", "csv"},
+                           env_for(cloud));
+  REQUIRE(list.exit_code == 0);
+  std::string amount = test::parse_csv(list.out).at(1).at(9);
+  CliResult detail = run_cli({"hyperstack", "vms", "--id", "1003", "--start", "2026-10", "-o", "csv"},
+                             env_for(cloud));
+  INFO(detail.err);
+  REQUIRE(detail.exit_code == 0);
+  CHECK(test::parse_csv(detail.out).at(1).at(9) == amount);
+  CHECK(cloud.requests().back().path == "/hyperstack/v1/billing/billing/history/virtual-machine/1003");
+  CliResult graph = run_cli({"hyperstack", "vms", "--id", "1003", "--graph", "--start", "2026-10",
+                             "-o", "csv"},
+                            env_for(cloud));
+  REQUIRE(graph.exit_code == 0);
+  std::vector<std::vector<std::string>> rows = test::parse_csv(graph.out);
+  CHECK(rows.size() == 32);  // one point a day in October
+  CHECK(rows[1][7] == "2026-10-01T00:00:00Z");
+  CHECK(rows[1][8] == "2026-10-02T00:00:00Z");
+  CHECK(test::sum_csv_column(rows, "amount") == amount);
+  CliResult missing = run_cli({"hyperstack", "vms", "--id", "999999"}, env_for(cloud));
+  CHECK(missing.exit_code == 1);
+  CHECK_THAT(missing.err, Catch::Contains("404 Not Found: Resource not found"));
+}

@@ -220,3 +220,56 @@ TEST_CASE("hyperstack: usage per resource over its lifetime, every date form", "
   CHECK_THROWS_WITH(parse_usage(test::read_fixture("hyperstack/usage_bad_time.json"), now, k_period, k_ep),
                     Catch::Contains("field 'create_time' is not a date-time: \"yesterday\""));
 }
+
+TEST_CASE("hyperstack: detail answers, including a single object", "[hyperstack][parse]") {
+  ListPage vm = list("vm_detail.json", "billing_history_vm_details");
+  REQUIRE(vm.records.size() == 1);
+  CHECK(vm.records[0].amount == Decimal::parse("305.2"));
+  CHECK(vm.records[0].attributes["usage_time_SHUTOFF"] == 3);
+  CHECK(vm.records[0].attributes["non_discounted_bill"] == 305.2);
+  ListPage bucket = list("bucket_detail_single.json", "billing_history_bucket_details", "buckets");
+  REQUIRE(bucket.records.size() == 1);
+  CHECK(bucket.records[0].amount == Decimal::parse("0.000000168"));
+}
+
+TEST_CASE("hyperstack: graphs become one record per datapoint", "[hyperstack][parse]") {
+  auto graph = [](const char* fixture, const char* wrapper, const char* service = "vms") {
+    return parse_graph(test::read_fixture(std::string("hyperstack/") + fixture), wrapper, service,
+                       k_period, k_ep);
+  };
+  auto vm = graph("vm_graph.json", "billing_history_vm_details");
+  REQUIRE(vm.size() == 2);
+  CHECK(model::format_rfc3339(vm[0].period.start) == "2026-05-05T00:00:00Z");
+  CHECK(model::format_rfc3339(vm[0].period.end) == "2026-05-06T00:00:00Z");
+  CHECK(vm[1].amount == Decimal::parse("57.6"));
+  CHECK(vm[1].resource_id == "8429");
+
+  // The volume graph under the snapshot key, no granularity (inferred: 1 h), mixed date forms.
+  auto volume = graph("volume_graph_snapshot_key.json", "billing_history_snapshot_details", "volumes");
+  REQUIRE(volume.size() == 3);
+  CHECK(model::format_rfc3339(volume[0].period.end) == "2026-05-05T01:00:00Z");
+  CHECK(model::format_rfc3339(volume[2].period.start) == "2026-05-05T03:00:00Z");
+  CHECK_FALSE(volume[2].amount.has_value());
+
+  auto bucket = graph("bucket_graph_bare.json", "billing_history", "buckets");  // no envelope
+  REQUIRE(bucket.size() == 1);
+  CHECK(model::format_rfc3339(bucket[0].period.end) == "2026-05-05T01:00:00Z");
+
+  CHECK_THROWS_WITH(graph("serverless_graph_no_series.json",
+                          "billing_history_serverless_inference_details", "serverless"),
+                    Catch::Contains("no incurred_bill_graph in the answer"));
+}
+
+TEST_CASE("hyperstack: --id and --graph choose the detail paths", "[hyperstack][request]") {
+  test::FakeTransport fake;
+  fake.push(200, test::read_fixture("hyperstack/vm_detail.json"));
+  fake.push(200, test::read_fixture("hyperstack/vm_graph.json"));
+  CHECK(hyperstack().fetch(request("vms", {{"id", {"8429"}}}), fake).size() == 1);
+  CHECK(hyperstack().fetch(request("vms", {{"id", {"8429"}}, {"graph", {"true"}}}), fake).size() == 2);
+  std::vector<transport::HttpRequest> reqs = fake.requests();
+  CHECK_THAT(reqs[0].url, Catch::StartsWith("http://127.0.0.1:9/v1/billing/billing/history/virtual-machine/8429?start_date="));
+  CHECK_THAT(reqs[1].url, Catch::StartsWith("http://127.0.0.1:9/v1/billing/billing/history/virtual-machine/8429/graph?"));
+  CHECK_THROWS_AS(hyperstack().fetch(request("vms", {{"graph", {"true"}}}), fake), UsageError);
+  CHECK_THROWS_AS(hyperstack().fetch(request("vms", {{"id", {"../etc"}}}), fake), UsageError);
+  CHECK(fake.requests().size() == 2);
+}

@@ -68,6 +68,15 @@ std::vector<model::CostRecord> parse_last_day(std::string_view body, const model
 std::vector<model::CostRecord> parse_usage(std::string_view body, model::Timestamp now,
                                            const model::Period& fallback, const Endpoint& ep);
 
+/// A detail .../graph answer (Shape G: {granularity, billing_history: [{attributes, metrics:
+/// {incurred_bill_graph: [{datetime, value}]}}]}) -> one record per datapoint, period =
+/// [datetime, datetime + granularity seconds). A missing granularity is inferred from the
+/// smallest gap between datapoints (else the point runs to `requested.end`). An answer with no
+/// incurred_bill_graph at all is an error (the spec gives some kinds a graph path without one).
+std::vector<model::CostRecord> parse_graph(std::string_view body, const std::string& wrapper,
+                                           const std::string& service,
+                                           const model::Period& requested, const Endpoint& ep);
+
 /// start_date/end_date as Hyperstack wants them: "2026-05-01T00:00:00" (UTC, no zone).
 std::string request_date(model::Timestamp t);
 

@@ -1,3 +1,5 @@
+#include <algorithm>
+
 #include "gpubill/util/error.hpp"
 #include "providers/hyperstack/hyperstack_api.hpp"
 
@@ -168,6 +170,77 @@ std::vector<CostRecord> parse_history(std::string_view body, const model::Period
       r.attributes = json(metrics);
       records.push_back(std::move(r));
     }
+  }
+  return records;
+}
+
+std::vector<CostRecord> parse_graph(std::string_view body, const std::string& wrapper,
+                                    const std::string& service, const model::Period& requested,
+                                    const Endpoint& ep) {
+  json doc = parse_json_text(body, ep);
+  json payload = unwrap(doc, wrapper, ep);
+  std::optional<long long> granularity;
+  if (payload.is_object()) {
+    std::optional<long long> g = FieldReader(payload, ep, wrapper).integer("granularity");
+    if (g && *g > 0) granularity = g;
+  }
+  if (!granularity) {  // Shape G without its granularity (or the bucket graph's bare body)
+    std::optional<long long> g = FieldReader(doc, ep, "response").integer("granularity");
+    if (g && *g > 0) granularity = g;
+  }
+  std::vector<CostRecord> records;
+  bool any_graph = false;
+  std::size_t index = 0;
+  for (const json* item : items_of(payload)) {
+    ++index;
+    std::string where = "item " + std::to_string(index);
+    if (!item->is_object()) throw ProviderError(ep.prefix() + ": " + where + " is not an object");
+    const json& attrs = member(*item, "attributes");
+    const json& metrics = member(*item, "metrics");
+    FieldReader a(attrs, ep, where + " attributes");
+    auto graph = metrics.find("incurred_bill_graph");
+    if (graph == metrics.end() || graph->is_null()) continue;
+    if (!graph->is_array()) {
+      throw ProviderError(ep.prefix() + ": " + where + ": field 'incurred_bill_graph' is not an array");
+    }
+    any_graph = true;
+    std::vector<std::pair<model::Timestamp, std::optional<Decimal>>> points;
+    std::size_t n = 0;
+    for (const json& point : *graph) {
+      ++n;
+      FieldReader p(point, ep, where + " datapoint " + std::to_string(n));
+      std::optional<std::string> text = p.string("datetime");
+      if (!text) p.fail("datetime", "is missing");
+      std::optional<model::Timestamp> t = model::parse_provider_time(*text);
+      if (!t) p.fail("datetime", "is not a date-time: \"" + text->substr(0, 40) + "\"");
+      points.emplace_back(*t, p.decimal("value"));
+    }
+    std::sort(points.begin(), points.end(),
+              [](const auto& x, const auto& y) { return x.first < y.first; });
+    std::optional<long long> step = granularity;
+    for (std::size_t i = 1; !granularity && i < points.size(); ++i) {
+      long long gap = (points[i].first - points[i - 1].first).count();
+      if (gap > 0 && (!step || gap < *step)) step = gap;
+    }
+    std::optional<long long> id = a.integer("infrahub_id");
+    for (const auto& [t, value] : points) {
+      CostRecord r;
+      r.provider = "hyperstack";
+      r.service = service;
+      r.resource_id = id ? std::to_string(*id) : a.string("id").value_or("");
+      r.resource_name = a.string("resource_name").value_or("");
+      r.currency = "USD";
+      model::Timestamp end = step ? t + std::chrono::seconds{*step} : requested.end;
+      r.period = {t, end > t ? end : t + std::chrono::seconds{1}};
+      r.amount = value;
+      if (!value) r.attributes["gpubill_no_price_reason"] = "datapoint value missing";
+      if (step) r.attributes["granularity"] = *step;
+      records.push_back(std::move(r));
+    }
+  }
+  if (!any_graph) {
+    throw ProviderError(ep.prefix() + ": no incurred_bill_graph in the answer: this resource "
+                        "type has no cost time series; drop --graph");
   }
   return records;
 }

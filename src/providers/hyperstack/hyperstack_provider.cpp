@@ -3,6 +3,8 @@
 // pages are fetched one after another, and 429 backs off from 1 s.
 #include "providers/hyperstack/hyperstack_provider.hpp"
 
+#include <algorithm>
+#include <cctype>
 #include <set>
 
 #include "gpubill/providers/paging.hpp"
@@ -18,31 +20,45 @@ constexpr int k_per_page = 100;
 constexpr int k_max_pages = 500;
 
 struct ListKind {
-  const char* command;  ///< gpubill hyperstack <command>
-  const char* path;     ///< under /billing/billing/history/
-  const char* wrapper;  ///< the wrapper key the spec gives
+  const char* command;         ///< gpubill hyperstack <command>
+  const char* path;            ///< under /billing/billing/history/
+  const char* wrapper;         ///< the list's wrapper key, as the spec gives it
   const char* help;
   bool paged;
+  const char* detail_wrapper;  ///< .../<id>; nullptr: no detail endpoint
+  const char* graph_wrapper;   ///< .../<id>/graph
 };
 
-// Wrapper keys as the spec gives them, reuse included (snapshots under billing_history_volume;
-// three token workloads under billing_history_serverless_inference).
+// Wrapper keys as the spec gives them, reuse and typos included (snapshots under
+// billing_history_volume; token workloads under billing_history_serverless_inference; the
+// volume graph under billing_history_snapshot_details; "evalutation").
 const ListKind k_lists[] = {
-    {"vms", "virtual-machine", "billing_history_vm", "Virtual machines, one record per VM", true},
-    {"volumes", "volume", "billing_history_volume", "Volumes, one record per volume", true},
-    {"snapshots", "snapshot", "billing_history_volume", "Snapshots, one record per snapshot", true},
-    {"buckets", "bucket", "billing_history_bucket", "Object storage buckets", true},
-    {"clusters", "cluster", "billing_history_cluster", "Kubernetes clusters", true},
-    {"contracts", "contract", "billing_history_contract", "Contracts (reserved capacity)", false},
+    {"vms", "virtual-machine", "billing_history_vm", "Virtual machines, one record per VM", true,
+     "billing_history_vm_details", "billing_history_vm_details"},
+    {"volumes", "volume", "billing_history_volume", "Volumes, one record per volume", true,
+     "billing_history_volume_details", "billing_history_snapshot_details"},
+    {"snapshots", "snapshot", "billing_history_volume", "Snapshots, one record per snapshot", true,
+     "billing_history_volume_details", "billing_history_snapshot_details"},
+    {"buckets", "bucket", "billing_history_bucket", "Object storage buckets", true,
+     "billing_history_bucket_details", "billing_history"},
+    {"clusters", "cluster", "billing_history_cluster", "Kubernetes clusters", true,
+     "billing_history_cluster_details", "billing_history_cluster_details"},
+    {"contracts", "contract", "billing_history_contract", "Contracts (reserved capacity)", false,
+     nullptr, nullptr},
     {"serverless", "serverless_inference", "billing_history_serverless_inference",
-     "Serverless inference (token-billed)", true},
-    {"fine-tuning", "fine_tuning", "billing_history_fine_tuning", "Fine-tuning jobs", true},
+     "Serverless inference (token-billed)", true, "billing_history_serverless_inference_details",
+     "billing_history_serverless_inference_details"},
+    {"fine-tuning", "fine_tuning", "billing_history_fine_tuning", "Fine-tuning jobs", true,
+     "billing_history_volume_details", "billing_history_snapshot_details"},
     {"model-evaluation", "model_evaluation", "billing_history_serverless_inference",
-     "Model evaluations (token-billed)", true},
+     "Model evaluations (token-billed)", true, "billing_history_model_evalutation_details",
+     "billing_history_model_evalutation_details"},
     {"data-synthesis", "data_synthesis", "billing_history_serverless_inference",
-     "Data synthesis (token-billed)", true},
+     "Data synthesis (token-billed)", true, "billing_history_data_synthesis_details",
+     "billing_history_data_synthesis_details"},
     {"image-generation", "image_generation", "billing_history_serverless_inference",
-     "Image generation (token-billed)", true},
+     "Image generation (token-billed)", true, "billing_history_image_generation_details",
+     "billing_history_image_generation_details"},
 };
 
 std::vector<ResourceSpec> resource_specs() {
@@ -56,9 +72,15 @@ std::vector<ResourceSpec> resource_specs() {
        {{"deleted", "Terminated resources instead of active ones", false, {}, true},
         {"environment", "Only this environment (id or name)", false, {}}}}};
   for (const ListKind& k : k_lists) {
+    std::vector<OptionSpec> options = {{"search", "Only resources whose name or id matches", false, {}}};
+    if (k.detail_wrapper != nullptr) {
+      options.push_back({"id", "One resource by its numeric id (the detail endpoint)", false, {}});
+      options.push_back({"graph", "With --id: its cost time series, one record per datapoint",
+                         false, {}, true});
+    }
     specs.push_back({k.command, k.help,
                      std::string("gpubill hyperstack ") + k.command + " --start 2026-10 -o csv",
-                     {{"search", "Only resources whose name or id matches", false, {}}}});
+                     options});
   }
   return specs;
 }
@@ -106,7 +128,24 @@ class HyperstackProvider final : public Provider {
       return parse_usage(response.body, req.query.now, req.query.period, ep);
     }
     for (const ListKind& kind : k_lists) {
-      if (req.resource == kind.command) return fetch_list(req, transport, kind, dates);
+      if (req.resource != kind.command) continue;
+      std::string id = option_value(req.options, "id");
+      bool graph = option_value(req.options, "graph") == "true";
+      if (graph && id.empty()) throw UsageError("--graph needs --id N (the resource's numeric id)");
+      if (id.empty()) return fetch_list(req, transport, kind, dates);
+      if (id.size() > 18 || !std::all_of(id.begin(), id.end(), ::isdigit)) {
+        throw UsageError("--id '" + id + "': use the resource's numeric id (infrahub_id)");
+      }
+      std::string path = std::string("/billing/billing/history/") + kind.path + "/" + id +
+                         (graph ? "/graph" : "");
+      Endpoint ep{"hyperstack", m_info.key_env, "GET " + path};
+      transport::HttpResponse response = transport.send(get(req, path, dates));
+      check_response(response, ep);
+      if (graph) {
+        return parse_graph(response.body, kind.graph_wrapper, kind.command, req.query.period, ep);
+      }
+      return parse_list(response.body, kind.detail_wrapper, kind.command, req.query.period, ep)
+          .records;
     }
     throw UsageError("hyperstack: unknown resource '" + req.resource + "'");
   }

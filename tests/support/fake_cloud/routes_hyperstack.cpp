@@ -114,6 +114,48 @@ void handle_list(const httplib::Request& req, httplib::Response& res, FakeCloud:
   res.set_content(body.dump(), "application/json");
 }
 
+// .../<kind>/<id> and .../<kind>/<id>/graph: one resource; the graph has one point a day
+// whose values add up to the resource's amount in the list.
+void handle_detail(const httplib::Request& req, httplib::Response& res, FakeCloud::State& state) {
+  state.record(req);
+  if (!authorized(req, res, state)) return;
+  const Kind& kind = kinds().at(req.matches[2]);
+  int k = std::stoi(req.matches[3]) - 1000;
+  bool graph = req.matches[4].length() > 0;
+  if (k < 0 || k >= kind.count) {
+    res.status = 404;
+    res.set_content(R"({"status": false, "message": "Resource not found", "error_reason": "not_found"})",
+                    "application/json");
+    return;
+  }
+  long long days = days_between(req);
+  std::string name = std::string(kind.path) + "-" + std::to_string(k);
+  Units daily = static_cast<Units>(kind.daily + k * 1000);
+  json attributes = {{"id", "uuid-" + name}, {"infrahub_id", 1000 + k}, {"resource_name", name}};
+  std::string metrics;
+  if (graph) {
+    long long start = model::to_unix(*model::parse_provider_time(req.get_param_value("start_date")));
+    std::string points;
+    for (long long d = 0; d < days; ++d) {
+      points += std::string(d ? ", " : "") + "{\"datetime\": \"" +
+                model::format_rfc3339(model::from_unix(start + d * 86'400)) + "\", \"value\": " +
+                units_text(daily, 9) + "}";
+    }
+    metrics = "{\"incurred_bill\": " + units_text(daily * days, 9) + ", \"incurred_bill_graph\": [" + points + "]}";
+  } else {
+    metrics = "{\"incurred_bill\": " + units_text(daily * days, 9) + ", \"non_discounted_bill\": " +
+              units_text(daily * days, 9) + ", \"price_per_hour\": 2.4, \"usage_time\": " +
+              std::to_string(days * 24) + "}";
+  }
+  std::string wrapper = std::string(req.matches[2]) == "virtual-machine" ? "billing_history_vm_details"
+                                                                          : "billing_history_details";
+  res.set_content("{\"status\": true, \"message\": \"ok\", \"" + wrapper + "\": {\"org_id\": 6190, "
+                  "\"total_count\": 1" + (graph ? ", \"granularity\": 86400" : "") +
+                  ", \"billing_history\": [{\"attributes\": " + attributes.dump() +
+                  ", \"metrics\": " + metrics + "}]}}",
+                  "application/json");
+}
+
 void handle_history(const httplib::Request& req, httplib::Response& res, FakeCloud::State& state) {
   state.record(req);
   if (!authorized(req, res, state)) return;
@@ -149,6 +191,15 @@ LastAnswer hyperstack_list_truth(const std::string& path, long long days) {
 }
 
 void add_hyperstack_routes(httplib::Server& server, FakeCloud::State& state) {
+  server.Get(R"((?:http://[^/]+)?/hyperstack(?:/fault/([a-z0-9-]+))?/v1/billing/billing/history/([a-z_-]+)/([0-9]+)(/graph)?)",
+             [&state](const httplib::Request& req, httplib::Response& res) {
+               if (kinds().count(req.matches[2]) == 0) {
+                 res.status = 404;
+                 res.set_content(R"({"status": false, "message": "Not Found", "error_reason": "not_found"})", "application/json");
+                 return;
+               }
+               handle_detail(req, res, state);
+             });
   server.Get(R"((?:http://[^/]+)?/hyperstack(?:/fault/([a-z0-9-]+))?/v1/billing/billing/last-day-cost)",
              [&state](const httplib::Request& req, httplib::Response& res) {
                state.record(req);
