@@ -90,7 +90,8 @@ class HyperstackProvider final : public Provider {
   HyperstackProvider()
       : m_info{"hyperstack", "Hyperstack: billing history per organisation and per resource",
                "HYPERSTACK_API_KEY", "GPUBILL_HYPERSTACK_URL",
-               "https://infrahub-api.nexgencloud.com/v1", 1000},
+               "https://infrahub-api.nexgencloud.com/v1",
+               2000},  // jitter in [ceiling/2, ceiling]: the first retry waits at least 1 s
         m_resources(resource_specs()) {}
 
   const ProviderInfo& info() const override { return m_info; }
