@@ -108,6 +108,14 @@ TEST_CASE("hyperstack: organisation history, one record per component", "[hypers
   CHECK(rs[3].amount == Decimal::parse("0"));
   CHECK(rs[0].attributes["non_discounted_bill"] == 455.1204);
   CHECK(rs[0].resource_id == "f3a91c44-7b2e-49d7-a16d-5c3e8d9a0b21");
+
+  // Components missing from the answer are skipped, the others kept; a numeric id is read.
+  auto partial = parse_history(test::read_fixture("hyperstack/history_partial.json"), k_period, k_ep);
+  REQUIRE(partial.size() == 2);
+  CHECK(partial[0].service == "vm");
+  CHECK(partial[1].service == "snapshot");  // after a missing volume_cost
+  CHECK(partial[1].amount == Decimal::parse("12.3"));
+  CHECK(partial[0].resource_id == "42");
 }
 
 TEST_CASE("hyperstack: errors and unknown shapes", "[hyperstack][parse][errors]") {

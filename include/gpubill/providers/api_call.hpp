@@ -12,6 +12,7 @@
 
 #include "gpubill/model/decimal.hpp"
 #include "gpubill/transport/transport.hpp"
+#include "gpubill/util/error.hpp"
 
 namespace gpubill::providers {
 
@@ -45,6 +46,31 @@ void check_response(const transport::HttpResponse& response, const Endpoint& end
 nlohmann::json parse_json_body(const transport::HttpResponse& response, const Endpoint& endpoint);
 /// The same checks on a body alone (parsers tested on fixture files use this).
 nlohmann::json parse_json_text(std::string_view body, const Endpoint& endpoint);
+
+namespace detail {
+inline const nlohmann::json& deref(const nlohmann::json& j) { return j; }
+inline const nlohmann::json& deref(const nlohmann::json* j) { return *j; }
+}  // namespace detail
+
+/// Calls fn(item, where) for every element of `items` (a JSON array, or a vector of pointers
+/// into one), `where` being "<noun> N" counted from 1 for error messages. An element that is
+/// not an object is a ProviderError naming it.
+template <typename Items, typename Fn>
+void for_each_object(const Items& items, const Endpoint& endpoint, const std::string& noun,
+                     Fn&& fn) {
+  std::size_t index = 0;
+  for (const auto& element : items) {
+    const nlohmann::json& item = detail::deref(element);
+    std::string where = noun + " " + std::to_string(++index);
+    if (!item.is_object()) {
+      throw ProviderError(endpoint.prefix() + ": " + where + " is " +
+                          (item.is_array() ? "an array" : item.is_string() ? "a string"
+                           : item.is_number() ? "a number" : item.is_null() ? "null" : "not an object") +
+                          ", expected an object");
+    }
+    fn(item, where);
+  }
+}
 
 /// Field readers for one object of a response. `where` names it in errors ("record 3").
 /// Missing or null -> nullopt; a value of the wrong type -> ProviderError naming the field.

@@ -114,11 +114,7 @@ ReportPage parse_report(std::string_view body, const model::Period& window, cons
   if (results.is_null()) return page;
   if (!results.is_array()) throw ProviderError(ep.prefix() + ": field 'results' is not an array");
 
-  std::size_t index = 0;
-  for (const json& row : results) {
-    ++index;
-    std::string where = "row " + std::to_string(index);
-    if (!row.is_object()) throw ProviderError(ep.prefix() + ": " + where + " is not an object");
+  for_each_object(results, ep, "row", [&](const json& row, const std::string& where) {
     FieldReader f(row, ep, where);
     CostRecord r;
     r.provider = "gcore";
@@ -154,7 +150,7 @@ ReportPage parse_report(std::string_view body, const model::Period& window, cons
     for (const auto& [key, value] : row.items()) r.attributes[key] = value;
     if (!no_price.empty()) r.attributes["gpubill_no_price_reason"] = no_price;
     page.records.push_back(std::move(r));
-  }
+  });
   return page;
 }
 

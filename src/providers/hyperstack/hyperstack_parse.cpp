@@ -92,13 +92,9 @@ ListPage parse_list(std::string_view body, const std::string& wrapper, const std
     std::optional<long long> pages = pg.integer("pages");
     if (pages && *pages > 0) page.pages = pages;
   }
-  std::size_t index = 0;
-  for (const json* item : items_of(payload)) {
-    ++index;
-    std::string where = "item " + std::to_string(index);
-    if (!item->is_object()) throw ProviderError(ep.prefix() + ": " + where + " is not an object");
-    const json& attrs = member(*item, "attributes");
-    const json& metrics = member(*item, "metrics");
+  for_each_object(items_of(payload), ep, "item", [&](const json& item, const std::string& where) {
+    const json& attrs = member(item, "attributes");
+    const json& metrics = member(item, "metrics");
     FieldReader a(attrs, ep, where + " attributes");
     FieldReader m(metrics, ep, where + " metrics");
     CostRecord r;
@@ -123,7 +119,7 @@ ListPage parse_list(std::string_view body, const std::string& wrapper, const std
     for (const auto& [k, v] : r.attributes.items()) merged[k] = v;
     r.attributes = merged;
     page.records.push_back(std::move(r));
-  }
+  });
   return page;
 }
 
@@ -132,13 +128,10 @@ std::vector<CostRecord> parse_history(std::string_view body, const model::Period
   json doc = parse_json_text(body, ep);
   json payload = unwrap(doc, "billing_history", ep);
   std::vector<CostRecord> records;
-  std::size_t index = 0;
-  for (const json* item : items_of(payload)) {
-    ++index;
-    if (!item->is_object()) throw ProviderError(ep.prefix() + ": item " + std::to_string(index) + " is not an object");
-    const json& metrics = member(*item, "metrics");
-    FieldReader m(metrics, ep, "item " + std::to_string(index) + " metrics");
-    FieldReader a(member(*item, "attributes"), ep, "item " + std::to_string(index) + " attributes");
+  for_each_object(items_of(payload), ep, "item", [&](const json& item, const std::string& where) {
+    const json& metrics = member(item, "metrics");
+    FieldReader m(metrics, ep, where + " metrics");
+    FieldReader a(member(item, "attributes"), ep, where + " attributes");
     std::string id = a.string("id").value_or("");
     const std::pair<const char*, const char*> components[] = {
         {"vm", "vm_cost"}, {"volume", "volume_cost"}, {"snapshot", "snapshot_cost"},
@@ -170,7 +163,7 @@ std::vector<CostRecord> parse_history(std::string_view body, const model::Period
       r.attributes = json(metrics);
       records.push_back(std::move(r));
     }
-  }
+  });
   return records;
 }
 
@@ -190,16 +183,12 @@ std::vector<CostRecord> parse_graph(std::string_view body, const std::string& wr
   }
   std::vector<CostRecord> records;
   bool any_graph = false;
-  std::size_t index = 0;
-  for (const json* item : items_of(payload)) {
-    ++index;
-    std::string where = "item " + std::to_string(index);
-    if (!item->is_object()) throw ProviderError(ep.prefix() + ": " + where + " is not an object");
-    const json& attrs = member(*item, "attributes");
-    const json& metrics = member(*item, "metrics");
+  for_each_object(items_of(payload), ep, "item", [&](const json& item, const std::string& where) {
+    const json& attrs = member(item, "attributes");
+    const json& metrics = member(item, "metrics");
     FieldReader a(attrs, ep, where + " attributes");
     auto graph = metrics.find("incurred_bill_graph");
-    if (graph == metrics.end() || graph->is_null()) continue;
+    if (graph == metrics.end() || graph->is_null()) return;
     if (!graph->is_array()) {
       throw ProviderError(ep.prefix() + ": " + where + ": field 'incurred_bill_graph' is not an array");
     }
@@ -237,7 +226,7 @@ std::vector<CostRecord> parse_graph(std::string_view body, const std::string& wr
       if (step) r.attributes["granularity"] = *step;
       records.push_back(std::move(r));
     }
-  }
+  });
   if (!any_graph) {
     throw ProviderError(ep.prefix() + ": no incurred_bill_graph in the answer: this resource "
                         "type has no cost time series; drop --graph");
@@ -293,11 +282,7 @@ std::vector<CostRecord> parse_usage(std::string_view body, model::Timestamp now,
   if (data.is_null()) return {};
   if (!data.is_array()) throw ProviderError(ep.prefix() + ": field 'data' is not an array");
   std::vector<CostRecord> records;
-  std::size_t index = 0;
-  for (const json& item : data) {
-    ++index;
-    std::string where = "resource " + std::to_string(index);
-    if (!item.is_object()) throw ProviderError(ep.prefix() + ": " + where + " is not an object");
+  for_each_object(data, ep, "resource", [&](const json& item, const std::string& where) {
     FieldReader f(item, ep, where);
     auto time_of = [&](const char* key) -> std::optional<model::Timestamp> {
       std::optional<std::string> text = f.string(key);
@@ -328,7 +313,7 @@ std::vector<CostRecord> parse_usage(std::string_view body, model::Timestamp now,
     for (const auto& [k, v] : r.attributes.items()) merged[k] = v;
     r.attributes = merged;
     records.push_back(std::move(r));
-  }
+  });
   return records;
 }
 

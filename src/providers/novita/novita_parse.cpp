@@ -47,13 +47,7 @@ std::vector<CostRecord> parse_bills(std::string_view body, const ParseContext& c
 
   std::vector<CostRecord> records;
   records.reserve(bills.size());
-  std::size_t index = 0;
-  for (const json& bill : bills) {
-    ++index;
-    std::string where = "bill " + std::to_string(index);
-    if (!bill.is_object()) {
-      throw ProviderError(ep.prefix() + ": " + where + " is not an object");
-    }
+  for_each_object(bills, ep, "bill", [&](const json& bill, const std::string& where) {
     FieldReader f(bill, ep, where);
     std::optional<long long> start = f.integer("startTime");
     std::optional<long long> end = f.integer("endTime");
@@ -104,7 +98,7 @@ std::vector<CostRecord> parse_bills(std::string_view body, const ParseContext& c
       }
     }
     records.push_back(std::move(r));
-  }
+  });
   return records;
 }
 
@@ -122,11 +116,7 @@ std::vector<CostRecord> parse_statements(std::string_view body, const Endpoint& 
   if (!data.is_array()) throw ProviderError(ep.prefix() + ": field 'data' is not an array");
 
   std::vector<CostRecord> records;
-  std::size_t index = 0;
-  for (const json& item : data) {
-    ++index;
-    std::string where = "statement " + std::to_string(index);
-    if (!item.is_object()) throw ProviderError(ep.prefix() + ": " + where + " is not an object");
+  for_each_object(data, ep, "statement", [&](const json& item, const std::string& where) {
     FieldReader f(item, ep, where);
     std::optional<std::string> month = f.string("billingMonth");
     if (!month) f.fail("billingMonth", "is missing");
@@ -154,7 +144,7 @@ std::vector<CostRecord> parse_statements(std::string_view body, const Endpoint& 
       }
     }
     records.push_back(std::move(r));
-  }
+  });
   return records;
 }
 

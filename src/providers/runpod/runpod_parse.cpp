@@ -78,14 +78,7 @@ std::vector<CostRecord> parse_billing(std::string_view body, const ParseContext&
   std::vector<CostRecord> records;
   records.reserve(doc.size());
   std::size_t outside = 0;
-  std::size_t index = 0;
-  for (const json& item : doc) {
-    ++index;
-    std::string where = "record " + std::to_string(index);
-    if (!item.is_object()) {
-      throw ProviderError(ep.prefix() + ": " + where + " is " + type_of(item) +
-                          ", expected an object");
-    }
+  for_each_object(doc, ep, "record", [&](const json& item, const std::string& where) {
     FieldReader f(item, ep, where);
     std::optional<std::string> time_text = f.string("time");
     if (!time_text) f.fail("time", "is missing");
@@ -99,7 +92,7 @@ std::vector<CostRecord> parse_billing(std::string_view body, const ParseContext&
     r.period = {*start, bucket_end(*start, ctx.bucket)};
     if (r.period.start >= ctx.requested.end || r.period.end <= ctx.requested.start) {
       ++outside;  // e.g. a bucket at endTime from a server that reads endTime inclusively
-      continue;
+      return;
     }
     r.amount = f.decimal("amount");
     r.currency = "USD";
@@ -131,7 +124,7 @@ std::vector<CostRecord> parse_billing(std::string_view body, const ParseContext&
       r.attributes["gpubill_incomplete_bucket"] = true;
     }
     records.push_back(std::move(r));
-  }
+  });
   if (outside > 0) {
     util::log().debug("{}: dropped {} row(s) outside {} .. {}", ep.prefix(), outside,
                       model::format_rfc3339(ctx.requested.start),
