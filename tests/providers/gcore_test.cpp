@@ -5,6 +5,7 @@
 #include "gpubill/aggregate/aggregate.hpp"
 #include "gpubill/format/formatter.hpp"
 #include "gpubill/providers/registry.hpp"
+#include "support/providers.hpp"
 #include "gpubill/util/error.hpp"
 #include "providers/gcore/gcore_api.hpp"
 #include "support/fake_transport.hpp"
@@ -24,13 +25,7 @@ ReportPage parse(const char* fixture) {
   return parse_report(test::read_fixture(std::string("gcore/") + fixture), k_window, k_ep);
 }
 
-const providers::Provider& gcore() {
-  static std::vector<std::unique_ptr<providers::Provider>> all = providers::make_all_providers();
-  for (const auto& p : all) {
-    if (p->info().name == "gcore") return *p;
-  }
-  throw std::runtime_error("gcore not registered");
-}
+const providers::Provider& gcore() { return test::provider("gcore"); }
 
 providers::FetchRequest request(const char* start, const char* end,
                                 providers::OptionValues options = {}) {

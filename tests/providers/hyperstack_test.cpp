@@ -1,6 +1,7 @@
 #include <catch2/catch.hpp>
 
 #include "gpubill/providers/registry.hpp"
+#include "support/providers.hpp"
 #include "gpubill/util/error.hpp"
 #include "providers/hyperstack/hyperstack_api.hpp"
 #include "support/fake_transport.hpp"
@@ -22,13 +23,7 @@ ListPage list(const char* fixture, const char* wrapper, const char* service = "v
                     k_period, k_ep);
 }
 
-const providers::Provider& hyperstack() {
-  static std::vector<std::unique_ptr<providers::Provider>> all = providers::make_all_providers();
-  for (const auto& p : all) {
-    if (p->info().name == "hyperstack") return *p;
-  }
-  throw std::runtime_error("hyperstack not registered");
-}
+const providers::Provider& hyperstack() { return test::provider("hyperstack"); }
 
 providers::FetchRequest request(const char* resource, providers::OptionValues options = {}) {
   return {resource, {k_period, at("2026-11-23T12:00:00Z")}, std::move(options),

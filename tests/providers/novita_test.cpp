@@ -1,6 +1,7 @@
 #include <catch2/catch.hpp>
 
 #include "gpubill/providers/registry.hpp"
+#include "support/providers.hpp"
 #include "gpubill/providers/windows.hpp"
 #include "gpubill/util/error.hpp"
 #include "providers/novita/novita_api.hpp"
@@ -22,13 +23,7 @@ std::vector<model::CostRecord> parse(const char* fixture, BillList list = BillLi
   return parse_bills(test::read_fixture(std::string("novita/") + fixture), {list, k_fixed_ep});
 }
 
-const providers::Provider& novita() {
-  static std::vector<std::unique_ptr<providers::Provider>> all = providers::make_all_providers();
-  for (const auto& p : all) {
-    if (p->info().name == "novita") return *p;
-  }
-  throw std::runtime_error("novita not registered");
-}
+const providers::Provider& novita() { return test::provider("novita"); }
 
 providers::FetchRequest request(const char* resource, const char* start, const char* end,
                                 providers::OptionValues options = {}, int parallel = 4) {

@@ -2,6 +2,7 @@
 #include <catch2/catch.hpp>
 
 #include "gpubill/providers/registry.hpp"
+#include "support/providers.hpp"
 #include "gpubill/util/error.hpp"
 #include "support/fake_transport.hpp"
 
@@ -9,13 +10,7 @@ using namespace gpubill;
 
 namespace {
 
-const providers::Provider& runpod() {
-  static std::vector<std::unique_ptr<providers::Provider>> all = providers::make_all_providers();
-  for (const auto& p : all) {
-    if (p->info().name == "runpod") return *p;
-  }
-  throw std::runtime_error("runpod not registered");
-}
+const providers::Provider& runpod() { return test::provider("runpod"); }
 
 providers::FetchRequest request(std::string resource, providers::OptionValues options = {}) {
   model::Period p{*model::parse_provider_time("2026-10-01"),
