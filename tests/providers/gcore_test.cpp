@@ -9,6 +9,7 @@
 #include "gpubill/util/error.hpp"
 #include "providers/gcore/gcore_api.hpp"
 #include "support/fake_transport.hpp"
+#include "support/errors.hpp"
 #include "support/fixtures.hpp"
 
 using namespace gpubill;
@@ -152,13 +153,8 @@ TEST_CASE("gcore: bad bodies are one-line errors", "[gcore][parse][errors]") {
   };
   for (const auto& [fixture, expected] : cases) {
     INFO("fixture: " << fixture);
-    try {
-      parse(fixture);
-      FAIL("no error");
-    } catch (const ProviderError& e) {
-      CHECK_THAT(e.what(), Catch::StartsWith("gcore: POST /cloud/v1/cost_report/totals: "));
-      CHECK_THAT(e.what(), Catch::Contains(expected));
-    }
+    test::check_provider_error([&] { parse(fixture); },
+                               "gcore: POST /cloud/v1/cost_report/totals: ", expected);
   }
 }
 

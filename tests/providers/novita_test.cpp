@@ -6,6 +6,7 @@
 #include "gpubill/util/error.hpp"
 #include "providers/novita/novita_api.hpp"
 #include "support/fake_transport.hpp"
+#include "support/errors.hpp"
 #include "support/fixtures.hpp"
 
 using namespace gpubill;
@@ -140,13 +141,8 @@ TEST_CASE("novita: bad bodies are one-line errors naming the bill and field",
   };
   for (const auto& [fixture, expected] : cases) {
     INFO("fixture: " << fixture);
-    try {
-      parse(fixture);
-      FAIL("no error");
-    } catch (const ProviderError& e) {
-      CHECK_THAT(e.what(), Catch::StartsWith("novita: GET /openapi/v1/billing/bill/monthly/list: "));
-      CHECK_THAT(e.what(), Catch::Contains(expected));
-    }
+    test::check_provider_error([&] { parse(fixture); },
+                               "novita: GET /openapi/v1/billing/bill/monthly/list: ", expected);
   }
 }
 

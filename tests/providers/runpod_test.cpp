@@ -2,6 +2,7 @@
 
 #include "gpubill/util/error.hpp"
 #include "providers/runpod/runpod_api.hpp"
+#include "support/errors.hpp"
 #include "support/fixtures.hpp"
 
 using namespace gpubill;
@@ -153,14 +154,8 @@ TEST_CASE("runpod: bad bodies are one-line errors naming provider and endpoint",
   };
   for (const Case& c : cases) {
     INFO("fixture: " << c.fixture);
-    try {
-      parse_fixture(c.fixture, context(Resource::pods, Bucket::day));
-      FAIL("no error");
-    } catch (const ProviderError& e) {
-      std::string what = e.what();
-      CHECK_THAT(what, Catch::StartsWith("runpod: GET /billing/pods: "));
-      CHECK_THAT(what, Catch::Contains(c.expected));
-      CHECK(what.find('\n') == std::string::npos);
-    }
+    test::check_provider_error(
+        [&] { parse_fixture(c.fixture, context(Resource::pods, Bucket::day)); },
+        "runpod: GET /billing/pods: ", c.expected);
   }
 }
