@@ -1,6 +1,9 @@
 #include "gpubill/aggregate/aggregate.hpp"
 
+#include <algorithm>
+#include <chrono>
 #include <map>
+#include <stdexcept>
 
 namespace gpubill::aggregate {
 
@@ -18,6 +21,131 @@ Totals totals_by_currency(const std::vector<model::CostRecord>& records) {
     totals.by_currency.push_back({currency, amount});
   }
   return totals;
+}
+
+}  // namespace gpubill::aggregate
+
+namespace gpubill::aggregate {
+
+const std::vector<std::string>& group_keys() {
+  static const std::vector<std::string> keys = {"provider", "service", "resource", "gpu",
+                                                "region",   "day",     "week",     "month"};
+  return keys;
+}
+
+std::string check_group_keys(const std::vector<std::string>& keys) {
+  int time_keys = 0;
+  for (const std::string& k : keys) {
+    if (std::find(group_keys().begin(), group_keys().end(), k) == group_keys().end()) {
+      return "--group-by: unknown key '" + k +
+             "': use provider, service, resource, gpu, region, day, week or month";
+    }
+    if (k == "day" || k == "week" || k == "month") ++time_keys;
+  }
+  if (time_keys > 1) return "--group-by: use only one of day, week and month";
+  return {};
+}
+
+namespace {
+
+model::Timestamp bucket_of(model::Timestamp t, const std::string& key) {
+  model::Timestamp day = model::start_of_day(t);
+  if (key == "day") return day;
+  if (key == "month") return model::start_of_month(t);
+  // ISO weeks start on Monday; 1970-01-01 was a Thursday.
+  long long days = std::chrono::duration_cast<std::chrono::days>(day.time_since_epoch()).count();
+  long long since_monday = ((days + 3) % 7 + 7) % 7;
+  return day - std::chrono::days{since_monday};
+}
+
+model::Timestamp bucket_end(model::Timestamp start, const std::string& key) {
+  if (key == "day") return start + std::chrono::days{1};
+  if (key == "week") return start + std::chrono::days{7};
+  return model::add_months(start, 1);
+}
+
+}  // namespace
+
+std::vector<model::CostRecord> group_records(const std::vector<model::CostRecord>& records,
+                                             const std::vector<std::string>& keys) {
+  std::string problem = check_group_keys(keys);
+  if (!problem.empty()) throw std::invalid_argument(problem);
+  std::string time_key;
+  for (const std::string& k : keys) {
+    if (k == "day" || k == "week" || k == "month") time_key = k;
+  }
+  auto has = [&](const char* k) { return std::find(keys.begin(), keys.end(), k) != keys.end(); };
+
+  struct Group {
+    model::CostRecord record;
+    std::optional<std::string> unit;  // the common usage unit so far
+    bool usage_mixed = false;
+    std::size_t count = 0;
+    std::size_t without_amount = 0;
+  };
+  std::map<std::vector<std::string>, Group> groups;
+  for (const model::CostRecord& r : records) {
+    model::CostRecord key_record;
+    if (has("provider")) key_record.provider = r.provider;
+    if (has("service")) key_record.service = r.service;
+    if (has("resource")) {
+      key_record.resource_id = r.resource_id;
+      key_record.resource_name = r.resource_name;
+    }
+    if (has("gpu")) {
+      key_record.gpu_type = r.gpu_type;
+      key_record.gpu_model = r.gpu_model;
+    }
+    if (has("region")) key_record.region = r.region;
+    key_record.currency = r.currency;
+    if (!time_key.empty()) {
+      model::Timestamp start = bucket_of(r.period.start, time_key);
+      key_record.period = {start, bucket_end(start, time_key)};
+    }
+    std::vector<std::string> id = {key_record.provider,    key_record.service,
+                                   key_record.resource_id, key_record.resource_name,
+                                   key_record.gpu_type,    key_record.gpu_model,
+                                   key_record.region,      model::format_rfc3339(key_record.period.start),
+                                   key_record.currency};
+    auto [it, fresh] = groups.try_emplace(id);
+    Group& g = it->second;
+    if (fresh) {
+      g.record = key_record;
+      if (time_key.empty()) g.record.period = r.period;
+      g.record.amount = model::Decimal{};
+    } else if (time_key.empty()) {
+      g.record.period.start = std::min(g.record.period.start, r.period.start);
+      g.record.period.end = std::max(g.record.period.end, r.period.end);
+    }
+    ++g.count;
+    if (r.amount) {
+      *g.record.amount += *r.amount;
+    } else {
+      ++g.without_amount;
+    }
+    if (r.usage_quantity && !g.usage_mixed) {
+      if (!g.unit) {
+        g.unit = r.usage_unit;
+        g.record.usage_quantity = *r.usage_quantity;
+        g.record.usage_unit = r.usage_unit;
+      } else if (*g.unit == r.usage_unit) {
+        *g.record.usage_quantity += *r.usage_quantity;
+      } else {
+        g.usage_mixed = true;
+        g.record.usage_quantity.reset();
+        g.record.usage_unit.clear();
+      }
+    }
+  }
+  std::vector<model::CostRecord> out;
+  out.reserve(groups.size());
+  for (auto& [id, g] : groups) {
+    if (g.without_amount == g.count) g.record.amount.reset();  // nothing priced: no amount
+    g.record.attributes["records"] = g.count;
+    if (g.without_amount > 0) g.record.attributes["records_without_amount"] = g.without_amount;
+    out.push_back(std::move(g.record));
+  }
+  return out;
 }
 
 }  // namespace gpubill::aggregate

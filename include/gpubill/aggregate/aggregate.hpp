@@ -2,6 +2,7 @@
 // Sums over cost records. Depends only on model/.
 
 #include <cstddef>
+#include <string>
 #include <vector>
 
 #include "gpubill/model/cost_record.hpp"
@@ -16,5 +17,28 @@ struct Totals {
 
 /// Adds amounts per currency, exactly. Never adds across currencies.
 Totals totals_by_currency(const std::vector<model::CostRecord>& records);
+
+}  // namespace gpubill::aggregate
+
+namespace gpubill::aggregate {
+
+/// The keys `--group-by` accepts, in the order they are documented.
+const std::vector<std::string>& group_keys();
+
+/// An empty string when `keys` are valid, else a one-line message saying what is wrong.
+std::string check_group_keys(const std::vector<std::string>& keys);
+
+/// Re-aggregates records by `keys` (any of group_keys()). Each group keeps the columns named
+/// by its keys (provider, service, resource -> resource_id and resource_name, gpu ->
+/// gpu_type and gpu_model, region) and empties the others; day/week/month bucket the
+/// period_start in UTC (weeks start on Monday) and become the group's period; otherwise the
+/// period spans the group's records. Currencies are never added: the currency is always part
+/// of the group. Amounts add exactly; a group with any record lacking an amount still sums
+/// the others and counts them in attributes.records_without_amount. Usage adds when every
+/// record of the group has the same unit, else it is left empty. attributes.records is the
+/// number of records in the group. Output is sorted by the key columns, then currency.
+/// Throws std::invalid_argument for keys check_group_keys() rejects.
+std::vector<model::CostRecord> group_records(const std::vector<model::CostRecord>& records,
+                                             const std::vector<std::string>& keys);
 
 }  // namespace gpubill::aggregate
