@@ -1,5 +1,15 @@
 #include "cli/command_support.hpp"
 
+#include <chrono>
+#include <random>
+#include <thread>
+
+#include "gpubill/transport/curl_transport.hpp"
+#include "gpubill/transport/retrying_transport.hpp"
+#include "gpubill/util/error.hpp"
+#include "gpubill/util/log.hpp"
+#include "gpubill/version.hpp"
+
 namespace gpubill::cli {
 
 config::ProviderSettingsSpec settings_spec(const providers::ProviderInfo& info) {
@@ -23,6 +33,43 @@ void Output::deliver(const std::string& text) {
   } else {
     util::write_stdout(text);
   }
+}
+
+model::Timestamp current_time(const config::Environment& env) {
+  // GPUBILL_NOW pins the clock for tests and reproducible runs (docs/cli.md).
+  if (std::optional<std::string> pinned = env("GPUBILL_NOW")) {
+    std::optional<model::Timestamp> t = model::parse_provider_time(*pinned);
+    if (!t) throw UsageError("GPUBILL_NOW: '" + *pinned + "' is not a date-time");
+    return *t;
+  }
+  return std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
+}
+
+// A key sent over plain http can be read on the way; loopback (tests, the demo, a local
+// proxy) is the only place that is fine.
+void warn_if_cleartext(const std::string& base_url, const providers::ProviderInfo& info) {
+  if (base_url.rfind("http://", 0) != 0) return;
+  std::string rest = base_url.substr(7);
+  for (const char* loopback : {"127.", "localhost/", "localhost:", "[::1]"}) {
+    if (rest.rfind(loopback, 0) == 0 || rest == "localhost") return;
+  }
+  util::log().warn("{}: base URL {} is plain http: {} travels unencrypted; use https://",
+                   info.name, base_url, info.key_env);
+}
+
+ProviderTransport make_transport(const GlobalOptions& g, const providers::ProviderInfo& info) {
+  transport::CurlOptions curl;
+  curl.timeout = std::chrono::milliseconds{static_cast<long long>(g.timeout_seconds * 1000)};
+  curl.user_agent = std::string("gpubill/") + k_version;
+  ProviderTransport t;
+  t.curl = transport::make_curl_transport(curl);
+  transport::RetryPolicy policy;
+  policy.max_retries = g.retries;
+  policy.base_delay = std::chrono::milliseconds{info.retry_base_delay_ms};
+  t.retrying = std::make_unique<transport::RetryingTransport>(
+      *t.curl, policy, [](std::chrono::milliseconds d) { std::this_thread::sleep_for(d); },
+      std::random_device{}());
+  return t;
 }
 
 }  // namespace gpubill::cli

@@ -7,6 +7,8 @@
 #include "gpubill/cli/run.hpp"
 #include "gpubill/config/config.hpp"
 #include "gpubill/providers/provider.hpp"
+#include "gpubill/model/period.hpp"
+#include "gpubill/transport/transport.hpp"
 #include "gpubill/util/atomic_file.hpp"
 
 namespace gpubill::cli {
@@ -32,5 +34,18 @@ class Output {
 int run_providers(const Invocation& inv, const config::Environment& env);
 /// `gpubill <provider> <resource>`.
 int run_resource(const Invocation& inv, const config::Environment& env);
+/// `gpubill report`.
+int run_report(const Invocation& inv, const config::Environment& env);
+
+/// The run's clock: GPUBILL_NOW if set (tests, reproducible runs), else now.
+model::Timestamp current_time(const config::Environment& env);
+/// The retrying libcurl transport for one provider, from the global options.
+struct ProviderTransport {
+  std::unique_ptr<transport::Transport> curl;
+  std::unique_ptr<transport::Transport> retrying;
+};
+ProviderTransport make_transport(const GlobalOptions& g, const providers::ProviderInfo& info);
+/// Warns when a key would travel over plain http to a host that is not this machine.
+void warn_if_cleartext(const std::string& base_url, const providers::ProviderInfo& info);
 
 }  // namespace gpubill::cli

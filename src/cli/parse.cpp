@@ -4,6 +4,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include "gpubill/aggregate/aggregate.hpp"
 #include "gpubill/cli/run.hpp"
 #include "gpubill/util/error.hpp"
 #include "gpubill/version.hpp"
@@ -69,6 +70,20 @@ Invocation parse(const std::vector<std::string>& args,
   CLI::App* providers_cmd = app.add_subcommand(
       "providers", "List providers: configured or not, base URL, key set or missing");
   providers_cmd->footer("Example:\n  gpubill providers -o json");
+
+  std::string report_providers;
+  std::string report_group_by = "provider,service";
+  CLI::App* report_cmd = app.add_subcommand(
+      "report", "Every configured provider, one period, one answer (providers run concurrently)");
+  report_cmd->add_option("--providers", report_providers,
+                         "Comma-separated providers (default: every provider with a key)");
+  report_cmd->add_option("--group-by", report_group_by,
+                         "Comma-separated keys: provider, service, resource, gpu, region, and one "
+                         "of day, week, month (default provider,service)");
+  report_cmd->footer("Examples:\n  gpubill report --start last-month\n"
+                     "  gpubill report --start 2026-10 --group-by provider,gpu -o csv --out-file gpus.csv\n\n"
+                     "A provider that fails does not stop the others: what was fetched is printed, each "
+                     "failure is named on stderr, and the exit code is 4. docs/report.md");
 
   // One subcommand per provider, one sub-subcommand per resource, one flag per filter.
   struct Bound {
@@ -147,6 +162,36 @@ Invocation parse(const std::vector<std::string>& args,
   }
   if (providers_cmd->parsed()) {
     inv.kind = Invocation::Kind::providers;
+    return inv;
+  }
+  if (report_cmd->parsed()) {
+    inv.kind = Invocation::Kind::report;
+    auto split = [](const std::string& text) {
+      std::vector<std::string> out;
+      std::size_t start = 0;
+      while (start <= text.size()) {
+        std::size_t comma = text.find(',', start);
+        std::string item = text.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+        if (!item.empty()) out.push_back(item);
+        if (comma == std::string::npos) break;
+        start = comma + 1;
+      }
+      return out;
+    };
+    inv.report_providers = split(report_providers);
+    inv.group_by = split(report_group_by);
+    std::string problem = aggregate::check_group_keys(inv.group_by);
+    if (!problem.empty()) throw UsageError(problem);
+    if (inv.group_by.empty()) throw UsageError("--group-by: name at least one key");
+    for (const std::string& name : inv.report_providers) {
+      bool known = false;
+      std::string names;
+      for (const std::unique_ptr<providers::Provider>& p : all) {
+        known = known || p->info().name == name;
+        names += (names.empty() ? "" : ", ") + p->info().name;
+      }
+      if (!known) throw UsageError("--providers: unknown provider '" + name + "': use " + names);
+    }
     return inv;
   }
   for (const Bound& b : bound) {

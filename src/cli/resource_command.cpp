@@ -25,33 +25,11 @@ namespace {
 
 using nlohmann::ordered_json;
 
-model::Timestamp current_time(const config::Environment& env) {
-  // GPUBILL_NOW pins the clock for tests and reproducible runs (docs/cli.md).
-  if (std::optional<std::string> pinned = env("GPUBILL_NOW")) {
-    std::optional<model::Timestamp> t = model::parse_provider_time(*pinned);
-    if (!t) throw UsageError("GPUBILL_NOW: '" + *pinned + "' is not a date-time");
-    return *t;
-  }
-  return std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
-}
-
 bool use_color(const GlobalOptions& g, const config::Environment& env) {
   if (g.no_color || !g.out_file.empty() || env("NO_COLOR")) return false;
   std::optional<std::string> term = env("TERM");
   if (term && *term == "dumb") return false;
   return ::isatty(STDOUT_FILENO) == 1;
-}
-
-// A key sent over plain http can be read on the way; loopback (tests, the demo, a local
-// proxy) is the only place that is fine.
-void warn_if_cleartext(const std::string& base_url, const providers::ProviderInfo& info) {
-  if (base_url.rfind("http://", 0) != 0) return;
-  std::string rest = base_url.substr(7);
-  for (const char* loopback : {"127.", "localhost/", "localhost:", "[::1]"}) {
-    if (rest.rfind(loopback, 0) == 0 || rest == "localhost") return;
-  }
-  util::log().warn("{}: base URL {} is plain http: {} travels unencrypted; use https://",
-                   info.name, base_url, info.key_env);
 }
 
 }  // namespace
@@ -77,16 +55,8 @@ int run_resource(const Invocation& inv, const config::Environment& env) {
 
   Output output(g.out_file);
 
-  transport::CurlOptions curl;
-  curl.timeout = std::chrono::milliseconds{static_cast<long long>(g.timeout_seconds * 1000)};
-  curl.user_agent = std::string("gpubill/") + k_version;
-  std::unique_ptr<transport::Transport> base = transport::make_curl_transport(curl);
-  transport::RetryPolicy policy;
-  policy.max_retries = g.retries;
-  policy.base_delay = std::chrono::milliseconds{provider->info().retry_base_delay_ms};
-  transport::RetryingTransport retrying(
-      *base, policy, [](std::chrono::milliseconds d) { std::this_thread::sleep_for(d); },
-      std::random_device{}());
+  ProviderTransport transports = make_transport(g, provider->info());
+  transport::Transport& retrying = *transports.retrying;
 
   providers::FetchRequest request{inv.resource, {period, now}, inv.options, api_key,
                                   settings.base_url, g.parallel};

@@ -261,6 +261,9 @@ TEST_CASE("novita: a bill returned by two windows is kept once", "[novita][reque
   });
   auto rs = novita().fetch(request("bills", "2026-10-01", "2026-12-01", {}, 1), fake);
   REQUIRE(rs.size() == 2);
+  // Asked from Nov 1, the Oct 15 bill is October's: it overlaps but is not counted.
+  auto november = novita().fetch(request("bills", "2026-11-01", "2026-12-01", {}, 1), fake);
+  CHECK(november.empty());
   CHECK(rs[0].description == "A40");  // merged in time order
   CHECK(rs[1].description == "H100");
   CHECK(rs[1].amount == Decimal::parse("250"));

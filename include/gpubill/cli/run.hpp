@@ -26,13 +26,15 @@ struct GlobalOptions {
 };
 
 struct Invocation {
-  enum class Kind { message, providers, resource };
+  enum class Kind { message, providers, resource, report };
   Kind kind = Kind::message;
   std::string message;           ///< Kind::message: help or version text for stdout
   GlobalOptions global;
   std::string provider;          ///< Kind::resource
   std::string resource;
   providers::OptionValues options;
+  std::vector<std::string> report_providers;  ///< Kind::report: --providers (empty: all with a key)
+  std::vector<std::string> group_by;          ///< Kind::report: --group-by
 };
 
 /// Parses arguments (without argv[0]). Throws UsageError with a one-line message.

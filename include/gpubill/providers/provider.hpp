@@ -63,6 +63,12 @@ struct FetchRequest {
   int parallel = 4;      ///< --parallel: requests in flight; the adapter caps it to its limit
 };
 
+/// One request of a provider's share of `gpubill report`.
+struct ReportPart {
+  std::string resource;
+  OptionValues options;
+};
+
 class Provider {
  public:
   virtual ~Provider() = default;
@@ -77,6 +83,9 @@ class Provider {
   /// throws UsageError (the provider has no balance resource).
   virtual model::Balance fetch_balance(const FetchRequest& request,
                                        transport::Transport& transport) const;
+  /// The resources that together give this provider's whole bill for a period, without
+  /// double counting (docs/report.md says why each was chosen).
+  virtual std::vector<ReportPart> report_plan() const = 0;
 };
 
 }  // namespace gpubill::providers

@@ -170,6 +170,12 @@ class GcoreProvider final : public Provider {
   const ProviderInfo& info() const override { return m_info; }
   const std::vector<ResourceSpec>& resources() const override { return m_resources; }
 
+  std::vector<ReportPart> report_plan() const override {
+    // The pay-as-you-go totals; reservations price the same usage differently.
+    return {{"totals", {}}};
+  }
+
+
   std::vector<model::CostRecord> fetch(const FetchRequest& req,
                                        transport::Transport& transport) const override {
     json filters = filter_body(req.options);  // validated before any request

@@ -97,6 +97,14 @@ class HyperstackProvider final : public Provider {
   const ProviderInfo& info() const override { return m_info; }
   const std::vector<ResourceSpec>& resources() const override { return m_resources; }
 
+  std::vector<ReportPart> report_plan() const override {
+    // Every per-resource list (history omits buckets, clusters and AI workloads).
+    std::vector<ReportPart> parts;
+    for (const ListKind& k : k_lists) parts.push_back({k.command, {}});
+    return parts;
+  }
+
+
   std::vector<model::CostRecord> fetch(const FetchRequest& req,
                                        transport::Transport& transport) const override {
     std::vector<std::pair<std::string, std::string>> dates = {

@@ -1,7 +1,8 @@
 // Novita answers at most 31 days a query and has no paging. A period is cut at calendar-month
 // boundaries (providers::month_windows), each window sent as unix seconds with Novita's
 // inclusive end (next boundary - 1 s), fetched with at most 4 requests in flight, and merged
-// in time order. A bill that overlaps two windows can come back from both: it is kept once.
+// in time order. A bill that overlaps two windows can come back from both: it is kept once,
+// and it belongs to the period that holds its startTime.
 #include "providers/novita/novita_provider.hpp"
 
 #include <algorithm>
@@ -63,6 +64,19 @@ class NovitaProvider final : public Provider {
   const ProviderInfo& info() const override { return m_info; }
   const std::vector<ResourceSpec>& resources() const override { return m_resources; }
 
+  std::vector<ReportPart> report_plan() const override {
+    // Every product category of both lists, never `summary` (it repeats the others).
+    std::vector<ReportPart> parts;
+    for (const std::string& c : k_bill_categories) {
+      if (c != "summary") parts.push_back({"bills", {{"category", {c}}}});
+    }
+    for (const std::string& c : k_usage_categories) {
+      if (c != "summary") parts.push_back({"usage", {{"category", {c}}, {"cycle", {"day"}}}});
+    }
+    return parts;
+  }
+
+
   std::vector<model::CostRecord> fetch(const FetchRequest& req,
                                        transport::Transport& transport) const override {
     if (req.resource == "statements") return fetch_statements(req, transport);
@@ -121,14 +135,23 @@ class NovitaProvider final : public Provider {
       }
       seen.insert(here.begin(), here.end());
     }
+    // A bill belongs to the period holding its startTime: a subscription from Sep 15 to Oct 14
+    // is September's, so consecutive monthly runs never count it twice.
+    std::size_t earlier = records.size();
+    records.erase(std::remove_if(records.begin(), records.end(),
+                                 [&](const model::CostRecord& r) {
+                                   return !req.query.period.contains(r.period.start);
+                                 }),
+                  records.end());
+    earlier -= records.size();
     std::stable_sort(records.begin(), records.end(),
                      [](const model::CostRecord& a, const model::CostRecord& b) {
                        return a.period.start < b.period.start;
                      });
     std::size_t summaries = drop_summary_when_mixed(records);
-    util::log().debug("{}: {} window(s), {} bill(s), {} repeated across windows, {} summary "
-                      "row(s) left out beside per-product rows",
-                      ep.prefix(), windows.size(), records.size(), repeated, summaries);
+    util::log().debug("{}: {} window(s), {} bill(s), {} repeated across windows, {} starting "
+                      "before the period, {} summary row(s) left out beside per-product rows",
+                      ep.prefix(), windows.size(), records.size(), repeated, earlier, summaries);
     return records;
   }
 

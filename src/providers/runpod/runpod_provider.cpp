@@ -47,6 +47,14 @@ class RunpodProvider final : public Provider {
   const ProviderInfo& info() const override { return m_info; }
   const std::vector<ResourceSpec>& resources() const override { return m_resources; }
 
+  std::vector<ReportPart> report_plan() const override {
+    // Pods and serverless by GPU type (so the report can group by GPU), and storage.
+    return {{"pods", {{"grouping", {"gpuTypeId"}}}},
+            {"endpoints", {{"grouping", {"gpuTypeId"}}}},
+            {"network-volumes", {}}};
+  }
+
+
   std::vector<model::CostRecord> fetch(const FetchRequest& req,
                                        transport::Transport& transport) const override {
     Resource resource = Resource::pods;

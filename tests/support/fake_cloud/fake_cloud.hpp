@@ -39,9 +39,10 @@ struct LastAnswer {
   std::string total;  ///< exact decimal sum of the amounts sent
 };
 
-/// Every distinct fixed-term bill of `category` overlapping [start, end_exclusive) (unix
+/// Every distinct fixed-term bill of `category` starting in [start, end_exclusive) (unix
 /// seconds) in the fake dataset, and the exact sum of their payAmounts in USD: what a correct
-/// client must report for that period, however it splits it into windows.
+/// client must report for that period, however it splits it into windows. (The fake's server
+/// returns every bill that overlaps a query, so bills spanning windows come back twice.)
 LastAnswer novita_fixed_term_truth(const std::string& category, long long start,
                                    long long end_exclusive);
 

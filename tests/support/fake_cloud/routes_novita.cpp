@@ -270,7 +270,7 @@ LastAnswer novita_fixed_term_truth(const std::string& category, long long start,
   LastAnswer truth;
   Units total = 0;
   for (const Bill& b : source) {
-    if (b.category != category || !overlaps(b, start, end_exclusive - 1)) continue;
+    if (b.category != category || b.start < start || b.start >= end_exclusive) continue;
     ++truth.rows;
     total += b.amount - b.voucher;
   }
