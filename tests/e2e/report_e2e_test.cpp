@@ -1,0 +1,151 @@
+// gpubill report across all four fake providers.
+#include <catch2/catch.hpp>
+
+#include <algorithm>
+#include <regex>
+#include <set>
+
+#include <nlohmann/json.hpp>
+
+#include "gpubill/model/decimal.hpp"
+#include "support/csv.hpp"
+#include "support/fake_cloud/fake_cloud.hpp"
+#include "support/run_cli.hpp"
+
+using namespace gpubill;
+using test::CliResult;
+using test::FakeCloud;
+using test::run_cli;
+
+namespace {
+
+std::map<std::string, std::string> env_all(const FakeCloud& cloud) {
+  return {{"RUNPOD_API_KEY", "rpa_FAKE_TEST_KEY_1234567890"},
+          {"GPUBILL_RUNPOD_URL", cloud.runpod_url()},
+          {"NOVITA_API_KEY", "nv_FAKE_TEST_KEY_1234567890"},
+          {"GPUBILL_NOVITA_URL", cloud.novita_url()},
+          {"GCORE_API_KEY", "gc_FAKE$TEST_KEY_1234567890"},
+          {"GPUBILL_GCORE_URL", cloud.gcore_url()},
+          {"HYPERSTACK_API_KEY", "hs_FAKE_TEST_KEY_1234567890"},
+          {"GPUBILL_HYPERSTACK_URL", cloud.hyperstack_url()},
+          {"GPUBILL_NOW", "2026-11-23T12:00:00Z"}};
+}
+
+// The exact sum of the amount column of `args`' CSV, per currency.
+std::map<std::string, model::Decimal> sums(const std::vector<std::string>& args,
+                                           const std::map<std::string, std::string>& env) {
+  CliResult r = run_cli(args, env);
+  INFO(r.err);
+  REQUIRE(r.exit_code == 0);
+  std::map<std::string, model::Decimal> out;
+  std::vector<std::vector<std::string>> rows = test::parse_csv(r.out);
+  for (std::size_t i = 1; i < rows.size(); ++i) {
+    if (!rows[i][9].empty()) out[rows[i][10]] += *model::Decimal::parse(rows[i][9]);
+  }
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("e2e report: four providers, totals equal the per-provider commands", "[e2e][report]") {
+  FakeCloud cloud;
+  cloud.start();
+  auto env = env_all(cloud);
+  std::map<std::string, model::Decimal> report =
+      sums({"report", "--start", "2026-10", "-o", "csv", "-q"}, env);
+
+  // The same period through the individual commands the report plans use.
+  std::map<std::string, model::Decimal> expected;
+  std::vector<std::vector<std::string>> commands = {
+      {"runpod", "pods", "--grouping", "gpuTypeId"},
+      {"runpod", "endpoints", "--grouping", "gpuTypeId"},
+      {"runpod", "network-volumes"},
+      {"gcore", "totals"}};
+  for (const char* c : {"gpu", "serverless", "cloud_storage", "local_storage", "image", "bare_metal"}) {
+    commands.push_back({"novita", "bills", "--category", c});
+  }
+  commands.push_back({"novita", "usage", "--category", "gpu"});
+  for (const char* k : {"vms", "volumes", "snapshots", "buckets", "clusters", "contracts",
+                        "serverless", "fine-tuning", "model-evaluation", "data-synthesis",
+                        "image-generation"}) {
+    commands.push_back({"hyperstack", k});
+  }
+  for (std::vector<std::string> args : commands) {
+    args.insert(args.end(), {"--start", "2026-10", "-o", "csv", "-q"});
+    for (const auto& [currency, amount] : sums(args, env)) expected[currency] += amount;
+  }
+  REQUIRE(report.size() == 2);
+  CHECK(report["EUR"] == expected["EUR"]);
+  CHECK(report["USD"] == expected["USD"]);
+
+  CliResult json = run_cli({"report", "--start", "2026-10", "-o", "json", "-q"}, env);
+  REQUIRE(json.exit_code == 0);
+  nlohmann::json doc = nlohmann::json::parse(json.out);
+  CHECK(doc["query"]["providers"].size() == 4);
+  CHECK(doc["query"]["failed_providers"].empty());
+  CHECK(doc["query"]["group_by"] == nlohmann::json::array({"provider", "service"}));
+  REQUIRE(doc["totals"].size() == 2);
+  std::smatch m;
+  REQUIRE(std::regex_search(json.out, m, std::regex(R"("totals": \[\{"currency": "EUR", "amount": ([0-9.]+)\}, \{"currency": "USD", "amount": ([0-9.]+)\}\])")));
+  CHECK(m[1].str() == report["EUR"].to_string());
+  CHECK(m[2].str() == report["USD"].to_string());
+}
+
+TEST_CASE("e2e report: one provider down, the rest printed, exit 4", "[e2e][report]") {
+  FakeCloud cloud;
+  cloud.start();
+  auto env = env_all(cloud);
+  env["GPUBILL_NOVITA_URL"] = cloud.novita_url("500");
+  CliResult r = run_cli({"report", "--start", "2026-10", "--retries", "0", "--group-by",
+                         "provider", "-o", "csv", "-q"},
+                        env);
+  CHECK(r.exit_code == 4);
+  std::vector<std::vector<std::string>> rows = test::parse_csv(r.out);
+  std::set<std::string> providers;
+  for (std::size_t i = 1; i < rows.size(); ++i) providers.insert(rows[i][0]);
+  CHECK(providers == std::set<std::string>{"gcore", "hyperstack", "runpod"});
+  CHECK_THAT(r.err, Catch::StartsWith("gpubill: report: novita: GET /openapi/v1/billing/bill/monthly/list: 500"));
+  CHECK(std::count(r.err.begin(), r.err.end(), '\n') == 1);
+}
+
+TEST_CASE("e2e report: keys, --providers and grouping", "[e2e][report]") {
+  FakeCloud cloud;
+  cloud.start();
+  CliResult none = run_cli({"report"}, {});
+  CHECK(none.exit_code == 3);
+  CHECK_THAT(none.err, Catch::Contains("RUNPOD_API_KEY, NOVITA_API_KEY, GCORE_API_KEY, HYPERSTACK_API_KEY"));
+
+  auto env = env_all(cloud);
+  CliResult gcore_only = run_cli({"report", "--providers", "gcore", "--start", "2026-10",
+                                  "--group-by", "provider,gpu", "-o", "json", "-q"},
+                                 env);
+  REQUIRE(gcore_only.exit_code == 0);
+  nlohmann::json doc = nlohmann::json::parse(gcore_only.out);
+  CHECK(doc["query"]["providers"] == nlohmann::json::array({"gcore"}));
+  bool h100 = false;
+  for (const auto& rec : doc["records"]) {
+    CHECK(rec["provider"] == "gcore");
+    CHECK(rec["service"].is_null());  // not a grouping key
+    h100 = h100 || rec["gpu_type"] == "8 x H100 80GB";
+  }
+  CHECK(h100);
+
+  auto only_bad_key = env;
+  only_bad_key["GCORE_API_KEY"] = "gc_WRONG_0000000000";
+  CliResult all_failed = run_cli({"report", "--providers", "gcore"}, only_bad_key);
+  CHECK(all_failed.exit_code == 3);  // every provider failed on credentials
+
+  CliResult bad = run_cli({"report", "--providers", "azure"}, env);
+  CHECK(bad.exit_code == 2);
+  CliResult bad_key = run_cli({"report", "--group-by", "colour"}, env);
+  CHECK(bad_key.exit_code == 2);
+  CliResult by_day = run_cli({"report", "--start", "2026-10-01", "--end", "2026-10-03",
+                              "--providers", "runpod", "--group-by", "provider,day", "-o", "csv",
+                              "-q"},
+                             env);
+  REQUIRE(by_day.exit_code == 0);
+  std::vector<std::vector<std::string>> rows = test::parse_csv(by_day.out);
+  REQUIRE(rows.size() == 3);  // Oct 1, Oct 2
+  CHECK(rows[1][7] == "2026-10-01T00:00:00Z");
+  CHECK(rows[2][8] == "2026-10-03T00:00:00Z");
+}
