@@ -1,4 +1,5 @@
 #include "gpubill/aggregate/aggregate.hpp"
+#include "gpubill/aggregate/fx.hpp"
 
 #include <algorithm>
 #include <chrono>
@@ -82,6 +83,7 @@ std::vector<model::CostRecord> group_records(const std::vector<model::CostRecord
     bool usage_mixed = false;
     std::size_t count = 0;
     std::size_t without_amount = 0;
+    nlohmann::ordered_json fx = nlohmann::ordered_json::object();  // see merge_fx
   };
   std::map<std::vector<std::string>, Group> groups;
   for (const model::CostRecord& r : records) {
@@ -118,6 +120,8 @@ std::vector<model::CostRecord> group_records(const std::vector<model::CostRecord
       g.record.period.end = std::max(g.record.period.end, r.period.end);
     }
     ++g.count;
+    auto fx = r.attributes.find(k_fx_attribute);
+    if (fx != r.attributes.end()) merge_fx(g.fx, *fx);
     if (r.amount) {
       *g.record.amount += *r.amount;
     } else {
@@ -143,6 +147,7 @@ std::vector<model::CostRecord> group_records(const std::vector<model::CostRecord
     if (g.without_amount == g.count) g.record.amount.reset();  // nothing priced: no amount
     g.record.attributes["records"] = g.count;
     if (g.without_amount > 0) g.record.attributes["records_without_amount"] = g.without_amount;
+    if (!g.fx.empty()) g.record.attributes[k_fx_attribute] = std::move(g.fx);
     out.push_back(std::move(g.record));
   }
   return out;

@@ -73,3 +73,35 @@ ProviderTransport make_transport(const GlobalOptions& g, const providers::Provid
 }
 
 }  // namespace gpubill::cli
+
+namespace gpubill::cli {
+
+void convert_currencies(std::vector<model::CostRecord>& records,
+                        const std::optional<aggregate::FxRates>& fx, const std::string& title) {
+  if (!fx) return;
+  std::vector<std::string> left = aggregate::convert(records, *fx);
+  if (left.empty()) return;
+  std::string names;
+  for (const std::string& c : left) names += (names.empty() ? "" : ", ") + c;
+  util::log().warn("{}: no --fx rate for {}: those amounts stay in their own currency", title,
+                   names);
+}
+
+void describe_fx(format::RenderInput& in, const std::optional<aggregate::FxRates>& fx) {
+  if (!fx) return;
+  nlohmann::ordered_json rates = nlohmann::ordered_json::object();
+  for (const auto& [currency, rate] : fx->rates) rates[currency] = rate.to_string();
+  in.query["fx"] = {{"target", fx->target}, {"rates", rates}};
+  in.marked = aggregate::is_converted;
+  in.notes.push_back("* converted to " + fx->target + " at the rates given with --fx: " +
+                     aggregate::describe(*fx));
+  in.extra_columns.push_back(
+      {"fx_from", false, false, [](const model::CostRecord& r) { return aggregate::fx_columns(r).from; }});
+  in.extra_columns.push_back(
+      {"fx_rate", false, false, [](const model::CostRecord& r) { return aggregate::fx_columns(r).rate; }});
+  in.extra_columns.push_back({"fx_original_amount", false, false, [](const model::CostRecord& r) {
+                                return aggregate::fx_columns(r).original_amount;
+                              }});
+}
+
+}  // namespace gpubill::cli

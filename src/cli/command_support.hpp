@@ -6,6 +6,7 @@
 
 #include "gpubill/cli/run.hpp"
 #include "gpubill/config/config.hpp"
+#include "gpubill/format/formatter.hpp"
 #include "gpubill/providers/provider.hpp"
 #include "gpubill/model/period.hpp"
 #include "gpubill/transport/transport.hpp"
@@ -47,5 +48,14 @@ struct ProviderTransport {
 ProviderTransport make_transport(const GlobalOptions& g, const providers::ProviderInfo& info);
 /// Warns when a key would travel over plain http to a host that is not this machine.
 void warn_if_cleartext(const std::string& base_url, const providers::ProviderInfo& info);
+
+/// --fx, before grouping and totals: converts what has a rate and warns, naming them, about
+/// currencies left as they were for want of one. Nothing when fx is nullopt.
+void convert_currencies(std::vector<model::CostRecord>& records,
+                        const std::optional<aggregate::FxRates>& fx, const std::string& title);
+/// --fx, for the output: the rates in the JSON query block ("fx": {"target", "rates"}), '*'
+/// on converted amounts and a note under the table, and the CSV columns fx_from, fx_rate,
+/// fx_original_amount. Nothing when fx is nullopt.
+void describe_fx(format::RenderInput& in, const std::optional<aggregate::FxRates>& fx);
 
 }  // namespace gpubill::cli

@@ -5,6 +5,7 @@
 #include <CLI/CLI.hpp>
 
 #include "gpubill/aggregate/aggregate.hpp"
+#include "gpubill/aggregate/fx.hpp"
 #include "gpubill/cli/run.hpp"
 #include "gpubill/util/error.hpp"
 #include "gpubill/version.hpp"
@@ -44,6 +45,13 @@ void add_global_options(CLI::App& app, GlobalOptions& g) {
                  "Requests in flight at once for windowed or paged APIs (default 4; never more "
                  "than a provider allows)")
       ->check(CLI::Range(1, 16));
+  app.add_option("--fx", g.fx,
+                 "Convert amounts into one currency: the first --fx names it, the others give "
+                 "rates, e.g. --fx USD --fx EUR=1.08 (1 EUR = 1.08 USD)")
+      ->expected(1)
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll)
+      ->delimiter(',')
+      ->type_name("CUR|CUR=RATE");
   app.add_flag("-v,--verbose", g.verbose, "Log requests and timings to stderr (-vv for more)");
   app.add_flag("-q,--quiet", g.quiet, "Only errors on stderr");
   app.add_flag("--no-color", g.no_color, "No colour (also: NO_COLOR, or stdout not a terminal)");
@@ -159,6 +167,11 @@ Invocation parse(const std::vector<std::string>& args,
   }
   if (inv.global.quiet && inv.global.verbose > 0) {
     throw UsageError("--quiet and --verbose cannot be used together");
+  }
+  {
+    std::string problem;
+    inv.fx = aggregate::parse_fx(inv.global.fx, problem);
+    if (!problem.empty()) throw UsageError(problem);
   }
   if (providers_cmd->parsed()) {
     inv.kind = Invocation::Kind::providers;

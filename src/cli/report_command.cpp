@@ -117,6 +117,7 @@ int run_report(const Invocation& inv, const config::Environment& env) {
     return static_cast<int>(all_auth ? ExitCode::credentials : ExitCode::provider);
   }
 
+  convert_currencies(records, inv.fx, "report");
   std::vector<model::CostRecord> grouped = aggregate::group_records(records, inv.group_by);
   aggregate::Totals totals = aggregate::totals_by_currency(records);
   format::RenderInput in(grouped);
@@ -132,6 +133,7 @@ int run_report(const Invocation& inv, const config::Environment& env) {
               {"group_by", group_by},
               {"providers", succeeded},
               {"failed_providers", failed}};
+  describe_fx(in, inv.fx);
   if (totals.records_without_amount > 0) {
     util::log().warn("report: {} record(s) have no price and are left out of the totals",
                      totals.records_without_amount);

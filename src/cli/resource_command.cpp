@@ -68,6 +68,7 @@ int run_resource(const Invocation& inv, const config::Environment& env) {
     if (r.name == inv.resource) is_balance = r.kind == providers::ResourceKind::balance;
   }
   if (is_balance) {  // a balance has no period: --start/--end do not apply
+    if (inv.fx) util::log().warn("{}: --fx does not apply to a balance; shown as the provider gives it", title);
     model::Balance balance = provider->fetch_balance(request, retrying);
     ordered_json query = {{"command", title}, {"provider", inv.provider},
                           {"resource", inv.resource}, {"as_of", model::format_rfc3339(now)}};
@@ -75,6 +76,7 @@ int run_resource(const Invocation& inv, const config::Environment& env) {
     return 0;
   }
   std::vector<model::CostRecord> records = provider->fetch(request, retrying);
+  convert_currencies(records, inv.fx, title);
 
   aggregate::Totals totals = aggregate::totals_by_currency(records);
   format::RenderInput in(records);
@@ -93,6 +95,7 @@ int run_resource(const Invocation& inv, const config::Environment& env) {
               {"start", model::format_rfc3339(period.start)},
               {"end", model::format_rfc3339(period.end)},
               {"options", options}};
+  describe_fx(in, inv.fx);
 
   if (records.empty()) {
     util::log().warn("{}: no cost records in {} .. {}", title, model::format_rfc3339(period.start),

@@ -36,12 +36,14 @@ std::string render_csv(const RenderInput& in) {
   for (const model::ColumnValue& c : model::column_values(model::CostRecord{})) {
     fields.emplace_back(c.name);
   }
+  for (const ExtraColumn& c : in.extra_columns) fields.push_back(c.name);
   std::string out = csv_line(fields);
   for (const model::CostRecord& r : in.records) {
     fields.clear();
     for (const model::ColumnValue& c : model::column_values(r)) {
       fields.push_back(c.value.value_or(""));
     }
+    for (const ExtraColumn& c : in.extra_columns) fields.push_back(c.cell(r));
     out += csv_line(fields);
   }
   return out;

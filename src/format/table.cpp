@@ -1,6 +1,7 @@
 // The table for people. Columns that are empty in every row are left out so a one-provider
 // answer stays readable in a terminal; amounts are rounded to cents here and only here.
 #include <algorithm>
+#include <cctype>
 #include <functional>
 
 #include "gpubill/format/formatter.hpp"
@@ -11,7 +12,7 @@ namespace gpubill::format {
 namespace {
 
 struct Column {
-  const char* header;
+  std::string header;
   bool right_aligned;
   std::function<std::string(const model::CostRecord&)> cell;
 };
@@ -41,7 +42,7 @@ std::string render_table(const RenderInput& in) {
     out += "No cost records in this period.\n";
     return out;
   }
-  const std::vector<Column> all = {
+  std::vector<Column> all = {
       {"PROVIDER", false, [](const model::CostRecord& r) { return r.provider; }},
       {"SERVICE", false, [](const model::CostRecord& r) { return r.service; }},
       {"RESOURCE_ID", false, [](const model::CostRecord& r) { return r.resource_id; }},
@@ -54,10 +55,24 @@ std::string render_table(const RenderInput& in) {
       {"USAGE", true,
        [](const model::CostRecord& r) { return fixed_or(r.usage_quantity, 2, ""); }},
       {"UNIT", false, [](const model::CostRecord& r) { return r.usage_unit; }},
-      {"AMOUNT", true, [](const model::CostRecord& r) { return fixed_or(r.amount, 2, "n/a"); }},
+      {"AMOUNT", true,
+       [&in](const model::CostRecord& r) {
+         std::string cell = fixed_or(r.amount, 2, "n/a");
+         return in.marked && in.marked(r) ? cell + "*" : cell;
+       }},
       {"CURRENCY", false, [](const model::CostRecord& r) { return r.currency; }},
       {"DESCRIPTION", false, [](const model::CostRecord& r) { return r.description; }},
   };
+
+  auto description = all.end() - 1;
+  std::vector<Column> extra;
+  for (const ExtraColumn& c : in.extra_columns) {
+    if (!c.in_table) continue;
+    std::string header = c.name;
+    for (char& ch : header) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+    extra.push_back({std::move(header), c.right_aligned, c.cell});
+  }
+  all.insert(description, extra.begin(), extra.end());
 
   // Cells, escaped, per column; drop columns with no text in any row.
   std::vector<const Column*> columns;
@@ -82,8 +97,8 @@ std::string render_table(const RenderInput& in) {
     std::vector<std::string> row(columns.size());
     row[0] = "TOTAL";
     for (std::size_t i = 0; i < columns.size(); ++i) {
-      if (std::string_view(columns[i]->header) == "AMOUNT") row[i] = m.amount.to_fixed(2);
-      if (std::string_view(columns[i]->header) == "CURRENCY") row[i] = util::escape_for_terminal(m.currency);
+      if (columns[i]->header == "AMOUNT") row[i] = m.amount.to_fixed(2);
+      if (columns[i]->header == "CURRENCY") row[i] = util::escape_for_terminal(m.currency);
     }
     totals.push_back(std::move(row));
   }
@@ -126,6 +141,7 @@ std::string render_table(const RenderInput& in) {
     out += std::to_string(in.records_without_amount) +
            " row(s) had no price (n/a) and are not in the totals.\n";
   }
+  for (const std::string& note : in.notes) out += util::escape_for_terminal(note) + "\n";
   return out;
 }
 

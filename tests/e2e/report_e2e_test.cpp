@@ -149,3 +149,103 @@ TEST_CASE("e2e report: keys, --providers and grouping", "[e2e][report]") {
   CHECK(rows[1][7] == "2026-10-01T00:00:00Z");
   CHECK(rows[2][8] == "2026-10-03T00:00:00Z");
 }
+
+TEST_CASE("e2e report: --fx converts into one currency, says so, and never guesses a rate",
+          "[e2e][report][fx]") {
+  FakeCloud cloud;
+  cloud.start();
+  auto env = env_all(cloud);
+  std::map<std::string, model::Decimal> before =
+      sums({"report", "--start", "2026-10", "-o", "csv", "-q"}, env);
+  REQUIRE(before.count("EUR") == 1);
+  // Each EUR record (Gcore's) is converted on its own, before grouping: the expected total is the
+  // USD total plus each EUR record times the rate.
+  CliResult gcore = run_cli({"gcore", "totals", "--start", "2026-10", "-o", "csv", "-q"}, env);
+  REQUIRE(gcore.exit_code == 0);
+  model::Decimal expected = before["USD"];
+  model::Decimal rate = *model::Decimal::parse("1.08");
+  std::vector<std::vector<std::string>> gcore_rows = test::parse_csv(gcore.out);
+  for (std::size_t i = 1; i < gcore_rows.size(); ++i) {
+    if (gcore_rows[i][10] == "EUR" && !gcore_rows[i][9].empty()) {
+      expected += *model::Decimal::parse(gcore_rows[i][9]) * rate;
+    }
+  }
+
+  CliResult json = run_cli({"report", "--start", "2026-10", "--fx", "USD", "--fx", "EUR=1.08",
+                            "-o", "json"},
+                           env);
+  INFO(json.err);
+  REQUIRE(json.exit_code == 0);
+  CHECK_THAT(json.err, !Catch::Contains("--fx"));  // every currency had a rate
+  nlohmann::json doc = nlohmann::json::parse(json.out);
+  CHECK(doc["query"]["fx"] == nlohmann::json::parse(R"({"target": "USD", "rates": {"EUR": "1.08"}})"));
+  REQUIRE(doc["totals"].size() == 1);
+  CHECK(doc["totals"][0]["currency"] == "USD");
+  std::smatch m;
+  REQUIRE(std::regex_search(json.out, m, std::regex(R"("totals": \[\{"currency": "USD", "amount": ([0-9.]+)\}\])")));
+  CHECK(m[1].str() == expected.to_string());
+  bool marked = false;
+  for (const auto& rec : doc["records"]) {
+    if (rec["amount"].is_null()) continue;  // Gcore's unpriced rows: no amount, no currency
+    CHECK(rec["currency"] == "USD");
+    if (rec["attributes"].contains("gpubill_fx")) {
+      CHECK(rec["provider"] == "gcore");
+      CHECK(rec["attributes"]["gpubill_fx"]["EUR"]["rate"] == "1.08");
+      marked = true;
+    }
+  }
+  CHECK(marked);
+
+  // The same in one line: comma-separated, lower case.
+  CliResult csv = run_cli({"report", "--start", "2026-10", "--fx", "usd,eur=1.08", "--group-by",
+                           "provider", "-o", "csv", "-q"},
+                          env);
+  REQUIRE(csv.exit_code == 0);
+  std::vector<std::vector<std::string>> rows = test::parse_csv(csv.out);
+  REQUIRE(rows.size() == 7);  // four providers, and Gcore's two unpriced rows (EUR, none)
+  CHECK(rows[0].size() == 17);
+  CHECK(rows[0][14] == "fx_from");
+  CHECK(rows[0][15] == "fx_rate");
+  CHECK(rows[0][16] == "fx_original_amount");
+  for (std::size_t i = 1; i < rows.size(); ++i) {
+    INFO(rows[i][0]);
+    if (rows[i][9].empty()) continue;
+    CHECK(rows[i][10] == "USD");
+    if (rows[i][0] == "gcore") {
+      CHECK(rows[i][14] == "EUR");
+      CHECK(rows[i][15] == "1.08");
+      CHECK(rows[i][16] == before["EUR"].to_string());
+    } else {
+      CHECK(rows[i][14].empty());
+    }
+  }
+
+  CliResult table = run_cli({"report", "--start", "2026-10", "--fx", "USD", "--fx", "EUR=1.08",
+                             "--group-by", "provider", "-q"},
+                            env);
+  REQUIRE(table.exit_code == 0);
+  CHECK_THAT(table.out, Catch::Matches(R"([\s\S]*\ngcore [ 0-9:.-]+[0-9]\.[0-9]{2}\*  USD\n[\s\S]*)"));
+  CHECK_THAT(table.out, Catch::Contains("* converted to USD at the rates given with --fx: 1 EUR = 1.08 USD"));
+  CHECK_THAT(table.out, !Catch::Contains("EUR  "));
+
+  // A currency without a rate stays as it is, and stderr says so.
+  CliResult partial = run_cli({"report", "--start", "2026-10", "--fx", "EUR", "--fx", "GBP=1.17",
+                               "-o", "json"},
+                              env);
+  REQUIRE(partial.exit_code == 0);
+  CHECK_THAT(partial.err, Catch::Contains("no --fx rate for USD"));
+  CHECK(nlohmann::json::parse(partial.out)["totals"].size() == 2);
+
+  for (const std::vector<std::string>& bad :
+       std::vector<std::vector<std::string>>{{"--fx", "EUR=1.08"}, {"--fx", "USD"},
+                                             {"--fx", "USD", "--fx", "EUR=-1"},
+                                             {"--fx", "USD", "--fx", "EUR=one"}}) {
+    std::vector<std::string> args = {"report"};
+    args.insert(args.end(), bad.begin(), bad.end());
+    CliResult r = run_cli(args, env);
+    INFO(args[1] + " " + args[2]);
+    CHECK(r.exit_code == 2);
+    CHECK_THAT(r.err, Catch::StartsWith("gpubill: --fx"));
+    CHECK(r.out.empty());
+  }
+}

@@ -4,9 +4,11 @@
 // code (docs/cli.md).
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "gpubill/aggregate/fx.hpp"
 #include "gpubill/providers/provider.hpp"
 
 namespace gpubill::cli {
@@ -23,6 +25,7 @@ struct GlobalOptions {
   int verbose = 0;               ///< -v count
   bool quiet = false;
   bool no_color = false;
+  std::vector<std::string> fx;   ///< --fx values as given (target first, then CUR=RATE)
 };
 
 struct Invocation {
@@ -35,6 +38,7 @@ struct Invocation {
   providers::OptionValues options;
   std::vector<std::string> report_providers;  ///< Kind::report: --providers (empty: all with a key)
   std::vector<std::string> group_by;          ///< Kind::report: --group-by
+  std::optional<aggregate::FxRates> fx;       ///< --fx, parsed; nullopt: no conversion
 };
 
 /// Parses arguments (without argv[0]). Throws UsageError with a one-line message.

@@ -2,6 +2,7 @@
 // Formatters: pure functions from records (+ totals) to text. No provider knowledge, no I/O.
 // docs/output-formats.md is the user-facing contract for everything here.
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -19,6 +20,15 @@ enum class Format { table, csv, json, ndjson };
 /// "table", "csv", "json", "ndjson" -> Format; nullopt otherwise.
 std::optional<Format> parse_format(std::string_view name);
 
+/// A column a command adds after the stable ones (e.g. fx_rate with --fx). Only ever added
+/// when the user asked for what it shows, so scripts reading the stable columns keep working.
+struct ExtraColumn {
+  std::string name;          ///< CSV header; the table header is the same upper-cased
+  bool right_aligned = true;
+  bool in_table = true;      ///< false: CSV only (the table says it another way)
+  std::function<std::string(const model::CostRecord&)> cell;
+};
+
 struct RenderInput {
   explicit RenderInput(const std::vector<model::CostRecord>& r) : records(r) {}
   const std::vector<model::CostRecord>& records;
@@ -28,6 +38,10 @@ struct RenderInput {
   model::Period period;
   nlohmann::ordered_json query = nlohmann::ordered_json::object();  ///< JSON "query" block
   bool color = false;                       ///< table only: ANSI bold header and totals
+  std::vector<ExtraColumn> extra_columns;   ///< csv: appended; table: after CURRENCY
+  std::vector<std::string> notes;           ///< table only: lines under the totals
+  /// table only: records whose AMOUNT gets a trailing '*' (explained in a note)
+  std::function<bool(const model::CostRecord&)> marked;
 };
 
 /// Aligned columns for people; columns empty in every row are left out; amounts rounded to
