@@ -1,5 +1,6 @@
 #include "gpubill/aggregate/aggregate.hpp"
 #include "gpubill/aggregate/fx.hpp"
+#include "gpubill/model/gpu_catalog.hpp"
 
 #include <algorithm>
 #include <chrono>
@@ -65,6 +66,13 @@ model::Timestamp bucket_end(model::Timestamp start, const std::string& key) {
   return model::add_months(start, 1);
 }
 
+// A record's GPU hours (k_gpu_hours_attribute), if it says them.
+std::optional<model::Decimal> gpu_hours_of(const model::CostRecord& r) {
+  auto it = r.attributes.find(model::k_gpu_hours_attribute);
+  if (it == r.attributes.end() || !it->is_string()) return std::nullopt;
+  return model::Decimal::parse(it->get<std::string>());
+}
+
 }  // namespace
 
 std::vector<model::CostRecord> group_records(const std::vector<model::CostRecord>& records,
@@ -84,6 +92,10 @@ std::vector<model::CostRecord> group_records(const std::vector<model::CostRecord
     std::size_t count = 0;
     std::size_t without_amount = 0;
     nlohmann::ordered_json fx = nlohmann::ordered_json::object();  // see merge_fx
+    std::optional<std::string> gpu_type;  // kept when every record of the group has the same
+    bool gpu_type_mixed = false;
+    model::Decimal gpu_hours;
+    bool gpu_hours_complete = true;  // every priced record said its GPU hours
   };
   std::map<std::vector<std::string>, Group> groups;
   for (const model::CostRecord& r : records) {
@@ -95,8 +107,9 @@ std::vector<model::CostRecord> group_records(const std::vector<model::CostRecord
       key_record.resource_name = r.resource_name;
     }
     if (has("gpu")) {
-      key_record.gpu_type = r.gpu_type;
+      // One GPU across providers: the canonical model where known, else the provider's name.
       key_record.gpu_model = r.gpu_model;
+      if (r.gpu_model.empty()) key_record.gpu_type = r.gpu_type;
     }
     if (has("region")) key_record.region = r.region;
     key_record.currency = r.currency;
@@ -120,6 +133,21 @@ std::vector<model::CostRecord> group_records(const std::vector<model::CostRecord
       g.record.period.end = std::max(g.record.period.end, r.period.end);
     }
     ++g.count;
+    if (has("gpu") && !r.gpu_model.empty() && !g.gpu_type_mixed) {
+      if (!g.gpu_type) {
+        g.gpu_type = r.gpu_type;
+      } else if (*g.gpu_type != r.gpu_type) {
+        g.gpu_type_mixed = true;
+      }
+    }
+    if (r.amount) {  // hours of unpriced records would make the price per hour look low
+      std::optional<model::Decimal> hours = gpu_hours_of(r);
+      if (hours) {
+        g.gpu_hours += *hours;
+      } else {
+        g.gpu_hours_complete = false;
+      }
+    }
     auto fx = r.attributes.find(k_fx_attribute);
     if (fx != r.attributes.end()) merge_fx(g.fx, *fx);
     if (r.amount) {
@@ -148,6 +176,14 @@ std::vector<model::CostRecord> group_records(const std::vector<model::CostRecord
     g.record.attributes["records"] = g.count;
     if (g.without_amount > 0) g.record.attributes["records_without_amount"] = g.without_amount;
     if (!g.fx.empty()) g.record.attributes[k_fx_attribute] = std::move(g.fx);
+    if (g.gpu_type && !g.gpu_type_mixed) g.record.gpu_type = *g.gpu_type;
+    if (g.gpu_hours_complete && g.gpu_hours > model::Decimal{}) {
+      g.record.attributes[model::k_gpu_hours_attribute] = g.gpu_hours.to_string();
+      if (g.record.amount) {
+        g.record.attributes[model::k_cost_per_gpu_hour_attribute] =
+            g.record.amount->divided_by(g.gpu_hours).to_string();
+      }
+    }
     out.push_back(std::move(g.record));
   }
   return out;

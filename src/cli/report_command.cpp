@@ -8,6 +8,7 @@
 #include "gpubill/aggregate/aggregate.hpp"
 #include "gpubill/cli/when_parse.hpp"
 #include "gpubill/format/formatter.hpp"
+#include "gpubill/model/gpu_catalog.hpp"
 #include "gpubill/providers/registry.hpp"
 #include "gpubill/util/error.hpp"
 #include "gpubill/util/log.hpp"
@@ -134,6 +135,18 @@ int run_report(const Invocation& inv, const config::Environment& env) {
               {"providers", succeeded},
               {"failed_providers", failed}};
   describe_fx(in, inv.fx);
+  if (std::find(inv.group_by.begin(), inv.group_by.end(), "gpu") != inv.group_by.end()) {
+    // Comparing clouds: what each GPU model cost per GPU hour, where the hours are known.
+    auto attribute = [](const char* key) {
+      return [key](const model::CostRecord& r) {
+        auto it = r.attributes.find(key);
+        return it != r.attributes.end() && it->is_string() ? it->get<std::string>() : std::string();
+      };
+    };
+    in.extra_columns.push_back({"gpu_hours", true, true, attribute(model::k_gpu_hours_attribute), 2});
+    in.extra_columns.push_back(
+        {"cost_per_gpu_hour", true, true, attribute(model::k_cost_per_gpu_hour_attribute), 4});
+  }
   if (totals.records_without_amount > 0) {
     util::log().warn("report: {} record(s) have no price and are left out of the totals",
                      totals.records_without_amount);

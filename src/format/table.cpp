@@ -70,7 +70,15 @@ std::string render_table(const RenderInput& in) {
     if (!c.in_table) continue;
     std::string header = c.name;
     for (char& ch : header) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
-    extra.push_back({std::move(header), c.right_aligned, c.cell});
+    std::function<std::string(const model::CostRecord&)> cell = c.cell;
+    if (c.table_places >= 0) {
+      cell = [cell, places = c.table_places](const model::CostRecord& r) {
+        std::string text = cell(r);
+        std::optional<model::Decimal> d = model::Decimal::parse(text);
+        return d ? d->to_fixed(places) : text;
+      };
+    }
+    extra.push_back({std::move(header), c.right_aligned, std::move(cell)});
   }
   all.insert(description, extra.begin(), extra.end());
 

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <charconv>
 #include <cmath>
+#include <limits>
 #include <stdexcept>
 #include <system_error>
 
@@ -232,6 +233,29 @@ Decimal Decimal::divided_by(std::int64_t divisor) const {
     throw std::invalid_argument("divisor must be positive");
   }
   return from_units(div_half_even(m_units, divisor));
+}
+
+Decimal Decimal::divided_by(Decimal divisor) const {
+  if (divisor.m_units <= 0) {
+    throw std::invalid_argument("divisor must be positive");
+  }
+  // Long division of |units| by the divisor's units, 12 fractional digits, then half to even.
+  Rep a = m_units < 0 ? -m_units : m_units;
+  Rep b = divisor.m_units;
+  constexpr Rep k_max = std::numeric_limits<Rep>::max();
+  if (b > k_max / 10) throw std::overflow_error("decimal division out of range");
+  Rep whole = a / b;
+  Rep rest = a % b;
+  if (whole > k_max / k_one) throw std::overflow_error("decimal division out of range");
+  Rep frac = 0;
+  for (int i = 0; i < k_scale; ++i) {
+    rest *= 10;
+    frac = frac * 10 + rest / b;
+    rest %= b;
+  }
+  Rep result = whole * k_one + frac;
+  if (rest * 2 > b || (rest * 2 == b && result % 2 != 0)) ++result;
+  return from_units(m_units < 0 ? -result : result);
 }
 
 std::string Decimal::to_string() const {

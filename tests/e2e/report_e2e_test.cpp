@@ -249,3 +249,54 @@ TEST_CASE("e2e report: --fx converts into one currency, says so, and never guess
     CHECK(r.out.empty());
   }
 }
+
+TEST_CASE("e2e report: --group-by gpu compares one GPU model across providers",
+          "[e2e][report][gpu]") {
+  FakeCloud cloud;
+  cloud.start();
+  auto env = env_all(cloud);
+  CliResult json = run_cli({"report", "--start", "2026-10", "--group-by", "provider,gpu", "-o",
+                            "json", "-q"},
+                           env);
+  REQUIRE(json.exit_code == 0);
+  std::set<std::string> h100_from;
+  nlohmann::json doc = nlohmann::json::parse(json.out);
+  for (const auto& rec : doc["records"]) {
+    if (rec["gpu_model"] == "H100 80GB") h100_from.insert(rec["provider"].get<std::string>());
+  }
+  // Runpod's "NVIDIA H100 80GB HBM3", Novita's "NVIDIA H100 80GB x8" and Gcore's
+  // bm3-ai-1xlarge-h100-80-8 are one GPU.
+  CHECK(h100_from == std::set<std::string>{"gcore", "novita", "runpod"});
+
+  CliResult csv = run_cli({"report", "--start", "2026-10", "--group-by", "gpu", "-o", "csv", "-q"},
+                          env);
+  REQUIRE(csv.exit_code == 0);
+  std::vector<std::vector<std::string>> rows = test::parse_csv(csv.out);
+  REQUIRE(rows.size() > 2);
+  REQUIRE(rows[0].size() == 16);
+  CHECK(rows[0][14] == "gpu_hours");
+  CHECK(rows[0][15] == "cost_per_gpu_hour");
+  bool gcore_h100 = false;
+  for (std::size_t i = 1; i < rows.size(); ++i) {
+    const std::vector<std::string>& row = rows[i];
+    if (row[14].empty()) {
+      CHECK(row[15].empty());
+      continue;
+    }
+    // Price per GPU hour is the amount over the GPU hours, to 12 places.
+    model::Decimal amount = *model::Decimal::parse(row[9]);
+    model::Decimal hours = *model::Decimal::parse(row[14]);
+    CHECK(row[15] == amount.divided_by(hours).to_string());
+    if (row[5] == "H100 80GB" && row[10] == "EUR") {
+      gcore_h100 = true;
+      CHECK(row[14] == "5952");  // 744 server hours x 8 GPUs
+      CHECK(row[4] == "8 x H100 80GB");
+    }
+  }
+  CHECK(gcore_h100);
+
+  CliResult table = run_cli({"report", "--start", "2026-10", "--group-by", "gpu", "-q"}, env);
+  REQUIRE(table.exit_code == 0);
+  CHECK_THAT(table.out, Catch::Contains("GPU_HOURS  COST_PER_GPU_HOUR"));
+  CHECK_THAT(table.out, Catch::Matches(R"([\s\S]*H100 80GB .* EUR +5952\.00 +2\.8000\n[\s\S]*)"));
+}

@@ -57,6 +57,9 @@ TEST_CASE("gcore: the docs' example, exact EUR, readable units", "[gcore][parse]
   CHECK(r.usage_quantity == Decimal::parse("168"));  // 10080 minutes
   CHECK(r.usage_unit == "hour");
   CHECK(r.gpu_type == "8 x H100 80GB");
+  CHECK(r.gpu_model == "H100 80GB");
+  CHECK(r.attributes["gpubill_gpu_count"] == 8);
+  CHECK(r.attributes["gpubill_gpu_hours"] == "1344");  // 168 server hours x 8 GPUs
   CHECK(r.period == k_window);
   CHECK(r.attributes["billing_value"] == 10080.0);
   CHECK(r.attributes["billing_value_unit"] == "minutes");
@@ -87,7 +90,10 @@ TEST_CASE("gcore: every one of the 25 types parses with its extra fields", "[gco
     return model::CostRecord{};
   };
   CHECK(find("ai_virtual_cluster").gpu_type == "1 x L40S");
+  CHECK(find("ai_virtual_cluster").gpu_model == "L40S");
   CHECK(find("instance").gpu_type.empty());
+  CHECK(find("instance").gpu_model.empty());
+  CHECK_FALSE(find("instance").attributes.contains("gpubill_gpu_hours"));
   CHECK(find("backup").attributes["last_size"] == 107374182400LL);
   CHECK(find("egress_traffic").attributes["instance_type"] == "vm");
   CHECK(find("inference").usage_unit == "inference_gpu_l40s_48_sec");  // free string kept

@@ -76,6 +76,7 @@ TEST_CASE("hyperstack: every wrapper variant the doc lists", "[hyperstack][parse
   REQUIRE(contracts.records.size() == 1);
   CHECK(contracts.records[0].resource_name == "8x H100 reservation 6m");
   CHECK(contracts.records[0].gpu_type == "H100-80G-SXM5");
+  CHECK(contracts.records[0].gpu_model == "H100 80GB");
 }
 
 TEST_CASE("hyperstack: exponent floats, missing fields, negatives", "[hyperstack][parse]") {

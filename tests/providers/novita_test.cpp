@@ -51,6 +51,9 @@ TEST_CASE("novita: fixed-term bills in 1/10000 USD, exact", "[novita][parse]") {
   CHECK(r.resource_id == "inst-9b2c");
   CHECK(r.description == "NVIDIA H100 80GB x8");
   CHECK(r.gpu_type == "NVIDIA H100 80GB x8");
+  CHECK(r.gpu_model == "H100 80GB");
+  CHECK(r.attributes["gpubill_gpu_count"] == 8);
+  CHECK_FALSE(r.attributes.contains("gpubill_gpu_hours"));  // a monthly bill: no hours
   CHECK(r.amount == Decimal::parse("13000"));
   CHECK(r.currency == "USD");
   CHECK(model::format_rfc3339(r.period.start) == "2025-12-01T00:00:00Z");
@@ -85,6 +88,8 @@ TEST_CASE("novita: usage bills decode unit prices and GPU hours", "[novita][pars
   CHECK(rs[0].amount == Decimal::parse("8.4"));
   CHECK(rs[0].usage_quantity == Decimal::parse("24"));
   CHECK(rs[0].usage_unit == "hour");
+  CHECK(rs[0].gpu_model == "RTX 4090");
+  CHECK(rs[0].attributes["gpubill_gpu_hours"] == rs[0].usage_quantity->to_string());  // cards x time
   CHECK(rs[0].attributes["gpubill_unit_price"] == "0.000097222222");  // 3500/3600/10000 per s
   CHECK(rs[0].attributes["gpubill_billing_method"] == "pay-as-you-go");
   CHECK(model::format_rfc3339(rs[0].period.end) == "2025-12-02T00:00:00Z");

@@ -32,6 +32,8 @@ TEST_CASE("runpod: pods day buckets become one record per GPU type per day", "[r
   CHECK(r.provider == "runpod");
   CHECK(r.service == "pods");
   CHECK(r.gpu_type == "NVIDIA H100 80GB HBM3");
+  CHECK(r.gpu_model == "H100 80GB");
+  CHECK_FALSE(r.attributes.contains("gpubill_gpu_hours"));  // pod time, GPU count unknown
   CHECK(r.resource_id.empty());
   CHECK(model::format_rfc3339(r.period.start) == "2026-06-01T00:00:00Z");
   CHECK(model::format_rfc3339(r.period.end) == "2026-06-02T00:00:00Z");

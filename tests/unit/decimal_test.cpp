@@ -111,3 +111,18 @@ TEST_CASE("decimal: fixed display rounds half away from zero", "[model][decimal]
   CHECK(Decimal::parse("0.999")->to_fixed(0) == "1");
   CHECK(Decimal::parse("64.532916")->to_fixed(2) == "64.53");
 }
+
+TEST_CASE("decimal: division by a decimal is exact to 12 places, half to even", "[model][decimal]") {
+  auto d = [](const char* s) { return *Decimal::parse(s); };
+  CHECK(d("37796.16").divided_by(d("5952")).to_string() == "6.350161290323");
+  CHECK(d("1").divided_by(d("3")).to_string() == "0.333333333333");
+  CHECK(d("2").divided_by(d("3")).to_string() == "0.666666666667");
+  CHECK(d("-2").divided_by(d("3")).to_string() == "-0.666666666667");
+  CHECK(d("10").divided_by(d("0.25")).to_string() == "40");
+  // Exactly half a unit in the 13th place: to even.
+  CHECK(d("0.000000000001").divided_by(d("2")).to_string() == "0");
+  CHECK(d("0.000000000003").divided_by(d("2")).to_string() == "0.000000000002");
+  CHECK_THROWS_AS(d("999999999999999999").divided_by(d("0.000000000001")), std::overflow_error);
+  CHECK_THROWS_AS(d("1").divided_by(d("0")), std::invalid_argument);
+  CHECK_THROWS_AS(d("1").divided_by(d("-1")), std::invalid_argument);
+}

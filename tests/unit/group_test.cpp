@@ -1,6 +1,7 @@
 #include <catch2/catch.hpp>
 
 #include "gpubill/aggregate/aggregate.hpp"
+#include "gpubill/providers/gpu.hpp"
 
 using namespace gpubill;
 using model::CostRecord;
@@ -88,4 +89,42 @@ TEST_CASE("group: bad keys", "[aggregate][group]") {
   CHECK_THAT(aggregate::check_group_keys({"colour"}), Catch::Contains("unknown key 'colour'"));
   CHECK_THAT(aggregate::check_group_keys({"day", "month"}), Catch::Contains("only one of"));
   CHECK_THROWS_AS(aggregate::group_records({}, {"colour"}), std::invalid_argument);
+}
+
+TEST_CASE("group: by gpu, one row per canonical model and currency, GPU hours where known",
+          "[aggregate][group][gpu]") {
+  auto gpu = [](CostRecord r, const char* name, const char* hours) {
+    providers::set_gpu(r, name);
+    if (hours) providers::set_gpu_hours(r, *Decimal::parse(hours));
+    return r;
+  };
+  std::vector<CostRecord> rs = {
+      gpu(rec("gcore", "ai_cluster", "", "2026-10-01", "100", "USD", "10"), "8 x H100 80GB", "80"),
+      gpu(rec("novita", "gpu", "", "2026-10-02", "60", "USD", "20"), "NVIDIA H100 80GB x8", "20"),
+      gpu(rec("gcore", "ai_cluster", "", "2026-10-01", "50", "EUR", "1"), "8 x H100 80GB", "8"),
+      gpu(rec("runpod", "pods", "", "2026-10-01", "7", "USD", "3"), "NVIDIA L40S", nullptr),
+      gpu(rec("gcore", "ai_virtual_cluster", "", "2026-10-01", "2", "USD", "1"), "1 x L40S", "1"),
+      gpu(rec("runpod", "pods", "", "2026-10-01", "3", "USD", "1"), "Quantum 9000", nullptr),
+      gpu(rec("novita", "gpu", "", "2026-10-03", nullptr, "USD", "5"), "NVIDIA H100 80GB x8", "5"),
+  };
+  std::vector<CostRecord> g = aggregate::group_records(rs, {"gpu"});
+  REQUIRE(g.size() == 4);
+  // Sorted by gpu_type, gpu_model, ...: the unknown GPU keeps its own name and no model.
+  CHECK(g[0].gpu_model == "H100 80GB");
+  CHECK(g[0].currency == "EUR");
+  CHECK(g[0].gpu_type == "8 x H100 80GB");  // every record of the group has that name
+  CHECK(g[0].attributes["gpubill_cost_per_gpu_hour"] == "6.25");
+  CHECK(g[1].gpu_model == "H100 80GB");
+  CHECK(g[1].currency == "USD");
+  CHECK(g[1].gpu_type.empty());  // two providers' names for it
+  CHECK(g[1].amount == Decimal::parse("160"));
+  CHECK(g[1].attributes["gpubill_gpu_hours"] == "100");  // the unpriced record's 5 left out
+  CHECK(g[1].attributes["gpubill_cost_per_gpu_hour"] == "1.6");
+  CHECK(g[2].gpu_model == "L40S");
+  CHECK(g[2].amount == Decimal::parse("9"));
+  // Runpod's L40S hours are not GPU hours: no price per GPU hour for the group.
+  CHECK_FALSE(g[2].attributes.contains("gpubill_gpu_hours"));
+  CHECK_FALSE(g[2].attributes.contains("gpubill_cost_per_gpu_hour"));
+  CHECK(g[3].gpu_type == "Quantum 9000");
+  CHECK(g[3].gpu_model.empty());
 }

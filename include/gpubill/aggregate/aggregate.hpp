@@ -36,7 +36,12 @@ std::string check_group_keys(const std::vector<std::string>& keys);
 /// of the group. Amounts add exactly; a group with any record lacking an amount still sums
 /// the others and counts them in attributes.records_without_amount. Usage adds when every
 /// record of the group has the same unit, else it is left empty. attributes.records is the
-/// number of records in the group. Output is sorted by the key columns, then currency.
+/// number of records in the group. With `gpu`, records group by gpu_model where it is known
+/// (so one GPU from several providers is one row per currency), else by gpu_type; gpu_type is
+/// kept when every record of the group has the same. When every priced record of a group
+/// gives its GPU hours (attributes.gpubill_gpu_hours), the group carries their sum and
+/// gpubill_cost_per_gpu_hour = amount / GPU hours. Output is sorted by the key columns, then
+/// currency.
 /// Throws std::invalid_argument for keys check_group_keys() rejects.
 std::vector<model::CostRecord> group_records(const std::vector<model::CostRecord>& records,
                                              const std::vector<std::string>& keys);

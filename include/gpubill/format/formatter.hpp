@@ -27,6 +27,7 @@ struct ExtraColumn {
   bool right_aligned = true;
   bool in_table = true;      ///< false: CSV only (the table says it another way)
   std::function<std::string(const model::CostRecord&)> cell;
+  int table_places = -1;     ///< >= 0: the table rounds a decimal cell to this many places
 };
 
 struct RenderInput {

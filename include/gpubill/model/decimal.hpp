@@ -49,6 +49,9 @@ class Decimal {
   Decimal operator*(Decimal other) const;
   /// Division by a positive integer, rounded half to even at 12 places.
   Decimal divided_by(std::int64_t divisor) const;
+  /// Division by a positive decimal, rounded half to even at 12 places. Throws
+  /// std::invalid_argument for a divisor <= 0, std::overflow_error out of range.
+  Decimal divided_by(Decimal divisor) const;
 
   constexpr auto operator<=>(const Decimal&) const = default;
 

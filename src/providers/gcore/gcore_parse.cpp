@@ -2,6 +2,7 @@
 #include <cctype>
 #include <map>
 
+#include "gpubill/providers/gpu.hpp"
 #include "gpubill/util/error.hpp"
 #include "providers/gcore/gcore_api.hpp"
 
@@ -146,7 +147,12 @@ ReportPage parse_report(std::string_view body, const model::Period& window, cons
     r.usage_quantity = usage;
     r.usage_unit = usage ? readable_unit : "";
     std::string flavor = f.string("flavor").value_or("");
-    r.gpu_type = gpu_from_flavor(flavor);
+    set_gpu(r, gpu_from_flavor(flavor));
+    auto count = r.attributes.find(k_gpu_count_attribute);
+    if (r.usage_quantity && r.usage_unit == "hour" && count != r.attributes.end()) {
+      // The usage is the flavor's time (a whole server or VM): each of its GPUs ran as long.
+      set_gpu_hours(r, *r.usage_quantity * Decimal::from_int(count->get<int>()));
+    }
     for (const auto& [key, value] : row.items()) r.attributes[key] = value;
     if (!no_price.empty()) r.attributes["gpubill_no_price_reason"] = no_price;
     page.records.push_back(std::move(r));

@@ -1,5 +1,6 @@
 #include <algorithm>
 
+#include "gpubill/providers/gpu.hpp"
 #include "gpubill/util/error.hpp"
 #include "providers/hyperstack/hyperstack_api.hpp"
 
@@ -105,7 +106,7 @@ ListPage parse_list(std::string_view body, const std::string& wrapper, const std
     std::optional<long long> id = a.integer("infrahub_id");
     r.resource_id = id ? std::to_string(*id) : a.string("id").value_or("");
     r.resource_name = a.string("resource_name").value_or(a.string("description").value_or(""));
-    r.gpu_type = a.string("gpu_type").value_or("");
+    set_gpu(r, a.string("gpu_type").value_or(""));
     r.amount = m.decimal("incurred_bill");
     if (!r.amount) r.attributes["gpubill_no_price_reason"] = "incurred_bill missing";
     if (std::optional<Decimal> hours = m.decimal("usage_time")) {

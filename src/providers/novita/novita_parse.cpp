@@ -1,5 +1,6 @@
 #include <algorithm>
 
+#include "gpubill/providers/gpu.hpp"
 #include "gpubill/util/error.hpp"
 #include "providers/novita/novita_api.hpp"
 
@@ -66,7 +67,6 @@ std::vector<CostRecord> parse_bills(std::string_view body, const ParseContext& c
     r.description = f.string("productName").value_or("");
     r.service = f.string(ctx.list == BillList::usage ? "category" : "productCategory").value_or("");
     if (r.service.empty()) r.service = f.string("productCategory").value_or("");
-    if (r.service == "gpu") r.gpu_type = r.description;
 
     long long precision = f.integer("pricePrecision").value_or(1);
     if (precision <= 0) f.fail("pricePrecision", "must be a positive whole number");
@@ -79,6 +79,7 @@ std::vector<CostRecord> parse_bills(std::string_view body, const ParseContext& c
     if (before) r.attributes["gpubill_amount_before_vouchers"] = decimal_text(before);
     if (voucher) r.attributes["gpubill_voucher_amount"] = decimal_text(voucher);
     if (method) r.attributes["gpubill_billing_method"] = billing_method_name(*method);
+    if (r.service == "gpu") set_gpu(r, r.description);
 
     if (ctx.list == BillList::fixed_term) {
       std::optional<Decimal> base = f.scaled_integer("basePrice", k_units_per_usd);
@@ -92,6 +93,7 @@ std::vector<CostRecord> parse_bills(std::string_view body, const ParseContext& c
       if (quantity && r.service == "gpu") {
         r.usage_quantity = quantity->divided_by(3600);
         r.usage_unit = "hour";
+        set_gpu_hours(r, *r.usage_quantity);  // cards x time: already GPU hours
       } else if (quantity && r.service == "llm") {
         r.usage_quantity = quantity;
         r.usage_unit = "input-token";

@@ -1,5 +1,6 @@
 #include <algorithm>
 
+#include "gpubill/providers/gpu.hpp"
 #include "gpubill/util/error.hpp"
 #include "gpubill/util/log.hpp"
 #include "providers/runpod/runpod_api.hpp"
@@ -99,7 +100,7 @@ std::vector<CostRecord> parse_billing(std::string_view body, const ParseContext&
     // Only the id matching `grouping` is set: podId (pods, or endpoints grouped by pod) or
     // endpointId.
     r.resource_id = f.string("podId").value_or(f.string("endpointId").value_or(""));
-    r.gpu_type = f.string("gpuTypeId").value_or("");
+    set_gpu(r, f.string("gpuTypeId").value_or(""));
 
     std::optional<long long> ms = f.integer("timeBilledMs");
     const char* disk_key = f.has("diskSpaceBilledGb") ? "diskSpaceBilledGb" : "diskSpaceBilledGB";
