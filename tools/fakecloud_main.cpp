@@ -1,7 +1,7 @@
 // gpubill-fakecloud: the test suite's fake provider server as a program, for `make demo` and
 // for trying gpubill without real keys. Listens on 127.0.0.1 only.
 //
-//   gpubill-fakecloud [--port N] [--runpod-key KEY] [--novita-key KEY] [--gcore-key KEY] [--hyperstack-key KEY]
+//   gpubill-fakecloud [--port N] [--latency-ms MS] [--runpod-key KEY] [--novita-key KEY] [--gcore-key KEY] [--hyperstack-key KEY]
 // Prints "listening on http://127.0.0.1:PORT" and serves until SIGINT or SIGTERM.
 #include <csignal>
 #include <cstdio>
@@ -25,9 +25,11 @@ int main(int argc, char** argv) {
       options.gcore_key = argv[++i];
     } else if (arg == "--hyperstack-key" && i + 1 < argc) {
       options.hyperstack_key = argv[++i];
+    } else if (arg == "--latency-ms" && i + 1 < argc) {
+      options.latency_ms = std::atoi(argv[++i]);
     } else {
       std::fprintf(stderr,
-                   "usage: gpubill-fakecloud [--port N] [--runpod-key KEY] [--novita-key KEY] [--gcore-key KEY] [--hyperstack-key KEY]\n"
+                   "usage: gpubill-fakecloud [--port N] [--latency-ms MS] [--runpod-key KEY] [--novita-key KEY] [--gcore-key KEY] [--hyperstack-key KEY]\n"
                    "Serves fake provider billing APIs on 127.0.0.1 until SIGINT/SIGTERM.\n");
       return arg == "--help" || arg == "-h" ? 0 : 2;
     }

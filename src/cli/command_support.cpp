@@ -1,10 +1,12 @@
 #include "cli/command_support.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <random>
 #include <thread>
 
 #include "gpubill/transport/curl_transport.hpp"
+#include "gpubill/transport/limiting_transport.hpp"
 #include "gpubill/transport/retrying_transport.hpp"
 #include "gpubill/util/error.hpp"
 #include "gpubill/util/log.hpp"
@@ -63,11 +65,13 @@ ProviderTransport make_transport(const GlobalOptions& g, const providers::Provid
   curl.user_agent = std::string("gpubill/") + k_version;
   ProviderTransport t;
   t.curl = transport::make_curl_transport(curl);
+  t.parallel = std::clamp(g.parallel, 1, std::max(1, info.max_in_flight));
+  t.limiting = std::make_unique<transport::LimitingTransport>(*t.curl, t.parallel);
   transport::RetryPolicy policy;
   policy.max_retries = g.retries;
   policy.base_delay = std::chrono::milliseconds{info.retry_base_delay_ms};
   t.retrying = std::make_unique<transport::RetryingTransport>(
-      *t.curl, policy, [](std::chrono::milliseconds d) { std::this_thread::sleep_for(d); },
+      *t.limiting, policy, [](std::chrono::milliseconds d) { std::this_thread::sleep_for(d); },
       std::random_device{}());
   return t;
 }

@@ -41,9 +41,12 @@ int run_report(const Invocation& inv, const config::Environment& env);
 /// The run's clock: GPUBILL_NOW if set (tests, reproducible runs), else now.
 model::Timestamp current_time(const config::Environment& env);
 /// The retrying libcurl transport for one provider, from the global options.
+/// Every request, retries included, holds one of min(--parallel, info.max_in_flight) slots.
 struct ProviderTransport {
   std::unique_ptr<transport::Transport> curl;
+  std::unique_ptr<transport::Transport> limiting;
   std::unique_ptr<transport::Transport> retrying;
+  int parallel = 1;  ///< the slots: also how many independent requests to start at once
 };
 ProviderTransport make_transport(const GlobalOptions& g, const providers::ProviderInfo& info);
 /// Warns when a key would travel over plain http to a host that is not this machine.

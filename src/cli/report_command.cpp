@@ -2,7 +2,12 @@
 // report plan (Provider::report_plan) over one period. A provider that fails does not stop the
 // others: what was fetched is printed, each failure is one line on stderr, and the exit code
 // is 4 (partial). With no provider configured: exit 3, listing the key variables.
+#include <condition_variable>
+#include <mutex>
+#include <optional>
 #include <thread>
+
+#include <unistd.h>
 
 #include "cli/command_support.hpp"
 #include "gpubill/aggregate/aggregate.hpp"
@@ -10,9 +15,11 @@
 #include "gpubill/format/formatter.hpp"
 #include "gpubill/model/gpu_catalog.hpp"
 #include "gpubill/providers/registry.hpp"
+#include "gpubill/providers/windows.hpp"
 #include "gpubill/util/error.hpp"
 #include "gpubill/util/log.hpp"
 #include "gpubill/util/redact.hpp"
+#include "gpubill/util/status_lines.hpp"
 #include "gpubill/util/text.hpp"
 
 namespace gpubill::cli {
@@ -28,6 +35,75 @@ struct Outcome {
   ExitCode code = ExitCode::success;
   double seconds = 0;
 };
+
+// One live line per provider on a terminal: running (with the time so far), done (records,
+// time) or failed. Nothing at all when disabled.
+class ReportProgress {
+ public:
+  ReportProgress(const std::vector<const providers::Provider*>& chosen, bool enabled)
+      : m_lines(stderr, chosen.size(), enabled), m_done(chosen.size(), false) {
+    for (const providers::Provider* p : chosen) m_names.push_back(p->info().name);
+    if (!m_lines.enabled()) return;
+    {
+      std::lock_guard<std::mutex> lock(m_mutex);
+      tick_locked();
+    }
+    m_ticker = std::thread([this] {
+      std::unique_lock<std::mutex> lock(m_mutex);
+      while (!m_stop) {
+        m_wake.wait_for(lock, std::chrono::milliseconds(200));
+        if (!m_stop) tick_locked();
+      }
+    });
+  }
+  ~ReportProgress() {
+    if (!m_ticker.joinable()) return;
+    {
+      std::lock_guard<std::mutex> lock(m_mutex);
+      m_stop = true;
+    }
+    m_wake.notify_all();
+    m_ticker.join();
+  }
+  ReportProgress(const ReportProgress&) = delete;
+  ReportProgress& operator=(const ReportProgress&) = delete;
+
+  void finished(std::size_t i, const Outcome& o) {
+    if (!m_lines.enabled()) return;
+    std::lock_guard<std::mutex> lock(m_mutex);
+    m_done[i] = true;
+    m_lines.set(i, o.error.empty()
+                       ? fmt::format("{:<11} done     {} record(s) in {:.2f} s", m_names[i],
+                                     o.records.size(), o.seconds)
+                       : fmt::format("{:<11} failed   after {:.2f} s (see below)", m_names[i],
+                                     o.seconds));
+  }
+
+ private:
+  void tick_locked() {
+    double elapsed =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - m_started).count();
+    for (std::size_t i = 0; i < m_names.size(); ++i) {
+      if (!m_done[i]) m_lines.set(i, fmt::format("{:<11} running  {:.1f} s", m_names[i], elapsed));
+    }
+  }
+
+  util::StatusLines m_lines;
+  std::vector<std::string> m_names;
+  std::vector<bool> m_done;
+  std::chrono::steady_clock::time_point m_started = std::chrono::steady_clock::now();
+  std::mutex m_mutex;
+  std::condition_variable m_wake;
+  bool m_stop = false;
+  std::thread m_ticker;
+};
+
+bool progress_wanted(const GlobalOptions& g, const config::Environment& env) {
+  if (g.quiet || g.verbose > 0) return false;  // -v logs the same, line by line
+  std::optional<std::string> term = env("TERM");
+  if (term && *term == "dumb") return false;
+  return ::isatty(STDERR_FILENO) == 1;
+}
 
 }  // namespace
 
@@ -57,6 +133,8 @@ int run_report(const Invocation& inv, const config::Environment& env) {
   Output output(g.out_file);
 
   std::vector<Outcome> outcomes(chosen.size());
+  std::optional<ReportProgress> progress;
+  progress.emplace(chosen, progress_wanted(g, env));
   std::vector<std::thread> threads;
   for (std::size_t i = 0; i < chosen.size(); ++i) {
     threads.emplace_back([&, i] {
@@ -70,10 +148,18 @@ int run_report(const Invocation& inv, const config::Environment& env) {
         std::string api_key = config::resolve_api_key(spec, file, env);
         warn_if_cleartext(settings.base_url, info);
         ProviderTransport transport = make_transport(g, info);
-        for (const providers::ReportPart& part : o.provider->report_plan()) {
-          providers::FetchRequest request{part.resource, {period, now}, part.options, api_key,
-                                          settings.base_url, g.parallel};
-          std::vector<model::CostRecord> got = o.provider->fetch(request, *transport.retrying);
+        // The parts are independent: started together, merged in plan order (the output
+        // does not depend on timing), all through the provider's one in-flight limit.
+        std::vector<providers::ReportPart> plan = o.provider->report_plan();
+        std::vector<std::vector<model::CostRecord>> parts =
+            providers::parallel_map<std::vector<model::CostRecord>>(
+                plan.size(), static_cast<std::size_t>(transport.parallel), [&](std::size_t k) {
+                  providers::FetchRequest request{plan[k].resource, {period, now},
+                                                  plan[k].options,  api_key,
+                                                  settings.base_url, g.parallel};
+                  return o.provider->fetch(request, *transport.retrying);
+                });
+        for (std::vector<model::CostRecord>& got : parts) {
           std::move(got.begin(), got.end(), std::back_inserter(o.records));
         }
       } catch (const Error& e) {
@@ -86,9 +172,11 @@ int run_report(const Invocation& inv, const config::Environment& env) {
         o.records.clear();
       }
       o.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+      progress->finished(i, o);
     });
   }
   for (std::thread& t : threads) t.join();
+  progress.reset();  // the lines stay as they ended; what follows prints below them
 
   std::vector<model::CostRecord> records;
   ordered_json failed = ordered_json::array();

@@ -7,6 +7,7 @@
 #include <spdlog/sinks/base_sink.h>
 
 #include "gpubill/util/redact.hpp"
+#include "gpubill/util/status_lines.hpp"
 #include "gpubill/util/text.hpp"
 
 namespace gpubill::util {
@@ -32,8 +33,7 @@ class ScrubbingStderrSink final : public spdlog::sinks::base_sink<std::mutex> {
                        escape_for_terminal(
                            scrub(std::string_view(msg.payload.data(), msg.payload.size()))) +
                        "\n";
-    std::fwrite(line.data(), 1, line.size(), stderr);
-    std::fflush(stderr);
+    print_above_status(line);
   }
   void flush_() override { std::fflush(stderr); }
 };

@@ -16,6 +16,7 @@ using namespace gpubill;
 using test::CliResult;
 using test::FakeCloud;
 using test::run_cli;
+using test::run_cli_stderr_on_terminal;
 
 namespace {
 
@@ -299,4 +300,94 @@ TEST_CASE("e2e report: --group-by gpu compares one GPU model across providers",
   REQUIRE(table.exit_code == 0);
   CHECK_THAT(table.out, Catch::Contains("GPU_HOURS  COST_PER_GPU_HOUR"));
   CHECK_THAT(table.out, Catch::Matches(R"([\s\S]*H100 80GB .* EUR +5952\.00 +2\.8000\n[\s\S]*)"));
+}
+
+TEST_CASE("e2e report: live status lines on a terminal, none otherwise", "[e2e][report][progress]") {
+  FakeCloud cloud;
+  cloud.start();
+  auto env = env_all(cloud);
+  env["GPUBILL_NOVITA_URL"] = cloud.novita_url("500");
+  CliResult tty = run_cli_stderr_on_terminal(
+      {"report", "--start", "2026-10", "--retries", "0", "-o", "csv"}, env);
+  CHECK(tty.exit_code == 4);
+  INFO(tty.err);
+  // One line per provider, redrawn in place (cursor up, clear line), ending in its final state.
+  CHECK_THAT(tty.err, Catch::Contains("\x1b[1A\r\x1b[2K"));
+  CHECK_THAT(tty.err, Catch::Contains("running"));
+  CHECK_THAT(tty.err, Catch::Matches(R"([\s\S]*runpod +done +[0-9]+ record\(s\) in [0-9.]+ s[\s\S]*)"));
+  CHECK_THAT(tty.err, Catch::Matches(R"([\s\S]*gcore +done +9 record\(s\) in [0-9.]+ s[\s\S]*)"));
+  CHECK_THAT(tty.err, Catch::Matches(R"([\s\S]*novita +failed +after [0-9.]+ s \(see below\)[\s\S]*)"));
+  // The failure itself is still one plain line, after the status lines.
+  std::size_t last_status = tty.err.rfind("(see below)");
+  std::size_t failure = tty.err.find("gpubill: report: novita:");
+  CHECK(failure != std::string::npos);
+  CHECK(failure > last_status);
+  CHECK(test::parse_csv(tty.out).size() > 1);  // stdout is the CSV alone
+
+  CliResult quiet = run_cli_stderr_on_terminal({"report", "--start", "2026-10", "-q"}, env_all(cloud));
+  CHECK(quiet.exit_code == 0);
+  CHECK(quiet.err.empty());
+  CliResult dumb = [&] {
+    auto e = env_all(cloud);
+    e["TERM"] = "dumb";
+    return run_cli_stderr_on_terminal({"report", "--start", "2026-10"}, e);
+  }();
+  CHECK_THAT(dumb.err, !Catch::Contains("running"));
+  CliResult piped = run_cli({"report", "--start", "2026-10"}, env_all(cloud));
+  CHECK_THAT(piped.err, !Catch::Contains("running"));
+  CHECK_THAT(piped.err, !Catch::Contains("\x1b"));
+}
+
+TEST_CASE("e2e report: providers answering after 200 ms are asked concurrently",
+          "[e2e][report][latency]") {
+  FakeCloud::Options slow_options;
+  slow_options.latency_ms = 200;
+  FakeCloud slow(slow_options);
+  slow.start();
+  CliResult r = run_cli({"report", "--start", "2026-10", "-o", "json", "-q"}, env_all(slow));
+  INFO(r.err);
+  REQUIRE(r.exit_code == 0);
+
+  std::vector<test::LatencyInterval> waits = slow.latency_intervals();
+  std::set<std::string> providers;
+  for (const test::LatencyInterval& w : waits) providers.insert(w.provider);
+  REQUIRE(providers == std::set<std::string>{"gcore", "hyperstack", "novita", "runpod"});
+  // Run one after another, the requests would take at least the sum of their latencies.
+  double sum_of_latencies = 0.2 * static_cast<double>(waits.size());
+  INFO(waits.size() << " requests, " << sum_of_latencies << " s of latency, report took "
+                    << r.seconds << " s");
+  CHECK(r.seconds < sum_of_latencies / 2);
+  // At some moment all four providers were being waited on at once.
+  std::size_t most = 0;
+  for (const test::LatencyInterval& at : waits) {
+    std::set<std::string> busy;
+    for (const test::LatencyInterval& w : waits) {
+      if (w.start <= at.start && at.start < w.end) busy.insert(w.provider);
+    }
+    most = std::max(most, busy.size());
+  }
+  CHECK(most == 4);
+  // ... and never more than 4 requests to one provider (Novita's and Gcore's limit, and
+  // gpubill's default for the others), although a report sends several commands to each.
+  for (const std::string& provider : providers) {
+    std::size_t peak = 0;
+    for (const test::LatencyInterval& at : waits) {
+      if (at.provider != provider) continue;
+      std::size_t busy = 0;
+      for (const test::LatencyInterval& w : waits) {
+        busy += w.provider == provider && w.start <= at.start && at.start < w.end ? 1 : 0;
+      }
+      peak = std::max(peak, busy);
+    }
+    INFO(provider);
+    CHECK(peak <= 4);
+  }
+
+  // Latency changes nothing in the answer.
+  FakeCloud fast;
+  fast.start();
+  CliResult same = run_cli({"report", "--start", "2026-10", "-o", "json", "-q"}, env_all(fast));
+  REQUIRE(same.exit_code == 0);
+  CHECK(nlohmann::json::parse(r.out)["totals"] == nlohmann::json::parse(same.out)["totals"]);
+  CHECK(nlohmann::json::parse(r.out)["records"] == nlohmann::json::parse(same.out)["records"]);
 }

@@ -8,6 +8,7 @@
 #include <thread>
 
 #include <fcntl.h>
+#include <stdlib.h>
 #include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -38,8 +39,10 @@ std::vector<std::string> TempDir::list() const {
   return names;
 }
 
-CliResult run_cli(const std::vector<std::string>& args,
-                  const std::map<std::string, std::string>& env, int timeout_seconds) {
+namespace {
+
+CliResult run(const std::vector<std::string>& args, const std::map<std::string, std::string>& env,
+              int timeout_seconds, bool stderr_tty) {
   TempDir home;
   std::string out_path = home.path() + "/.stdout";
   std::string err_path = home.path() + "/.stderr";
@@ -66,8 +69,27 @@ CliResult run_cli(const std::vector<std::string>& args,
   posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
   posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, out_path.c_str(),
                                    O_WRONLY | O_CREAT | O_TRUNC, 0600);
-  posix_spawn_file_actions_addopen(&actions, STDERR_FILENO, err_path.c_str(),
-                                   O_WRONLY | O_CREAT | O_TRUNC, 0600);
+  int pty = -1;
+  int slave = -1;
+  if (stderr_tty) {
+    pty = ::posix_openpt(O_RDWR | O_NOCTTY);
+    if (pty < 0 || ::grantpt(pty) != 0 || ::unlockpt(pty) != 0) {
+      throw std::runtime_error("cannot open a pseudo-terminal");
+    }
+    ::fcntl(pty, F_SETFL, ::fcntl(pty, F_GETFL) | O_NONBLOCK);
+    posix_spawn_file_actions_addopen(&actions, STDERR_FILENO, ::ptsname(pty), O_RDWR | O_NOCTTY, 0);
+    // Held open here too, so the master keeps what the child wrote after the child is gone.
+    slave = ::open(::ptsname(pty), O_RDWR | O_NOCTTY);
+  } else {
+    posix_spawn_file_actions_addopen(&actions, STDERR_FILENO, err_path.c_str(),
+                                     O_WRONLY | O_CREAT | O_TRUNC, 0600);
+  }
+  std::string terminal;  // what the pty received
+  auto drain = [&] {
+    char buf[4096];
+    ssize_t n = 0;
+    while (pty >= 0 && (n = ::read(pty, buf, sizeof buf)) > 0) terminal.append(buf, static_cast<std::size_t>(n));
+  };
   pid_t pid = 0;
   auto started = std::chrono::steady_clock::now();
   int rc = posix_spawn(&pid, binary.c_str(), &actions, nullptr, argv.data(), envp.data());
@@ -77,11 +99,14 @@ CliResult run_cli(const std::vector<std::string>& args,
   CliResult result;
   int status = 0;
   while (true) {
+    drain();  // a full pty would block the child
     pid_t done = ::waitpid(pid, &status, WNOHANG);
     if (done == pid) break;
     if (std::chrono::steady_clock::now() - started > std::chrono::seconds(timeout_seconds)) {
       ::kill(pid, SIGKILL);
       ::waitpid(pid, &status, 0);
+      if (pty >= 0) ::close(pty);
+      if (slave >= 0) ::close(slave);
       throw std::runtime_error("gpubill did not finish within " +
                                std::to_string(timeout_seconds) + " s");
     }
@@ -90,8 +115,28 @@ CliResult run_cli(const std::vector<std::string>& args,
   result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
   result.out = read_file(out_path);
-  result.err = read_file(err_path);
+  if (pty >= 0) {
+    drain();
+    ::close(slave);
+    ::close(pty);
+    result.err = terminal;
+  } else {
+    result.err = read_file(err_path);
+  }
   return result;
+}
+
+}  // namespace
+
+CliResult run_cli(const std::vector<std::string>& args,
+                  const std::map<std::string, std::string>& env, int timeout_seconds) {
+  return run(args, env, timeout_seconds, false);
+}
+
+CliResult run_cli_stderr_on_terminal(const std::vector<std::string>& args,
+                                     const std::map<std::string, std::string>& env,
+                                     int timeout_seconds) {
+  return run(args, env, timeout_seconds, true);
 }
 
 }  // namespace gpubill::test

@@ -19,6 +19,12 @@ struct CliResult {
 CliResult run_cli(const std::vector<std::string>& args,
                   const std::map<std::string, std::string>& env = {}, int timeout_seconds = 60);
 
+/// The same, with stderr on a pseudo-terminal (isatty(2) is true in gpubill); `err` is what
+/// the terminal received, escape sequences included, with the pty's CR LF line ends.
+CliResult run_cli_stderr_on_terminal(const std::vector<std::string>& args,
+                                     const std::map<std::string, std::string>& env = {},
+                                     int timeout_seconds = 60);
+
 /// A fresh empty temporary directory, removed with its contents on destruction.
 class TempDir {
  public:

@@ -1,5 +1,9 @@
 #include <catch2/catch.hpp>
 
+#include <atomic>
+#include <thread>
+
+#include "gpubill/transport/limiting_transport.hpp"
 #include "gpubill/transport/retrying_transport.hpp"
 #include "support/fake_transport.hpp"
 
@@ -113,4 +117,37 @@ TEST_CASE("transport: no retry on client errors or with --retries 0", "[transpor
   transport::RetryingTransport rt0(fake0, none, rec.sleeper(), 1);
   CHECK(rt0.send({"GET", "http://x", {}, ""}).status == 500);
   CHECK(fake0.requests().size() == 1);
+}
+
+TEST_CASE("limiting transport: never more than the limit in flight, all answered",
+          "[transport][limit]") {
+  test::FakeTransport inner;
+  std::atomic<int> in_flight{0};
+  std::atomic<int> peak{0};
+  inner.set_handler([&](const transport::HttpRequest&) {
+    int now = ++in_flight;
+    int seen = peak.load();
+    while (now > seen && !peak.compare_exchange_weak(seen, now)) {
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    --in_flight;
+    transport::HttpResponse r;
+    r.status = 200;
+    return r;
+  });
+  transport::LimitingTransport limited(inner, 3);
+  std::vector<std::thread> senders;
+  std::atomic<int> ok{0};
+  for (int i = 0; i < 12; ++i) {
+    senders.emplace_back([&] {
+      transport::HttpRequest req;
+      req.method = "GET";
+      req.url = "http://127.0.0.1/x";
+      if (limited.send(req).status == 200) ++ok;
+    });
+  }
+  for (std::thread& t : senders) t.join();
+  CHECK(ok == 12);
+  CHECK(peak == 3);  // 12 senders at once: the limit is reached, never passed
+  CHECK(inner.requests().size() == 12);
 }

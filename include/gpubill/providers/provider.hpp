@@ -42,6 +42,9 @@ struct ProviderInfo {
   std::string url_env;           ///< "GPUBILL_RUNPOD_URL"
   std::string default_base_url;  ///< the documented server root
   int retry_base_delay_ms = 500; ///< first backoff ceiling; a provider may ask for more
+  /// Requests in flight to this provider at once, at most, whatever --parallel says: every
+  /// request of a command (and of a provider's whole report share) goes through one limit.
+  int max_in_flight = 4;
 };
 
 /// Flag name (as in OptionSpec::flag) -> values given, in order. Absent flags are absent.

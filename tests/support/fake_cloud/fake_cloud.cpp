@@ -99,6 +99,23 @@ FakeCloud::FakeCloud(Options options)
   add_novita_routes(*m_server, *m_state);
   add_gcore_routes(*m_server, *m_state);
   add_hyperstack_routes(*m_server, *m_state);
+  // Enough threads that the server is never what limits gpubill's concurrency.
+  m_server->new_task_queue = [] { return new httplib::ThreadPool(32); };
+  if (m_options.latency_ms > 0) {
+    State* state = m_state.get();
+    int ms = m_options.latency_ms;
+    m_server->set_pre_routing_handler([state, ms](const httplib::Request& req, httplib::Response&) {
+      LatencyInterval wait;
+      std::size_t slash = req.path.find('/', 1);
+      wait.provider = req.path.substr(1, slash == std::string::npos ? std::string::npos : slash - 1);
+      wait.start = std::chrono::steady_clock::now();
+      std::this_thread::sleep_for(std::chrono::milliseconds(ms));
+      wait.end = std::chrono::steady_clock::now();
+      std::lock_guard<std::mutex> lock(state->mutex);
+      state->latency.push_back(std::move(wait));
+      return httplib::Server::HandlerResponse::Unhandled;
+    });
+  }
   m_server->set_error_handler([](const httplib::Request&, httplib::Response& res) {
     if (res.body.empty()) send_message(res, res.status, "no such route in the fake cloud");
   });
@@ -150,6 +167,11 @@ std::vector<RecordedRequest> FakeCloud::requests() const {
 }
 
 int FakeCloud::peak_in_flight() const { return m_state->peak_in_flight.load(); }
+
+std::vector<LatencyInterval> FakeCloud::latency_intervals() const {
+  std::lock_guard<std::mutex> lock(m_state->mutex);
+  return m_state->latency;
+}
 
 LastAnswer FakeCloud::last_answer() const {
   std::lock_guard<std::mutex> lock(m_state->mutex);

@@ -13,6 +13,7 @@
 // Later providers add /<provider>/... routes in routes_<provider>.cpp.
 
 #include <atomic>
+#include <chrono>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -34,6 +35,14 @@ struct RecordedRequest {
 };
 
 /// What the server last answered on a billing route: for exact end-to-end checks.
+/// One request's artificial latency (Options::latency_ms): which provider, when it began and
+/// ended. Overlapping intervals of different providers prove they were asked concurrently.
+struct LatencyInterval {
+  std::string provider;  ///< first path segment: runpod, novita, gcore, hyperstack
+  std::chrono::steady_clock::time_point start;
+  std::chrono::steady_clock::time_point end;
+};
+
 struct LastAnswer {
   std::size_t rows = 0;
   std::string total;  ///< exact decimal sum of the amounts sent
@@ -70,6 +79,7 @@ class FakeCloud {
     std::string gcore_key = "gc_FAKE$TEST_KEY_1234567890";
     std::string hyperstack_key = "hs_FAKE_TEST_KEY_1234567890";
     int port = 0;  ///< 0 = any free port
+    int latency_ms = 0;  ///< every request waits this long before it is answered
   };
 
   explicit FakeCloud(Options options);
@@ -96,6 +106,8 @@ class FakeCloud {
   /// The most Novita bill-list requests that were being handled at the same moment.
   int peak_in_flight() const;
   LastAnswer last_answer() const;
+  /// With latency_ms set: every request's wait, in arrival order.
+  std::vector<LatencyInterval> latency_intervals() const;
 
   // Used by the route files.
   struct State;

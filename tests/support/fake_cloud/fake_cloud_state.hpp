@@ -20,6 +20,7 @@ struct FakeCloud::State {
   std::vector<RecordedRequest> requests;
   LastAnswer last;
   std::map<std::string, int> fault_hits;  ///< per fault name, for "-once" faults
+  std::vector<LatencyInterval> latency;   ///< Options::latency_ms waits
   std::atomic<bool> stopping{false};
   std::atomic<int> in_flight{0};
   std::atomic<int> peak_in_flight{0};  ///< most requests handled at once (Novita routes)
