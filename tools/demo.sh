@@ -40,7 +40,8 @@ run() { echo; printf '$ gpubill'; printf ' %q' "${@:2}"; echo; "$@"; }
 echo "Fake cloud on $url (Runpod, Novita, Gcore and Hyperstack billing APIs as documented; data mid-2026)"
 run "$GPUBILL" providers
 run "$GPUBILL" report --start 2026-10
-run "$GPUBILL" report --start 2026-10 --group-by provider,gpu --providers runpod,gcore
+run "$GPUBILL" report --start 2026-10 --group-by gpu
+run "$GPUBILL" report --start 2026-10 --group-by provider --fx USD --fx EUR=1.08
 run "$GPUBILL" runpod pods --bucket month --start 2026-08 --end 2026-12
 run "$GPUBILL" runpod pods --bucket week --grouping podId --start 2026-10 --gpu-type "NVIDIA H100 80GB HBM3"
 run "$GPUBILL" runpod endpoints --bucket month --start 2026-10 --datacenter EU-RO-1 --datacenter US-TX-3
