@@ -5,8 +5,10 @@
 #include <random>
 #include <thread>
 
+#include "gpubill/providers/registry.hpp"
 #include "gpubill/transport/curl_transport.hpp"
 #include "gpubill/transport/limiting_transport.hpp"
+#include "gpubill/transport/pacing_transport.hpp"
 #include "gpubill/transport/retrying_transport.hpp"
 #include "gpubill/util/error.hpp"
 #include "gpubill/util/log.hpp"
@@ -15,13 +17,21 @@
 namespace gpubill::cli {
 
 config::ProviderSettingsSpec settings_spec(const providers::ProviderInfo& info) {
-  return {info.name, info.key_env, info.url_env, info.default_base_url};
+  config::ProviderSettingsSpec spec{info.name, info.key_env, info.url_env, info.default_base_url, {}};
+  for (const providers::ExtraSetting& e : info.extra_settings) {
+    spec.extras.push_back({e.key, e.env, e.default_value, e.is_url});
+  }
+  return spec;
 }
 
 config::ConfigFile load_config(const GlobalOptions& g, const config::Environment& env) {
   bool explicit_path = !g.config_path.empty();
   std::string path = explicit_path ? g.config_path : config::default_config_path(env);
-  return config::load_config_file(path, explicit_path);
+  std::vector<std::string> extra_keys;
+  for (const std::unique_ptr<providers::Provider>& p : providers::make_all_providers()) {
+    for (const providers::ExtraSetting& e : p->info().extra_settings) extra_keys.push_back(e.key);
+  }
+  return config::load_config_file(path, explicit_path, extra_keys);
 }
 
 Output::Output(const std::string& out_file) {
@@ -66,7 +76,10 @@ ProviderTransport make_transport(const GlobalOptions& g, const providers::Provid
   ProviderTransport t;
   t.curl = transport::make_curl_transport(curl);
   t.parallel = std::clamp(g.parallel, 1, std::max(1, info.max_in_flight));
-  t.limiting = std::make_unique<transport::LimitingTransport>(*t.curl, t.parallel);
+  t.pacing = std::make_unique<transport::PacingTransport>(
+      *t.curl, info.name, [](std::chrono::milliseconds d) { std::this_thread::sleep_for(d); },
+      [] { return std::chrono::steady_clock::now(); });
+  t.limiting = std::make_unique<transport::LimitingTransport>(*t.pacing, t.parallel);
   transport::RetryPolicy policy;
   policy.max_retries = g.retries;
   policy.base_delay = std::chrono::milliseconds{info.retry_base_delay_ms};

@@ -44,6 +44,7 @@ model::Timestamp current_time(const config::Environment& env);
 /// Every request, retries included, holds one of min(--parallel, info.max_in_flight) slots.
 struct ProviderTransport {
   std::unique_ptr<transport::Transport> curl;
+  std::unique_ptr<transport::Transport> pacing;    ///< RateLimit headers: slow down early
   std::unique_ptr<transport::Transport> limiting;
   std::unique_ptr<transport::Transport> retrying;
   int parallel = 1;  ///< the slots: also how many independent requests to start at once

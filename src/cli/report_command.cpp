@@ -156,7 +156,8 @@ int run_report(const Invocation& inv, const config::Environment& env) {
                 plan.size(), static_cast<std::size_t>(transport.parallel), [&](std::size_t k) {
                   providers::FetchRequest request{plan[k].resource, {period, now},
                                                   plan[k].options,  api_key,
-                                                  settings.base_url, g.parallel};
+                                                  settings.base_url, g.parallel,
+                                                  settings.extra, true};
                   return o.provider->fetch(request, *transport.retrying);
                 });
         for (std::vector<model::CostRecord>& got : parts) {

@@ -58,8 +58,9 @@ int run_resource(const Invocation& inv, const config::Environment& env) {
   ProviderTransport transports = make_transport(g, provider->info());
   transport::Transport& retrying = *transports.retrying;
 
-  providers::FetchRequest request{inv.resource, {period, now}, inv.options, api_key,
-                                  settings.base_url, g.parallel};
+  providers::FetchRequest request{inv.resource, {period, now, !g.start.empty() || !g.end.empty()},
+                                  inv.options, api_key,
+                                  settings.base_url, g.parallel, settings.extra};
   std::string title = inv.provider + " " + inv.resource;
   util::log().debug("{}: {} .. {} from {}", title, model::format_rfc3339(period.start),
                     model::format_rfc3339(period.end), settings.base_url);

@@ -1,5 +1,6 @@
 #include "gpubill/config/config.hpp"
 
+#include <algorithm>
 #include <array>
 #include <cstdio>
 #include <cstdlib>
@@ -51,7 +52,8 @@ std::optional<std::string> string_key(const toml::table& section, const std::str
 
 }  // namespace
 
-ConfigFile load_config_file(const std::string& path, bool required) {
+ConfigFile load_config_file(const std::string& path, bool required,
+                            const std::vector<std::string>& known_extra_keys) {
   ConfigFile file;
   file.path = path;
   struct stat st {};
@@ -83,10 +85,20 @@ ConfigFile load_config_file(const std::string& path, bool required) {
     fs.base_url = string_key(*section, path, provider, "base_url");
     for (const auto& [key, value] : *section) {
       std::string k(key.str());
-      if (k != "api_key" && k != "api_key_command" && k != "base_url") {
-        util::log().warn("config {}: [{}] {} is not a known setting (api_key, api_key_command, "
-                         "base_url)", path, provider, k);
+      if (k == "api_key" || k == "api_key_command" || k == "base_url") continue;
+      if (std::find(known_extra_keys.begin(), known_extra_keys.end(), k) != known_extra_keys.end()) {
+        if (std::optional<std::string> v = string_key(*section, path, provider, k.c_str())) {
+          fs.extra[k] = *v;
+        }
+        continue;
       }
+      util::log().warn("config {}: [{}] {} is not a known setting (api_key, api_key_command, "
+                       "base_url{})", path, provider, k,
+                       [&] {
+                         std::string more;
+                         for (const std::string& e : known_extra_keys) more += ", " + e;
+                         return more;
+                       }());
     }
     if (fs.api_key) {
       util::register_secret(*fs.api_key);
@@ -186,6 +198,19 @@ ProviderSettings settings_for(const ProviderSettingsSpec& spec, const ConfigFile
   } else {
     s.base_url = spec.default_base_url;
     s.base_url_source = "default";
+  }
+  for (const ExtraSettingSpec& e : spec.extras) {
+    std::optional<std::string> value = e.env.empty() ? std::nullopt : env(e.env);
+    std::string where = e.env;
+    if (!value && fs != nullptr) {
+      auto it = fs->extra.find(e.key);
+      if (it != fs->extra.end()) {
+        value = it->second;
+        where = "config " + file.path + " [" + spec.name + "] " + e.key;
+      }
+    }
+    std::string v = value.value_or(e.default_value);
+    s.extra[e.key] = e.is_url && value ? checked_base_url(v, where) : v;
   }
   return s;
 }

@@ -86,7 +86,9 @@ std::string first_string(const json& j, std::initializer_list<const char*> keys)
   return {};
 }
 
-const char* type_name(const json& v) {
+}  // namespace
+
+const char* json_type_name(const json& v) {
   switch (v.type()) {
     case json::value_t::object: return "an object";
     case json::value_t::array: return "an array";
@@ -98,8 +100,6 @@ const char* type_name(const json& v) {
     default: return "null";
   }
 }
-
-}  // namespace
 
 std::string error_message_from_body(std::string_view body) {
   if (body.find_first_not_of(" \t\r\n") == std::string_view::npos) return {};
@@ -116,6 +116,18 @@ std::string error_message_from_body(std::string_view body) {
     if (j.is_object()) {
       std::string m = first_string(j, {"message", "error", "reason", "detail", "title",
                                        "error_reason", "msg"});
+      // RFC 9457 problem details (Runpod v2): {title, status, detail, errors: [string]}.
+      std::string title = first_string(j, {"title"});
+      std::string detail = first_string(j, {"detail"});
+      if (!title.empty() && !detail.empty() && m == detail && title != detail) m = title + ": " + detail;
+      auto errors = j.find("errors");
+      if (errors != j.end() && errors->is_array() && !errors->empty()) {
+        std::string list;
+        for (const json& e : *errors) {
+          list += (list.empty() ? "" : "; ") + (e.is_string() ? e.get<std::string>() : e.dump());
+        }
+        m += " [" + list + "]";
+      }
       // {code, reason, message} (go-kratos style, Novita): the reason is a stable code worth
       // showing before the text.
       std::string reason = first_string(j, {"reason"});
@@ -167,6 +179,10 @@ void check_response(const transport::HttpResponse& r, const Endpoint& ep,
   if (r.status >= 200 && r.status < 300) return;
 
   std::string message = error_message_from_body(r.body);
+  // A problem body's title usually repeats the reason phrase: say it once.
+  std::string phrase = reason_phrase(r.status);
+  if (!phrase.empty() && message.starts_with(phrase + ": ")) message.erase(0, phrase.size() + 2);
+  if (!phrase.empty() && message == phrase) message.clear();
   std::string head = ep.prefix() + ": " + status_text(r.status);
   if (!message.empty()) head += ": " + message;
   std::optional<std::string> extra = hint ? hint(r.status) : std::nullopt;
@@ -243,7 +259,7 @@ std::optional<model::Decimal> FieldReader::decimal(const char* key) const {
     d = model::Decimal::parse(s);
     if (!d) fail(key, "is not a number: \"" + one_line(s, 40) + "\"");
   } else {
-    fail(key, std::string("is ") + type_name(v) + ", expected a number");
+    fail(key, std::string("is ") + json_type_name(v) + ", expected a number");
   }
   if (!d) fail(key, "is out of range (|x| must be below 1e18)");
   return d;
@@ -254,7 +270,7 @@ std::optional<std::string> FieldReader::string(const char* key) const {
   if (it == m_object.end() || it->is_null()) return std::nullopt;
   if (it->is_string()) return it->get<std::string>();
   if (it->is_number()) return it->dump();
-  fail(key, std::string("is ") + type_name(*it) + ", expected a string");
+  fail(key, std::string("is ") + json_type_name(*it) + ", expected a string");
 }
 
 std::optional<long long> FieldReader::integer(const char* key) const {
@@ -284,7 +300,7 @@ std::optional<long long> FieldReader::integer(const char* key) const {
     if (res.ec == std::errc::result_out_of_range) fail(key, "is out of range");
     fail(key, "is not a whole number: \"" + one_line(s, 40) + "\"");
   }
-  fail(key, std::string("is ") + type_name(v) + ", expected a whole number");
+  fail(key, std::string("is ") + json_type_name(v) + ", expected a whole number");
 }
 
 std::optional<model::Decimal> FieldReader::scaled_integer(const char* key, long long divisor,

@@ -201,7 +201,7 @@ TEST_CASE("e2e: credentials errors exit 3", "[e2e][runpod][errors]") {
   cloud.start();
   CliResult wrong = run_cli({"runpod", "pods"}, env_for(cloud, "", "rpa_WRONG_KEY_000000000"));
   CHECK(wrong.exit_code == 3);
-  CHECK(wrong.err == "gpubill: runpod: GET /billing/pods: 401 Unauthorized: Unauthorized: check "
+  CHECK(wrong.err == "gpubill: runpod: GET /billing/pods: 401 Unauthorized: check "
                      "RUNPOD_API_KEY\n");
   CliResult readonly = run_cli({"runpod", "pods"},
                                env_for(cloud, "", "rpa_READONLY_KEY_1234567890"));
@@ -222,11 +222,12 @@ TEST_CASE("e2e: malformed answers exit 1 naming provider and endpoint", "[e2e][r
       {"empty", "empty response"},
       {"wrong-types", "record 1: field 'time' is a number"},
       {"huge", "field 'amount' is out of range"},
-      {"404", "404 Not Found: Not Found: the Runpod REST v1 billing API may be retired"},
+      {"404", "404 Not Found: the Runpod REST v1 billing API may be retired; try --api v2"},
   };
   for (const auto& [fault, expected] : faults) {
     INFO("fault: " << fault);
-    CliResult r = run_cli({"runpod", "pods", "-o", "csv"}, env_for(cloud, fault));
+    // --api v1: with auto, a 404 is answered by asking v2 (tests/e2e/runpod_v2_e2e_test.cpp).
+    CliResult r = run_cli({"runpod", "pods", "--api", "v1", "-o", "csv"}, env_for(cloud, fault));
     CHECK(r.exit_code == 1);
     CHECK(r.out.empty());
     CHECK_THAT(r.err, Catch::StartsWith("gpubill: runpod: GET /billing/pods: "));

@@ -190,7 +190,7 @@ TEST_CASE("hyperstack: unauthorized exits 3 naming HYPERSTACK_API_KEY", "[hypers
                     Catch::Contains("401 Unauthorized: Invalid API key: check HYPERSTACK_API_KEY"));
   fake.push(500, test::read_fixture("hyperstack/legacy_500.json"));
   CHECK_THROWS_WITH(hyperstack().fetch(request("history"), fake),
-                    Catch::Contains("500 Internal Server Error: Internal Server Error"));
+                    Catch::Contains("500 Internal Server Error: the provider is failing"));
 }
 
 TEST_CASE("hyperstack: last-day cost per component, total kept whole", "[hyperstack][parse]") {

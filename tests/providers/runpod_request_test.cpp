@@ -76,8 +76,8 @@ TEST_CASE("runpod: 401 and 403 are credential errors, 404 suggests the v1 retire
   fake.push(403, R"({"message":"Forbidden"})");
   CHECK_THROWS_WITH(runpod().fetch(request("pods"), fake), Catch::Contains("RUNPOD_API_KEY"));
   fake.push(404, R"({"message":"not found"})");
-  CHECK_THROWS_WITH(runpod().fetch(request("pods"), fake),
-                    Catch::Contains("v1 billing API may be retired"));
+  CHECK_THROWS_WITH(runpod().fetch(request("pods", {{"api", {"v1"}}}), fake),
+                    Catch::Contains("v1 billing API may be retired; try --api v2"));
   fake.push(410, "");
-  CHECK_THROWS_AS(runpod().fetch(request("pods"), fake), ProviderError);
+  CHECK_THROWS_AS(runpod().fetch(request("pods", {{"api", {"v1"}}}), fake), ProviderError);
 }

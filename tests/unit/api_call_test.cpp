@@ -38,7 +38,10 @@ TEST_CASE("api call: error bodies in every documented shape", "[providers][error
         "INVALID_API_KEY: invalid api-key");
   CHECK(providers::error_message_from_body(R"({"reason": "only reason"})") == "only reason");
   CHECK(providers::error_message_from_body(R"({"title":"Unauthorized","status":401,"detail":"missing bearer token"})") ==
-        "missing bearer token");
+        "Unauthorized: missing bearer token");
+  CHECK(providers::error_message_from_body(
+            R"({"title":"Bad Request","status":400,"detail":"invalid query","errors":["lastN must be at least 1","bucketSize: unknown"]})") ==
+        "Bad Request: invalid query [lastN must be at least 1; bucketSize: unknown]");
   CHECK(providers::error_message_from_body("<html><title>Oops</title></html>") == "HTML page: Oops");
   CHECK(providers::error_message_from_body("plain\ntext\x1b[31m") == "plain text[31m");
   CHECK(providers::error_message_from_body("") == "");

@@ -13,6 +13,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace gpubill::config {
 
@@ -24,6 +25,7 @@ struct FileSection {
   std::optional<std::string> api_key;
   std::optional<std::string> api_key_command;
   std::optional<std::string> base_url;
+  std::map<std::string, std::string> extra{};  ///< a provider's own settings (api_version, ...)
 };
 
 struct ConfigFile {
@@ -38,7 +40,10 @@ std::string default_config_path(const Environment& env);
 /// Loads `path`. A missing file is fine unless `required` (an explicit --config), which is a
 /// UsageError, as is a file that is not valid TOML or has a wrong-typed key (message names
 /// file, line and key). Warns when a file holding a key is readable by group or others.
-ConfigFile load_config_file(const std::string& path, bool required);
+/// `known_extra_keys`: the providers' own settings (ProviderInfo::extra_settings); any other
+/// key is warned about and ignored.
+ConfigFile load_config_file(const std::string& path, bool required,
+                            const std::vector<std::string>& known_extra_keys = {});
 
 enum class KeySource { missing, env, config };
 
@@ -46,11 +51,20 @@ enum class KeySource { missing, env, config };
 const char* describe(KeySource source);
 
 /// Where a provider's settings live: the names come from the provider's ProviderInfo.
+/// A provider's own setting: env first, then the config file key, then the default.
+struct ExtraSettingSpec {
+  std::string key;            ///< config file key, e.g. "api_version"
+  std::string env;            ///< environment variable, empty: none
+  std::string default_value;
+  bool is_url = false;        ///< checked like base_url (http or https, no trailing slash)
+};
+
 struct ProviderSettingsSpec {
   std::string name;              ///< "runpod"
   std::string key_env;           ///< "RUNPOD_API_KEY"
   std::string url_env;           ///< "GPUBILL_RUNPOD_URL"
   std::string default_base_url;  ///< "https://rest.runpod.io/v1"
+  std::vector<ExtraSettingSpec> extras{};
 };
 
 struct ProviderSettings {
@@ -58,6 +72,7 @@ struct ProviderSettings {
   bool key_from_command = false;  ///< api_key_command (not yet run)
   std::string base_url;           ///< without trailing slash
   std::string base_url_source;    ///< "default", "env" or "config"
+  std::map<std::string, std::string> extra;  ///< every ExtraSettingSpec, resolved
 };
 
 /// Where the key and base URL come from, without running api_key_command. Throws UsageError

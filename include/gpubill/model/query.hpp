@@ -7,6 +7,7 @@ namespace gpubill::model {
 struct Query {
   Period period;  ///< [start, end) UTC
   Timestamp now;  ///< the run's clock, so adapters never read the clock themselves
+  bool period_given = false;  ///< --start or --end was given (else the default period)
 };
 
 }  // namespace gpubill::model

@@ -74,6 +74,9 @@ void for_each_object(const Items& items, const Endpoint& endpoint, const std::st
 
 /// Field readers for one object of a response. `where` names it in errors ("record 3").
 /// Missing or null -> nullopt; a value of the wrong type -> ProviderError naming the field.
+/// "an object", "an array", "a string", "a boolean", "a number" or "null", for messages.
+const char* json_type_name(const nlohmann::json& v);
+
 class FieldReader {
  public:
   FieldReader(const nlohmann::json& object, const Endpoint& endpoint, std::string where);

@@ -35,6 +35,16 @@ struct ResourceSpec {
   ResourceKind kind = ResourceKind::cost_records;
 };
 
+/// A setting of one provider beyond key and base URL: the environment variable first, then
+/// the key in the provider's config section, then the default. Reaches fetch() in
+/// FetchRequest::settings under `key`.
+struct ExtraSetting {
+  std::string key;            ///< config file key, e.g. "api_version"
+  std::string env;            ///< environment variable, empty: none
+  std::string default_value;
+  bool is_url = false;        ///< checked like base_url
+};
+
 struct ProviderInfo {
   std::string name;              ///< "runpod": the subcommand and the record's provider
   std::string help;
@@ -45,6 +55,7 @@ struct ProviderInfo {
   /// Requests in flight to this provider at once, at most, whatever --parallel says: every
   /// request of a command (and of a provider's whole report share) goes through one limit.
   int max_in_flight = 4;
+  std::vector<ExtraSetting> extra_settings{};
 };
 
 /// Flag name (as in OptionSpec::flag) -> values given, in order. Absent flags are absent.
@@ -64,6 +75,10 @@ struct FetchRequest {
   std::string api_key;   ///< resolved by config; goes into exactly one header
   std::string base_url;  ///< without trailing slash
   int parallel = 4;      ///< --parallel: requests in flight; the adapter caps it to its limit
+  std::map<std::string, std::string> settings{};  ///< ProviderInfo::extra_settings, resolved
+  /// Part of `gpubill report`: options from report_plan() are hints the adapter may drop
+  /// where its API cannot honour them (the totals do not depend on them).
+  bool from_report = false;
 };
 
 /// One request of a provider's share of `gpubill report`.

@@ -48,14 +48,6 @@ bool is_column_field(const std::string& key) {
          key == "gpuTypeId";
 }
 
-const char* type_of(const json& v) {
-  if (v.is_array()) return "an array";
-  if (v.is_string()) return "a string";
-  if (v.is_number()) return "a number";
-  if (v.is_boolean()) return "a boolean";
-  if (v.is_null()) return "null";
-  return "an object";
-}
 
 }  // namespace
 
@@ -73,7 +65,7 @@ std::vector<CostRecord> parse_billing(std::string_view body, const ParseContext&
   }
   if (!doc.is_array()) {
     throw ProviderError(ep.prefix() + ": expected a JSON array of billing records, got " +
-                        type_of(doc));
+                        json_type_name(doc));
   }
 
   std::vector<CostRecord> records;

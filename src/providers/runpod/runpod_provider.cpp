@@ -1,7 +1,11 @@
 #include "providers/runpod/runpod_provider.hpp"
 
+#include <algorithm>
+
 #include "gpubill/util/error.hpp"
+#include "gpubill/util/log.hpp"
 #include "providers/runpod/runpod_api.hpp"
+#include "providers/runpod/runpod_v2_api.hpp"
 
 namespace gpubill::providers::runpod {
 
@@ -13,36 +17,80 @@ OptionSpec bucket_option() {
   return {"bucket", "Length of each billing bucket (default day)", false, k_buckets};
 }
 
+// Flags that exist in only one of the two APIs (docs/providers/runpod.md).
+const std::vector<std::string> k_v1_only = {"grouping", "gpu-type", "datacenter", "image",
+                                            "template-id"};
+const std::vector<std::string> k_v2_only = {"last", "volume-id", "cluster-id",
+                                            "split-components"};
+
+OptionSpec api_option() {
+  return {"api", "Runpod API: auto (v1, then v2 if v1 is retired), v1 or v2 (default: "
+                 "api_version in the config file, else auto)",
+          false, {"auto", "v1", "v2"}};
+}
+
+std::vector<OptionSpec> v2_options(std::vector<OptionSpec> own) {
+  own.insert(own.begin(), bucket_option());
+  own.push_back(api_option());
+  own.push_back({"last", "v2: the last N buckets, the current one included (instead of "
+                         "--start/--end)", false, {}});
+  own.push_back({"split-components", "v2: one record per cost component (gpu, cpu, disk, "
+                                     "fee, ...) instead of one per bucket",
+                 false, {}, true});
+  return own;
+}
+
+std::string first_flag(const OptionValues& options, const std::vector<std::string>& flags) {
+  for (const std::string& f : flags) {
+    if (options.count(f) > 0) return f;
+  }
+  return {};
+}
+
 class RunpodProvider final : public Provider {
  public:
   RunpodProvider()
-      : m_info{"runpod", "Runpod: pod, serverless endpoint and network volume billing (REST v1)",
+      : m_info{"runpod", "Runpod: pod, serverless endpoint and network volume billing (REST v1 and v2)",
                "RUNPOD_API_KEY", "GPUBILL_RUNPOD_URL", "https://rest.runpod.io/v1"},
         m_resources{
             {"pods",
-             "Pod billing per bucket, grouped by GPU type (default) or by pod",
+             "Pod billing per bucket: v1 grouped by GPU type (default) or by pod; v2 per pod",
              "gpubill runpod pods --bucket day --start 2026-10-01 --end 2026-11-01 -o csv",
-             {bucket_option(),
-              {"grouping", "Group rows by gpuTypeId (default) or podId", false,
-               {"gpuTypeId", "podId"}},
-              {"gpu-type", "Only pods with this GPU, e.g. \"NVIDIA GeForce RTX 4090\"", false, {}},
-              {"pod-id", "Only this pod, e.g. xedezhzb9la3ye", false, {}}}},
+             v2_options({{"grouping", "v1: group rows by gpuTypeId (default) or podId", false,
+                          {"gpuTypeId", "podId"}},
+                         {"gpu-type", "v1: only pods with this GPU, e.g. \"NVIDIA GeForce RTX 4090\"",
+                          false, {}},
+                         {"pod-id", "Only this pod, e.g. xedezhzb9la3ye", false, {}}})},
             {"endpoints",
-             "Serverless endpoint billing per bucket, grouped by endpoint (default), pod or GPU",
+             "Serverless endpoint billing per bucket (v2: /billing/serverless)",
              "gpubill runpod endpoints --datacenter EU-RO-1 --datacenter US-TX-3 "
              "--grouping gpuTypeId",
-             {bucket_option(),
-              {"grouping", "Group rows by endpointId (default), podId or gpuTypeId", false,
-               {"endpointId", "podId", "gpuTypeId"}},
-              {"gpu-type", "Only endpoints with this GPU type (repeatable)", true, {}},
-              {"datacenter", "Only endpoints in this data center, e.g. EU-RO-1 (repeatable)",
-               true, {}},
-              {"endpoint-id", "Only this endpoint, e.g. jpnw0v75y3qoql", false, {}},
-              {"image", "Only endpoints created with this image", false, {}},
-              {"template-id", "Only endpoints created from this template", false, {}}}},
+             v2_options({{"grouping", "v1: group rows by endpointId (default), podId or gpuTypeId",
+                          false, {"endpointId", "podId", "gpuTypeId"}},
+                         {"gpu-type", "v1: only endpoints with this GPU type (repeatable)", true, {}},
+                         {"datacenter", "v1: only endpoints in this data center, e.g. EU-RO-1 "
+                                        "(repeatable)", true, {}},
+                         {"endpoint-id", "Only this endpoint, e.g. jpnw0v75y3qoql", false, {}},
+                         {"image", "v1: only endpoints created with this image", false, {}},
+                         {"template-id", "v1: only endpoints created from this template", false,
+                          {}}})},
             {"network-volumes", "Network volume storage billing per bucket",
-             "gpubill runpod network-volumes --bucket month --start 2026-01", {bucket_option()}},
-        } {}
+             "gpubill runpod network-volumes --bucket month --start 2026-01",
+             v2_options({{"volume-id", "v2: only this network volume", false, {}}})},
+            {"all", "v2: everything billed, per bucket, with pod, serverless, storage, "
+                    "endpoint and cluster components",
+             "gpubill runpod all --bucket month --start 2026-08 --split-components", v2_options({})},
+            {"clusters", "v2: cluster billing per bucket",
+             "gpubill runpod clusters --bucket day --last 7", v2_options({{"cluster-id",
+                                                                           "v2: only this cluster",
+                                                                           false, {}}})},
+            {"public-endpoints", "v2: Public Endpoint billing per bucket",
+             "gpubill runpod public-endpoints --bucket month --start 2026-10", v2_options({})},
+        } {
+    m_info.extra_settings = {
+        {"api_version", "", "auto", false},
+        {"v2_base_url", "GPUBILL_RUNPOD_V2_URL", "https://api.runpod.io/v2", true}};
+  }
 
   const ProviderInfo& info() const override { return m_info; }
   const std::vector<ResourceSpec>& resources() const override { return m_resources; }
@@ -54,9 +102,60 @@ class RunpodProvider final : public Provider {
             {"network-volumes", {}}};
   }
 
-
   std::vector<model::CostRecord> fetch(const FetchRequest& req,
                                        transport::Transport& transport) const override {
+    std::string api = option_value(req.options, "api", setting(req, "api_version", "auto"));
+    if (api != "auto" && api != "v1" && api != "v2") {
+      throw UsageError("runpod: api_version '" + api + "' in the config file: use auto, v1 or v2");
+    }
+    bool v2_only_resource = req.resource == "all" || req.resource == "clusters" ||
+                            req.resource == "public-endpoints";
+    // The report's grouping by GPU type is a v1 nicety; v2 answers the same totals without it.
+    std::string v1_flag = req.from_report ? std::string() : first_flag(req.options, k_v1_only);
+    std::string v2_flag = first_flag(req.options, k_v2_only);
+    if (api == "v1" && (v2_only_resource || !v2_flag.empty())) {
+      throw UsageError("runpod " + req.resource + ": " +
+                       (v2_only_resource ? "exists only in REST v2" : "--" + v2_flag + " exists only in REST v2") +
+                       "; use --api v2 (or auto)");
+    }
+    if (api == "v2" || v2_only_resource || !v2_flag.empty()) {
+      if (!v1_flag.empty()) {
+        throw UsageError("runpod " + req.resource + ": --" + v1_flag +
+                         " exists only in REST v1, which " +
+                         (api == "v2" ? "--api v2 / api_version = \"v2\" turns off" : "this query cannot use") +
+                         "; drop it or use --api v1");
+      }
+      return fetch_v2(without_v1_flags(req), transport);
+    }
+    std::optional<std::vector<model::CostRecord>> v1 = fetch_v1(req, transport, api == "auto");
+    if (v1) return *std::move(v1);
+    // auto, and v1 answered 404/410 on a billing path: the v1 API is gone.
+    if (!v1_flag.empty()) {
+      throw ProviderError("runpod: GET /billing/" + req.resource +
+                          ": REST v1 answered 404/410 (retired?) and --" + v1_flag +
+                          " only exists in v1: drop it to use REST v2 (--api v2)");
+    }
+    util::log().warn("runpod: REST v1 billing answered 404/410 (retired?); asked REST v2 "
+                     "instead. Set api_version = \"v2\" under [runpod] in the config file to "
+                     "go there directly");
+    return fetch_v2(without_v1_flags(req), transport);
+  }
+
+ private:
+  static FetchRequest without_v1_flags(FetchRequest req) {
+    for (const std::string& f : k_v1_only) req.options.erase(f);
+    return req;
+  }
+
+  static std::string setting(const FetchRequest& req, const char* key, const char* fallback) {
+    auto it = req.settings.find(key);
+    return it == req.settings.end() || it->second.empty() ? fallback : it->second;
+  }
+
+  /// nullopt: `retired_is_soft` and v1 answered 404 or 410 (the caller may go to v2).
+  std::optional<std::vector<model::CostRecord>> fetch_v1(const FetchRequest& req,
+                                                         transport::Transport& transport,
+                                                         bool retired_is_soft) const {
     Resource resource = Resource::pods;
     std::string path;
     std::string default_grouping;
@@ -72,7 +171,7 @@ class RunpodProvider final : public Provider {
       path = "/billing/networkvolumes";
     } else {
       throw UsageError("runpod: unknown resource '" + req.resource +
-                       "': use pods, endpoints or network-volumes");
+                       "': use pods, endpoints, network-volumes, all, clusters or public-endpoints");
     }
     std::string bucket_name = option_value(req.options, "bucket", "day");
     Bucket bucket = parse_bucket(bucket_name);
@@ -98,10 +197,14 @@ class RunpodProvider final : public Provider {
 
     Endpoint ep{"runpod", m_info.key_env, "GET " + path};
     transport::HttpResponse response = transport.send(http);
+    if (retired_is_soft && response.failure == transport::TransportFailure::none &&
+        (response.status == 404 || response.status == 410)) {
+      return std::nullopt;
+    }
     check_response(response, ep, [](long status) -> std::optional<std::string> {
       if (status == 404 || status == 410) {
-        return "the Runpod REST v1 billing API may be retired (announced for 2026-11-15); "
-               "check GPUBILL_RUNPOD_URL or upgrade gpubill";
+        return "the Runpod REST v1 billing API may be retired; try --api v2 (or "
+               "api_version = \"v2\" in the config file), and check GPUBILL_RUNPOD_URL";
       }
       return std::nullopt;
     });
@@ -109,7 +212,83 @@ class RunpodProvider final : public Provider {
                          {resource, bucket, req.query.period, req.query.now, ep});
   }
 
- private:
+  std::vector<model::CostRecord> fetch_v2(const FetchRequest& req,
+                                          transport::Transport& transport) const {
+    struct V2Resource {
+      const char* resource;
+      const char* path;
+      const char* alternate_path;  ///< tried once on 404 (docs: the MCP's spelling)
+      const char* id_flag;
+      const char* id_param;
+    };
+    static const V2Resource k_v2[] = {
+        {"pods", "/billing/pods", nullptr, "pod-id", "podId"},
+        {"endpoints", "/billing/serverless", nullptr, "endpoint-id", "serverlessId"},
+        {"network-volumes", "/billing/network-volumes", "/billing/networkvolumes", "volume-id",
+         "networkVolumeId"},
+        {"all", "/billing", nullptr, nullptr, nullptr},
+        {"clusters", "/billing/clusters", nullptr, "cluster-id", "clusterId"},
+        {"public-endpoints", "/billing/endpoints", nullptr, nullptr, nullptr},
+    };
+    const V2Resource* target = nullptr;
+    for (const V2Resource& r : k_v2) {
+      if (req.resource == r.resource) target = &r;
+    }
+    if (target == nullptr) throw UsageError("runpod: unknown resource '" + req.resource + "'");
+
+    std::string bucket_name = option_value(req.options, "bucket", "day");
+    parse_bucket(bucket_name);  // the same five sizes as v1
+    std::vector<std::pair<std::string, std::string>> query = {{"bucketSize", bucket_name}};
+    std::string last = option_value(req.options, "last");
+    if (!last.empty()) {
+      if (req.query.period_given) {
+        throw UsageError("runpod " + req.resource + ": --last counts buckets back from now; "
+                         "it cannot be combined with --start or --end");
+      }
+      bool digits = last.size() <= 6 && std::all_of(last.begin(), last.end(), [](char c) {
+        return c >= '0' && c <= '9';
+      });
+      if (!digits || std::stoi(last) < 1) {
+        throw UsageError("--last: '" + last + "' is not a whole number of buckets, 1 or more");
+      }
+      query.emplace_back("lastN", last);
+    } else {
+      query.emplace_back("startTime", model::format_rfc3339(req.query.period.start));
+      query.emplace_back("endTime", model::format_rfc3339(req.query.period.end));
+    }
+    if (target->id_flag != nullptr) {
+      std::string id = option_value(req.options, target->id_flag);
+      if (!id.empty()) query.emplace_back(target->id_param, id);
+    }
+
+    std::string base = setting(req, "v2_base_url", "https://api.runpod.io/v2");
+    std::string path = target->path;
+    transport::HttpResponse response = send_v2(req, transport, base, path, query);
+    if (target->alternate_path != nullptr && response.failure == transport::TransportFailure::none &&
+        response.status == 404) {
+      util::log().debug("runpod: GET {} answered 404; trying {}", path, target->alternate_path);
+      path = target->alternate_path;
+      response = send_v2(req, transport, base, path, query);
+    }
+    Endpoint ep{"runpod", m_info.key_env, "GET /v2" + path};
+    check_response(response, ep, [](long status) -> std::optional<std::string> {
+      if (status == 404) return "check GPUBILL_RUNPOD_V2_URL (or v2_base_url in the config file)";
+      return std::nullopt;
+    });
+    return parse_v2_billing(response.body,
+                            {req.resource, req.query.now,
+                             req.options.count("split-components") > 0, ep});
+  }
+
+  static transport::HttpResponse send_v2(const FetchRequest& req, transport::Transport& transport,
+                                         const std::string& base, const std::string& path,
+                                         const std::vector<std::pair<std::string, std::string>>& query) {
+    transport::HttpRequest http;
+    http.url = transport::build_url(base, path, query);
+    http.headers = {{"Authorization", "Bearer " + req.api_key}, {"Accept", "application/json"}};
+    return transport.send(http);
+  }
+
   ProviderInfo m_info;
   std::vector<ResourceSpec> m_resources;
 };

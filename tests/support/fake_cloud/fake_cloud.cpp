@@ -149,6 +149,10 @@ std::string FakeCloud::runpod_url(const std::string& fault) const {
   return base_url() + "/runpod" + (fault.empty() ? "" : "/fault/" + fault) + "/v1";
 }
 
+std::string FakeCloud::runpod_v2_url(const std::string& fault) const {
+  return base_url() + "/runpod" + (fault.empty() ? "" : "/fault/" + fault) + "/v2";
+}
+
 std::string FakeCloud::hyperstack_url(const std::string& fault) const {
   return base_url() + "/hyperstack" + (fault.empty() ? "" : "/fault/" + fault) + "/v1";
 }

@@ -95,6 +95,8 @@ class FakeCloud {
   std::string base_url() const;
   /// The Runpod server root to put in GPUBILL_RUNPOD_URL; `fault` selects a fault route.
   std::string runpod_url(const std::string& fault = "") const;
+  /// The Runpod REST v2 server root to put in GPUBILL_RUNPOD_V2_URL.
+  std::string runpod_v2_url(const std::string& fault = "") const;
   /// The Hyperstack server root to put in GPUBILL_HYPERSTACK_URL.
   std::string hyperstack_url(const std::string& fault = "") const;
   /// The Gcore server root to put in GPUBILL_GCORE_URL.

@@ -96,8 +96,11 @@ const std::vector<Event>& dataset() {
       long long gb = 0;
       long long hp_gb = 0;
       for (const Volume& v : k_volumes) {
-        amount += static_cast<Units>(v.gb) * 70'000'000'000 / 730;   // $0.07 per GB-month
-        hp += static_cast<Units>(v.hp_gb) * 140'000'000'000 / 730;   // $0.14 per GB-month
+        // $0.07 per GB-month standard, $0.14 high-performance; v1's amount is both (v2 splits
+        // them into standardAmount and highPerformanceAmount).
+        amount += static_cast<Units>(v.gb) * 70'000'000'000 / 730 +
+                  static_cast<Units>(v.hp_gb) * 140'000'000'000 / 730;
+        hp += static_cast<Units>(v.hp_gb) * 140'000'000'000 / 730;
         gb += v.gb;
         hp_gb += v.hp_gb;
       }
@@ -280,9 +283,186 @@ void handle_billing(const httplib::Request& req, httplib::Response& res,
   res.set_content(body, "application/json");
 }
 
+// --- REST v2 ---------------------------------------------------------------------------
+
+void send_problem(httplib::Response& res, int status, const std::string& title,
+                  const std::string& detail) {
+  res.status = status;
+  res.set_content("{\"title\": \"" + title + "\", \"status\": " + std::to_string(status) +
+                      ", \"detail\": \"" + detail + "\"}",
+                  "application/problem+json");
+}
+
+// The fake cloud's clock for lastN, the same instant the tests pass as GPUBILL_NOW.
+model::Timestamp v2_now() {
+  return date::sys_days{date::year{2026} / 11 / 23} + std::chrono::hours{12};
+}
+
+struct V2Row {
+  std::string id;                            // podId / serverlessId / networkVolumeId
+  std::map<std::string, Units> components;   // "gpuAmount" -> units
+};
+
+void handle_v2(const httplib::Request& req, httplib::Response& res, FakeCloud::State& state) {
+  state.record(req);
+  std::string fault = req.matches[1];
+  std::string resource = req.matches[2];  // empty: the aggregate
+
+  std::string auth = req.get_header_value("Authorization");
+  if (auth.empty()) return send_problem(res, 401, "Unauthorized", "missing bearer token");
+  if (auth == "Bearer " + state.options.runpod_readonly_key) {
+    return send_problem(res, 403, "Forbidden", "this key has no billing access");
+  }
+  if (auth != "Bearer " + state.options.runpod_key) {
+    return send_problem(res, 401, "Unauthorized", "invalid bearer token");
+  }
+  // Rate limits, on every authenticated answer: a 60-per-minute window whose remainder
+  // counts this server's v2 requests; fault "ratelimit-low" reports 1 left for 2 s.
+  int used = state.hit("v2-requests");
+  int remaining = std::max(0, 60 - used);
+  int reset = 60;
+  if (fault == "ratelimit-low") {
+    remaining = 1;
+    reset = 2;
+  }
+  res.set_header("RateLimit", "\"minute\";r=" + std::to_string(remaining) + ";t=" +
+                                  std::to_string(reset) + ", \"hour\";r=" +
+                                  std::to_string(3000 - used) + ";t=1812");
+  res.set_header("RateLimit-Policy", "\"minute\";q=60;w=60, \"hour\";q=3000;w=3600, "
+                                     "\"day\";q=50000;w=86400");
+  if (fault == "429-once" && state.hit(fault) == 1) {
+    res.set_header("Retry-After", "1");
+    return send_problem(res, 429, "Too Many Requests", "rate limit exceeded for the minute window");
+  }
+  if (fault == "500") return send_problem(res, 500, "Internal Server Error", "try again later");
+  if (fault == "mcp-path" && resource == "network-volumes") {
+    return send_problem(res, 404, "Not Found", "no route");
+  }
+  if (fault == "html") {
+    res.status = 200;
+    res.set_content("<html><body>maintenance</body></html>", "text/html");
+    return;
+  }
+
+  std::string bucket = req.has_param("bucketSize") ? req.get_param_value("bucketSize") : "day";
+  if (bucket != "hour" && bucket != "day" && bucket != "week" && bucket != "month" &&
+      bucket != "year") {
+    return send_problem(res, 400, "Bad Request", "invalid bucketSize: " + bucket);
+  }
+  bool has_range = req.has_param("startTime") || req.has_param("endTime");
+  model::Timestamp now = v2_now();
+  model::Timestamp start = bucket_start(now - date::days{30}, bucket);
+  model::Timestamp end = bucket_end(bucket_start(now, bucket), bucket);
+  if (req.has_param("lastN")) {
+    if (has_range) {
+      return send_problem(res, 400, "Bad Request", "lastN cannot be combined with startTime or endTime");
+    }
+    int n = std::atoi(req.get_param_value("lastN").c_str());
+    if (n < 1) return send_problem(res, 400, "Bad Request", "lastN must be at least 1");
+    start = bucket_start(now, bucket);
+    for (int i = 1; i < n; ++i) start = bucket_start(start - std::chrono::seconds{1}, bucket);
+  }
+  for (auto [key, target] : {std::pair{"startTime", &start}, std::pair{"endTime", &end}}) {
+    if (!req.has_param(key)) continue;
+    std::optional<model::Timestamp> t = model::parse_provider_time(req.get_param_value(key));
+    if (!t) return send_problem(res, 400, "Bad Request", std::string("invalid ") + key);
+    *target = *t;
+  }
+  // startTime snaps down to a bucket boundary; endTime stays exclusive.
+  start = bucket_start(start, bucket);
+
+  std::string id_param = resource == "pods"              ? "podId"
+                         : resource == "serverless"      ? "serverlessId"
+                         : resource == "network-volumes" ? "networkVolumeId"
+                         : resource == "networkvolumes"  ? "networkVolumeId"
+                         : resource == "clusters"        ? "clusterId"
+                                                         : "";
+  std::string only = id_param.empty() || !req.has_param(id_param.c_str())
+                         ? std::string()
+                         : req.get_param_value(id_param.c_str());
+
+  std::map<std::pair<model::Timestamp, std::string>, V2Row> rows;
+  for (const Event& e : dataset()) {
+    if (e.hour < start || e.hour >= end) continue;
+    std::string id;
+    std::map<std::string, Units> parts;
+    Units gpu = e.amount * 80 / 100;
+    Units cpu = e.amount * 15 / 100;
+    if (e.kind == Kind::pod) {
+      id = k_pods[e.entity].id;
+      parts = {{"gpuAmount", gpu}, {"cpuAmount", cpu}, {"diskAmount", e.amount - gpu - cpu}};
+    } else if (e.kind == Kind::endpoint) {
+      id = k_endpoints[e.entity].id;
+      parts = {{"gpuAmount", gpu}, {"cpuAmount", cpu}, {"diskAmount", e.amount - gpu - cpu},
+               {"feeAmount", 0}};
+    } else {
+      id = "nv-account";
+      parts = {{"standardAmount", e.amount - e.hp_amount}, {"highPerformanceAmount", e.hp_amount}};
+    }
+    if (!resource.empty()) {
+      bool wanted = (resource == "pods" && e.kind == Kind::pod) ||
+                    (resource == "serverless" && e.kind == Kind::endpoint) ||
+                    ((resource == "network-volumes" || resource == "networkvolumes") &&
+                     e.kind == Kind::volume);
+      if (!wanted || (!only.empty() && only != id)) continue;
+    } else {
+      // The aggregate: one row per bucket, components named by what they are.
+      const char* prefix = e.kind == Kind::pod ? "pod" : e.kind == Kind::endpoint ? "serverless" : "";
+      std::map<std::string, Units> named;
+      for (const auto& [k, v] : parts) {
+        std::string n = k;
+        if (e.kind == Kind::volume) {
+          n = k == "standardAmount" ? "storageStandardAmount" : "storageHighPerformanceAmount";
+        } else {
+          n[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(n[0])));
+          n = prefix + n;
+        }
+        named[n] = v;
+      }
+      parts = named;
+      id.clear();
+    }
+    V2Row& row = rows[{bucket_start(e.hour, bucket), id}];
+    row.id = id;
+    for (const auto& [k, v] : parts) row.components[k] += v;
+  }
+
+  std::string body = "{\"records\": [";
+  Units total = 0;
+  bool first = true;
+  for (const auto& [key, row] : rows) {
+    Units sum = 0;
+    for (const auto& [k, v] : row.components) sum += v;
+    body += first ? "\n" : ",\n";
+    first = false;
+    body += "{\"startTime\": \"" + model::format_rfc3339(key.first) + "\", \"endTime\": \"" +
+            model::format_rfc3339(bucket_end(key.first, bucket)) + "\"";
+    if (!id_param.empty()) body += ", \"" + id_param + "\": \"" + row.id + "\"";
+    body += ", \"totalAmount\": " + units_text(sum, 12);
+    for (const auto& [k, v] : row.components) body += ", \"" + k + "\": " + units_text(v, 12);
+    body += "}";
+    total += sum;
+  }
+  body += first ? "]" : "\n]";
+  body += ", \"metadata\": {\"query\": {\"startTime\": \"" + model::format_rfc3339(start) +
+          "\", \"endTime\": \"" + model::format_rfc3339(end) + "\", \"bucketSize\": \"" + bucket +
+          "\"}, \"recordCount\": " + std::to_string(rows.size()) +
+          ", \"totals\": {\"totalAmount\": " + units_text(total, 12) + "}}}";
+  {
+    std::lock_guard<std::mutex> lock(state.mutex);
+    state.last = {rows.size(), units_text(total, 12)};
+  }
+  res.status = 200;
+  res.set_content(body, "application/json");
+}
+
 }  // namespace
 
 void add_runpod_routes(httplib::Server& server, FakeCloud::State& state) {
+  server.Get(R"(/runpod(?:/fault/([a-z0-9-]+))?/v2/billing(?:/(pods|serverless|network-volumes|networkvolumes|endpoints|clusters))?)",
+             [&state](const httplib::Request& req, httplib::Response& res) {
+               handle_v2(req, res, state);
+             });
   // The optional http://host prefix is the absolute form a client sends to a proxy, so the
   // fake cloud also serves as the proxy in the proxy test.
   server.Get(R"((?:http://[^/]+)?/runpod(?:/fault/([a-z0-9-]+))?/v1/billing/(pods|endpoints|networkvolumes))",

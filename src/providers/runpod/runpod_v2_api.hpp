@@ -1,0 +1,50 @@
+#pragma once
+// Runpod REST v2 billing, as section 3.2 of ../shared/docs/providers/runpod.md documents it.
+//
+//   GET {v2}/billing                    aggregate across everything
+//   GET {v2}/billing/pods               ?podId
+//   GET {v2}/billing/serverless         ?serverlessId
+//   GET {v2}/billing/network-volumes    ?networkVolumeId   (the MCP uses /networkvolumes:
+//                                        on 404 the other spelling is tried)
+//   GET {v2}/billing/endpoints          Public Endpoints
+//   GET {v2}/billing/clusters           ?clusterId
+//   common: bucketSize (default day), startTime (snapped down), endTime (exclusive, snapped
+//   up), or lastN (>= 1, the last N buckets including the current one; not with start/end).
+//   Authorization: Bearer <RUNPOD_API_KEY>;  {v2} = https://api.runpod.io/v2
+//
+//   {"records": [{"startTime", "endTime", "<x>Id", "totalAmount", "<component>Amount"...}],
+//    "metadata": {"query": {...}, "recordCount", "totals": {...}, "unique...Count"}}
+//
+// Records are half-open [startTime, endTime), amounts USD doubles. Components per endpoint:
+// pods gpu/cpu/disk; serverless gpu/cpu/disk/fee; network volumes standard/highPerformance;
+// the aggregate podGpu..clusterNetworking. Errors are RFC 9457 problem+json
+// {title, status, detail, errors?}. RateLimit / RateLimit-Policy headers come on every
+// authenticated answer; a 429 carries Retry-After (seconds).
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "gpubill/model/cost_record.hpp"
+#include "gpubill/providers/api_call.hpp"
+
+namespace gpubill::providers::runpod {
+
+struct V2ParseContext {
+  std::string service;       ///< the records' service: pods, endpoints, network-volumes, ...
+  model::Timestamp now;      ///< buckets ending after now are marked incomplete
+  bool split_components = false;
+  Endpoint endpoint;
+};
+
+/// A v2 billing body -> records: amount = totalAmount; every other `*Amount` number is a
+/// component, kept in attributes as sent. With split_components, one record per non-zero
+/// component instead (service "<service>:<component>", e.g. pods:gpu), plus an
+/// "<service>:other" record for any part of totalAmount the components do not account for,
+/// so totals never change. Throws ProviderError for anything but the documented envelope.
+std::vector<model::CostRecord> parse_v2_billing(std::string_view body, const V2ParseContext& ctx);
+
+/// "podGpuAmount" -> "pod-gpu"; "highPerformanceAmount" -> "high-performance".
+std::string component_name(std::string_view amount_field);
+
+}  // namespace gpubill::providers::runpod

@@ -1,0 +1,129 @@
+#include <algorithm>
+#include <cctype>
+
+#include "gpubill/util/error.hpp"
+#include "providers/runpod/runpod_v2_api.hpp"
+
+namespace gpubill::providers::runpod {
+
+using model::CostRecord;
+using model::Decimal;
+using nlohmann::json;
+
+std::string component_name(std::string_view amount_field) {
+  std::string_view base = amount_field;
+  if (base.ends_with("Amount")) base.remove_suffix(6);
+  std::string out;
+  for (char c : base) {
+    if (std::isupper(static_cast<unsigned char>(c))) {
+      if (!out.empty()) out.push_back('-');
+      out.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
+    } else {
+      out.push_back(c);
+    }
+  }
+  return out;
+}
+
+namespace {
+
+bool is_component(const std::string& key) {
+  return key.size() > 6 && key.ends_with("Amount") && key != "totalAmount";
+}
+
+// The resource id field of a v2 record: podId, serverlessId, networkVolumeId, clusterId,
+// endpointId: whichever `*Id` string it has.
+std::string resource_id(const json& item) {
+  for (const auto& [key, value] : item.items()) {
+    if (key.size() > 2 && key.ends_with("Id") && value.is_string()) return value.get<std::string>();
+  }
+  return {};
+}
+
+}  // namespace
+
+std::vector<CostRecord> parse_v2_billing(std::string_view body, const V2ParseContext& ctx) {
+  const Endpoint& ep = ctx.endpoint;
+  json doc = parse_json_text(body, ep);
+  if (!doc.is_object() || !doc.contains("records")) {
+    std::string message = doc.is_object() ? error_message_from_body(body) : "";
+    if (!message.empty()) {
+      throw ProviderError(ep.prefix() + ": the provider answered with an error: " + message);
+    }
+    throw ProviderError(ep.prefix() + ": expected {\"records\": [...], \"metadata\": {...}}, got " +
+                        std::string(json_type_name(doc)) +
+                        ": the API may have changed; check GPUBILL_RUNPOD_V2_URL");
+  }
+  const json& items = doc["records"];
+  if (items.is_null()) return {};
+  if (!items.is_array()) {
+    throw ProviderError(ep.prefix() + ": field 'records' is " + json_type_name(items) +
+                        ", expected an array");
+  }
+
+  std::vector<CostRecord> records;
+  for_each_object(items, ep, "record", [&](const json& item, const std::string& where) {
+    FieldReader f(item, ep, where);
+    std::optional<model::Timestamp> start;
+    std::optional<model::Timestamp> end;
+    for (auto [key, target] : {std::pair{"startTime", &start}, std::pair{"endTime", &end}}) {
+      std::optional<std::string> text = f.string(key);
+      if (!text) f.fail(key, "is missing");
+      if (!item[key].is_string()) f.fail(key, "is a number, expected a date-time string");
+      *target = model::parse_provider_time(*text);
+      if (!*target) f.fail(key, "is not a date-time: \"" + text->substr(0, 40) + "\"");
+    }
+    if (*end <= *start) f.fail("endTime", "is not after startTime");
+
+    CostRecord r;
+    r.provider = "runpod";
+    r.service = ctx.service;
+    r.period = {*start, *end};
+    r.currency = "USD";
+    r.resource_id = resource_id(item);
+    r.amount = f.decimal("totalAmount");
+    if (!r.amount) r.attributes["gpubill_no_price_reason"] = "totalAmount missing";
+    std::vector<std::pair<std::string, Decimal>> components;
+    for (const auto& [key, value] : item.items()) {
+      if (key == "startTime" || key == "endTime" || key == "totalAmount") continue;
+      if (is_component(key)) {
+        std::optional<Decimal> d = f.decimal(key.c_str());  // type-checked
+        if (d) components.emplace_back(component_name(key), *d);
+      }
+      r.attributes[key] = value;
+    }
+    r.attributes["gpubill_api"] = "v2";
+    if (r.period.end > ctx.now) r.attributes["gpubill_incomplete_bucket"] = true;
+
+    if (!ctx.split_components || !r.amount) {
+      records.push_back(std::move(r));
+      return;
+    }
+    // One record per non-zero component; what they leave of the total is "other".
+    Decimal rest = *r.amount;
+    for (const auto& [name, amount] : components) {
+      rest = rest - amount;
+      if (amount.is_zero()) continue;
+      CostRecord part = r;
+      part.service = ctx.service + ":" + name;
+      part.amount = amount;
+      records.push_back(std::move(part));
+    }
+    // Amounts arrive as JSON doubles: a remainder below a millionth of a dollar is their
+    // rounding, not money.
+    if (!(rest < Decimal::from_units(Decimal::k_one / 1'000'000) &&
+          -rest < Decimal::from_units(Decimal::k_one / 1'000'000))) {
+      CostRecord part = r;
+      part.service = ctx.service + ":other";
+      part.amount = rest;
+      part.attributes["gpubill_note"] = "totalAmount less the components";
+      records.push_back(std::move(part));
+    }
+  });
+  std::stable_sort(records.begin(), records.end(), [](const CostRecord& a, const CostRecord& b) {
+    return a.period.start < b.period.start;
+  });
+  return records;
+}
+
+}  // namespace gpubill::providers::runpod
