@@ -127,3 +127,29 @@ TEST_CASE("config: keys are trimmed; inner control characters are rejected", "[c
                     Catch::Contains("is blank"));
   util::clear_secrets_for_testing();
 }
+
+TEST_CASE("config: a provider's own settings, env first, then the file, then the default",
+          "[config]") {
+  config::ProviderSettingsSpec spec = k_spec;
+  spec.extras = {{"api_version", "", "auto", false},
+                 {"v2_base_url", "GPUBILL_RUNPOD_V2_URL", "https://api.runpod.io/v2", true}};
+  TempConfig cfg("[runpod]\napi_version = \"v2\"\nv2_base_url = \"http://127.0.0.1:9/v2/\"\n"
+                 "colour = \"blue\"\n");
+  config::ConfigFile file = config::load_config_file(cfg.path, true, {"api_version", "v2_base_url"});
+  config::ProviderSettings s = config::settings_for(spec, file, env_of({}));
+  CHECK(s.extra["api_version"] == "v2");
+  CHECK(s.extra["v2_base_url"] == "http://127.0.0.1:9/v2");  // checked like base_url
+  s = config::settings_for(spec, file, env_of({{"GPUBILL_RUNPOD_V2_URL", "https://example.test/v2"}}));
+  CHECK(s.extra["v2_base_url"] == "https://example.test/v2");
+  config::ConfigFile none = config::load_config_file("/nonexistent/gpubill.toml", false);
+  s = config::settings_for(spec, none, env_of({}));
+  CHECK(s.extra["api_version"] == "auto");
+  CHECK(s.extra["v2_base_url"] == "https://api.runpod.io/v2");
+  CHECK_THROWS_AS(config::settings_for(spec, none, env_of({{"GPUBILL_RUNPOD_V2_URL", "ftp://x"}})),
+                  UsageError);
+  // Not declared by any provider: ignored (with a warning), not an error.
+  config::ConfigFile undeclared = config::load_config_file(cfg.path, true);
+  CHECK(undeclared.providers["runpod"].extra.empty());
+  TempConfig wrong_type("[runpod]\napi_version = 2\n");
+  CHECK_THROWS_AS(config::load_config_file(wrong_type.path, true, {"api_version"}), UsageError);
+}

@@ -4,6 +4,7 @@
 #include <thread>
 
 #include "gpubill/transport/limiting_transport.hpp"
+#include "gpubill/transport/pacing_transport.hpp"
 #include "gpubill/transport/retrying_transport.hpp"
 #include "support/fake_transport.hpp"
 
@@ -150,4 +151,77 @@ TEST_CASE("limiting transport: never more than the limit in flight, all answered
   CHECK(ok == 12);
   CHECK(peak == 3);  // 12 senders at once: the limit is reached, never passed
   CHECK(inner.requests().size() == 12);
+}
+
+namespace {
+transport::HttpResponse with_headers(transport::Headers headers) {
+  transport::HttpResponse r;
+  r.status = 200;
+  r.headers = std::move(headers);
+  return r;
+}
+}  // namespace
+
+TEST_CASE("rate limit: RateLimit and RateLimit-Policy headers, and the older draft",
+          "[transport][ratelimit]") {
+  auto ws = transport::parse_rate_limit(with_headers(
+      {{"RateLimit", "\"minute\";r=0;t=12, \"hour\";r=2800;t=1812"},
+       {"ratelimit-policy", "\"minute\";q=60;w=60, \"hour\";q=3000;w=3600, \"day\";q=50000;w=86400"}}));
+  REQUIRE(ws.size() == 2);
+  CHECK(ws[0].name == "hour");  // by name
+  CHECK(ws[0].remaining == 2800);
+  CHECK(ws[0].quota == 3000);
+  CHECK(ws[1].name == "minute");
+  CHECK(ws[1].remaining == 0);
+  CHECK(ws[1].reset == std::chrono::seconds{12});
+  CHECK(ws[1].quota == 60);
+
+  auto old = transport::parse_rate_limit(
+      with_headers({{"RateLimit-Limit", "100"}, {"RateLimit-Remaining", "3"}, {"RateLimit-Reset", "20"}}));
+  REQUIRE(old.size() == 1);
+  CHECK(old[0].remaining == 3);
+  CHECK(old[0].quota == 100);
+
+  CHECK(transport::parse_rate_limit(with_headers({})).empty());
+  CHECK(transport::parse_rate_limit(with_headers({{"RateLimit", "garbage;;=,"}})).empty());
+  CHECK(transport::parse_rate_limit(with_headers({{"RateLimit", "\"m\";r=-1;t=x"}})).empty());
+}
+
+TEST_CASE("rate limit: slow down before the limit, not after", "[transport][ratelimit]") {
+  using transport::RateWindow;
+  auto delay = [](std::vector<RateWindow> ws) { return transport::pacing_delay(ws, 60s); };
+  CHECK(delay({}) == 0ms);
+  CHECK(delay({{"minute", 30, 40s, 60}}) == 0ms);   // half the quota left: full speed
+  CHECK(delay({{"minute", 5, 36s, 60}}) == 6s);     // 5 left for 36 s: one every 6 s
+  CHECK(delay({{"minute", 0, 12s, 60}}) == 12s);    // nothing left: wait for the reset
+  CHECK(delay({{"hour", 0, 1812s, 3000}}) == 60s);  // capped; a 429 + Retry-After takes over
+  CHECK(delay({{"", 4, 10s, std::nullopt}}) == 2s); // quota unknown: 5 or fewer is low
+  CHECK(delay({{"", 6, 10s, std::nullopt}}) == 0ms);
+  CHECK(delay({{"minute", 5, 36s, 60}, {"hour", 0, 20s, 3000}}) == 20s);  // the longest
+}
+
+TEST_CASE("rate limit: the pacing transport waits before the next request", "[transport][ratelimit]") {
+  test::FakeTransport inner;
+  inner.push(200, "{}", {{"RateLimit", "\"minute\";r=1;t=10"}});
+  inner.push(200, "{}", {{"RateLimit", "\"minute\";r=50;t=9"}});
+  inner.push(200, "{}");
+  Recorder rec;
+  std::chrono::steady_clock::time_point now{};
+  transport::PacingTransport pacing(
+      inner, "runpod",
+      [&](std::chrono::milliseconds d) {
+        rec.waits.push_back(d);
+        now += d;
+      },
+      [&] { return now; });
+  transport::HttpRequest req;
+  req.method = "GET";
+  req.url = "http://127.0.0.1/x";
+  pacing.send(req);
+  CHECK(rec.waits.empty());                           // nothing known yet
+  pacing.send(req);
+  REQUIRE(rec.waits.size() == 1);
+  CHECK(rec.waits[0] == 5s);                          // 1 left for 10 s
+  pacing.send(req);
+  CHECK(rec.waits.size() == 1);                       // plenty left again: no wait
 }
