@@ -1,6 +1,7 @@
 // `gpubill providers`: every registered provider, whether its key is set (never the key, and
 // api_key_command is not run), and its base URL with where that came from.
 #include <algorithm>
+#include <map>
 
 #include <nlohmann/json.hpp>
 
@@ -15,6 +16,7 @@ namespace {
 
 struct Row {
   std::string provider, key, key_env, base_url, base_url_source, url_env;
+  std::map<std::string, std::string> settings;  ///< the provider's own (api_version, ...)
   std::vector<std::string> fields() const {
     return {provider, key, key_env, base_url, base_url_source, url_env};
   }
@@ -27,6 +29,7 @@ nlohmann::ordered_json to_json(const Row& r) {
   nlohmann::ordered_json j;
   std::vector<std::string> f = r.fields();
   for (std::size_t i = 0; i < k_header.size(); ++i) j[k_header[i]] = f[i];
+  if (!r.settings.empty()) j["settings"] = r.settings;
   return j;
 }
 
@@ -48,6 +51,11 @@ std::string table(const std::vector<Row>& rows, const config::ConfigFile& file) 
            std::string(w1 - util::display_width(c[1]) + 2, ' ') + util::escape_for_terminal(c[2]) +
            "\n";
   }
+  for (const Row& r : rows) {
+    for (const auto& [key, value] : r.settings) {
+      out += r.provider + " " + key + ": " + util::escape_for_terminal(value) + "\n";
+    }
+  }
   out += "config file: " + util::escape_for_terminal(file.path) +
          (file.exists ? "" : " (not present)") + "\n";
   return out;
@@ -65,7 +73,7 @@ int run_providers(const Invocation& inv, const config::Environment& env) {
     const providers::ProviderInfo& info = p->info();
     config::ProviderSettings s = config::settings_for(settings_spec(info), file, env);
     rows.push_back({info.name, config::describe(s.key_source), info.key_env, s.base_url,
-                    s.base_url_source, info.url_env});
+                    s.base_url_source, info.url_env, s.extra});
   }
 
   std::string text;

@@ -325,6 +325,9 @@ TEST_CASE("e2e: providers lists keys only as set or missing", "[e2e][cli]") {
   nlohmann::json doc = nlohmann::json::parse(env.out);
   CHECK(doc["providers"][0]["key"] == "set (env)");
   CHECK(doc["providers"][0]["base_url"] == "https://rest.runpod.io/v1");
+  CHECK(doc["providers"][0]["settings"]["api_version"] == "auto");
+  CHECK(doc["providers"][0]["settings"]["v2_base_url"] == "https://api.runpod.io/v2");
+  CHECK_FALSE(doc["providers"][1].contains("settings"));  // Novita has none of its own
   CliResult none = run_cli({"providers"}, {});
   CHECK_THAT(none.out, Catch::Contains("missing (RUNPOD_API_KEY)"));
   CliResult csv = run_cli({"providers", "-o", "csv"},

@@ -197,3 +197,27 @@ TEST_CASE("e2e runpod v2: problem errors, 429 waited out, the other network-volu
   CHECK(mcp.exit_code == 0);
   CHECK(cloud.requests().back().path == "/runpod/fault/mcp-path/v2/billing/networkvolumes");
 }
+
+TEST_CASE("e2e runpod v2: a nearly used-up rate window slows the next requests down",
+          "[e2e][runpod][v2][ratelimit]") {
+  FakeCloud cloud;
+  cloud.start();
+  test::TempDir dir;
+  std::string config = dir.path() + "/config.toml";
+  std::ofstream(config) << "[runpod]\napi_version = \"v2\"\n";
+  // Every answer says: 1 request left in a window that resets in 2 s. The report's three
+  // Runpod requests, one at a time, are spaced 1 s apart instead of running into a 429.
+  CliResult r = run_cli({"report", "--providers", "runpod", "--config", config, "--parallel", "1",
+                         "--start", "2026-10", "-v", "-o", "json"},
+                        env_for(cloud, "", "ratelimit-low"));
+  INFO(r.err);
+  REQUIRE(r.exit_code == 0);
+  std::size_t waits = 0;
+  for (std::size_t at = r.err.find("near the rate limit: waiting"); at != std::string::npos;
+       at = r.err.find("near the rate limit: waiting", at + 1)) {
+    ++waits;
+  }
+  CHECK(waits == 2);
+  CHECK(r.seconds >= 2.0);
+  CHECK(cloud.requests().size() == 3);
+}
