@@ -54,6 +54,9 @@ void add_global_options(CLI::App& app, GlobalOptions& g) {
       ->type_name("CUR|CUR=RATE");
   app.add_flag("-v,--verbose", g.verbose, "Log requests and timings to stderr (-vv for more)");
   app.add_flag("-q,--quiet", g.quiet, "Only errors on stderr");
+  app.add_flag("--raw-csv", g.raw_csv,
+               "CSV: keep text cells that start with = + - @ as they are (by default they get a "
+               "leading ' so spreadsheets do not run them)");
   app.add_flag("--no-color", g.no_color, "No colour (also: NO_COLOR, or stdout not a terminal)");
 }
 

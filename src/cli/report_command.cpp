@@ -214,6 +214,7 @@ int run_report(const Invocation& inv, const config::Environment& env) {
   in.totals = totals.by_currency;
   in.records_without_amount = totals.records_without_amount;
   in.title = "report";
+  in.csv_guard = !inv.global.raw_csv;
   in.period = period;
   ordered_json group_by = ordered_json::array();
   for (const std::string& k : inv.group_by) group_by.push_back(k);

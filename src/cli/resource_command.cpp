@@ -86,6 +86,7 @@ int run_resource(const Invocation& inv, const config::Environment& env) {
   in.title = title;
   in.period = period;
   in.color = fmt == format::Format::table && use_color(g, env);
+  in.csv_guard = !g.raw_csv;
   ordered_json options = ordered_json::object();
   for (const auto& [flag, values] : inv.options) {
     options[flag] = values.size() == 1 ? ordered_json(values[0]) : ordered_json(values);

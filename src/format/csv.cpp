@@ -31,6 +31,13 @@ std::string csv_line(const std::vector<std::string>& fields) {
   return out;
 }
 
+std::string neutralize_formula(std::string cell) {
+  if (!cell.empty() && std::string_view("=+-@\t\r").find(cell.front()) != std::string_view::npos) {
+    cell.insert(cell.begin(), '\'');
+  }
+  return cell;
+}
+
 std::string render_csv(const RenderInput& in) {
   std::vector<std::string> fields;
   for (const model::ColumnValue& c : model::column_values(model::CostRecord{})) {
@@ -41,7 +48,11 @@ std::string render_csv(const RenderInput& in) {
   for (const model::CostRecord& r : in.records) {
     fields.clear();
     for (const model::ColumnValue& c : model::column_values(r)) {
-      fields.push_back(c.value.value_or(""));
+      std::string cell = c.value.value_or("");
+      // Provider text only: numbers and times are gpubill's own and may start with '-'.
+      fields.push_back(in.csv_guard && c.kind == model::ColumnKind::text
+                           ? neutralize_formula(std::move(cell))
+                           : std::move(cell));
     }
     for (const ExtraColumn& c : in.extra_columns) fields.push_back(c.cell(r));
     out += csv_line(fields);

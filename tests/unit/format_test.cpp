@@ -173,3 +173,32 @@ TEST_CASE("format: a balance in every format", "[format][golden]") {
   CHECK(format::render_balance(b, query, format::Format::ndjson).find('\n') ==
         format::render_balance(b, query, format::Format::ndjson).size() - 1);
 }
+
+TEST_CASE("format: csv text cells that a spreadsheet would run are neutralised",
+          "[format][csv][hostile]") {
+  for (const char* bad : {"=HYPERLINK(\"http://evil\",\"x\")", "+1+1", "-2+3", "@SUM(A1)",
+                          "\tcmd", "\rcmd"}) {
+    CHECK(format::neutralize_formula(bad) == std::string("'") + bad);
+  }
+  for (const char* fine : {"", "pods", "NVIDIA H100 80GB HBM3", "1=1", " =1", "'=already"}) {
+    CHECK(format::neutralize_formula(fine) == fine);
+  }
+  CostRecord r;
+  r.provider = "runpod";
+  r.service = "=cmd|' /C calc'!A0";
+  r.description = "@evil";
+  r.resource_name = "-rm";
+  r.amount = Decimal::parse("-5.25");  // a refund: numbers are never touched
+  r.currency = "USD";
+  std::vector<CostRecord> rs = {r};
+  format::RenderInput in(rs);
+  std::string guarded = format::render_csv(in);
+  CHECK_THAT(guarded, Catch::Contains("runpod,'=cmd|' /C calc'!A0,"));
+  CHECK_THAT(guarded, Catch::Contains(",'-rm,"));
+  CHECK_THAT(guarded, Catch::Contains(",-5.25,USD,"));
+  CHECK_THAT(guarded, Catch::Contains(",'@evil\r\n"));
+  in.csv_guard = false;  // --raw-csv
+  std::string raw = format::render_csv(in);
+  CHECK_THAT(raw, Catch::Contains(",-rm,"));
+  CHECK_THAT(raw, Catch::Contains(",@evil\r\n"));
+}

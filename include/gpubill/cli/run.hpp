@@ -25,6 +25,7 @@ struct GlobalOptions {
   int verbose = 0;               ///< -v count
   bool quiet = false;
   bool no_color = false;
+  bool raw_csv = false;          ///< --raw-csv: no formula guard on CSV text cells
   std::vector<std::string> fx;   ///< --fx values as given (target first, then CUR=RATE)
 };
 

@@ -39,6 +39,9 @@ struct RenderInput {
   model::Period period;
   nlohmann::ordered_json query = nlohmann::ordered_json::object();  ///< JSON "query" block
   bool color = false;                       ///< table only: ANSI bold header and totals
+  /// csv only: text cells that a spreadsheet would run as a formula (= + - @ tab CR first)
+  /// get a leading ' (neutralize_formula). Off with --raw-csv.
+  bool csv_guard = true;
   std::vector<ExtraColumn> extra_columns;   ///< csv: appended; table: after CURRENCY
   std::vector<std::string> notes;           ///< table only: lines under the totals
   /// table only: records whose AMOUNT gets a trailing '*' (explained in a note)
@@ -63,6 +66,10 @@ std::string render(const RenderInput& in, Format format);
 /// object on one line. Missing figures are empty / null / n/a.
 std::string render_balance(const model::Balance& balance, const nlohmann::ordered_json& query,
                            Format format);
+
+/// A text cell that starts with = + - @ tab or CR, prefixed with ' so that a spreadsheet shows
+/// it instead of running it (OWASP "CSV injection"); any other cell as it is.
+std::string neutralize_formula(std::string cell);
 
 /// One RFC 4180 line (CRLF-terminated): fields quoted when they hold , " CR or LF.
 std::string csv_line(const std::vector<std::string>& fields);
