@@ -14,7 +14,13 @@ DEB_PACKAGES := build-essential cmake ninja-build pkg-config \
 
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: all build deps test demo clean
+SANITIZE_DIR ?= build-sanitize
+FUZZ_DIR ?= build-fuzz
+FUZZ_SECONDS ?= 60
+FUZZ_TARGETS := runpod novita gcore hyperstack when config format
+FUZZ_PACKAGES := clang libclang-rt-14-dev
+
+.PHONY: all build deps deps-fuzz test test-sanitize fuzz demo clean
 
 all: build
 
@@ -38,9 +44,45 @@ test: deps
 	$(MAKE) build
 	ctest --test-dir $(BUILD_DIR) --output-on-failure -j $(JOBS) --timeout 120
 
+# The whole suite under AddressSanitizer + UndefinedBehaviorSanitizer (leaks included): any
+# report fails the test that caused it.
+test-sanitize: deps
+	cmake -S . -B $(SANITIZE_DIR) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DGPUBILL_SANITIZE=ON $(CMAKE_FLAGS)
+	cmake --build $(SANITIZE_DIR) -j $(JOBS)
+	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:strict_string_checks=1 \
+	UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+	  ctest --test-dir $(SANITIZE_DIR) --output-on-failure -j $(JOBS) --timeout 300
+
+deps-fuzz: deps
+	@missing=""; for p in $(FUZZ_PACKAGES); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  $(SUDO) apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends $$missing; \
+	fi
+
+# Each libFuzzer target for FUZZ_SECONDS, seeded from fixtures/; new inputs collect in
+# $(FUZZ_DIR)/corpus/<target>, crashes in $(FUZZ_DIR)/crashes/<target> (keep them as
+# fixtures/fuzz/regressions/<target>/ once fixed). Stops at the first target that fails.
+fuzz: deps-fuzz
+	CC=clang CXX=clang++ cmake -S . -B $(FUZZ_DIR) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+	  -DGPUBILL_FUZZ=ON -DGPUBILL_BUILD_TESTS=OFF
+	cmake --build $(FUZZ_DIR) -j $(JOBS)
+	@for t in $(FUZZ_TARGETS); do \
+	  seeds=$$(case $$t in when|config|format) echo fixtures/fuzz/$$t-seeds;; *) echo fixtures/$$t;; esac); \
+	  mkdir -p $(FUZZ_DIR)/corpus/$$t $(FUZZ_DIR)/crashes/$$t; \
+	  echo "fuzz: $$t for $(FUZZ_SECONDS) s (seeds: $$seeds)"; \
+	  UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
+	  $(FUZZ_DIR)/fuzz/fuzz_$$t -max_total_time=$(FUZZ_SECONDS) -max_len=65536 -timeout=10 \
+	    -rss_limit_mb=2048 -print_final_stats=1 -artifact_prefix=$(FUZZ_DIR)/crashes/$$t/ \
+	    $(FUZZ_DIR)/corpus/$$t $$seeds fixtures/fuzz/regressions/$$t >$(FUZZ_DIR)/$$t.log 2>&1; \
+	  rc=$$?; tail -n 12 $(FUZZ_DIR)/$$t.log; [ $$rc = 0 ] || exit 1; \
+	done
+
 demo: deps
 	$(MAKE) build
 	BUILD_DIR=$(BUILD_DIR) tools/demo.sh
 
 clean:
-	rm -rf $(BUILD_DIR)
+	rm -rf $(BUILD_DIR) $(SANITIZE_DIR) $(FUZZ_DIR)

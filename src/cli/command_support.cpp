@@ -1,6 +1,7 @@
 #include "cli/command_support.hpp"
 
 #include <algorithm>
+#include <cstdio>
 #include <chrono>
 #include <random>
 #include <thread>
@@ -15,6 +16,11 @@
 #include "gpubill/version.hpp"
 
 namespace gpubill::cli {
+
+namespace {
+// --max-time counts from here: the process's start, near enough.
+const std::chrono::steady_clock::time_point k_process_start = std::chrono::steady_clock::now();
+}  // namespace
 
 config::ProviderSettingsSpec settings_spec(const providers::ProviderInfo& info) {
   config::ProviderSettingsSpec spec{info.name, info.key_env, info.url_env, info.default_base_url, {}};
@@ -74,17 +80,32 @@ ProviderTransport make_transport(const GlobalOptions& g, const providers::Provid
   curl.timeout = std::chrono::milliseconds{static_cast<long long>(g.timeout_seconds * 1000)};
   curl.user_agent = std::string("gpubill/") + k_version;
   ProviderTransport t;
+  curl.max_response_bytes = static_cast<std::size_t>(g.max_response_mb) * 1024 * 1024;
   t.curl = transport::make_curl_transport(curl);
+  transport::Transport* below_pacing = t.curl.get();
+  if (g.max_time_seconds > 0) {
+    auto deadline = k_process_start + std::chrono::milliseconds{
+                                          static_cast<long long>(g.max_time_seconds * 1000)};
+    char limit[48];
+    std::snprintf(limit, sizeof limit, "--max-time %g s", g.max_time_seconds);
+    t.deadline = std::make_unique<transport::DeadlineTransport>(
+        *t.curl, info.name, deadline, limit, [] { return std::chrono::steady_clock::now(); });
+    below_pacing = t.deadline.get();
+  }
   t.parallel = std::clamp(g.parallel, 1, std::max(1, info.max_in_flight));
   t.pacing = std::make_unique<transport::PacingTransport>(
-      *t.curl, info.name, [](std::chrono::milliseconds d) { std::this_thread::sleep_for(d); },
+      *below_pacing, info.name, [](std::chrono::milliseconds d) { std::this_thread::sleep_for(d); },
       [] { return std::chrono::steady_clock::now(); });
   t.limiting = std::make_unique<transport::LimitingTransport>(*t.pacing, t.parallel);
   transport::RetryPolicy policy;
   policy.max_retries = g.retries;
   policy.base_delay = std::chrono::milliseconds{info.retry_base_delay_ms};
   t.retrying = std::make_unique<transport::RetryingTransport>(
-      *t.limiting, policy, [](std::chrono::milliseconds d) { std::this_thread::sleep_for(d); },
+      *t.limiting, policy,
+      [deadline = t.deadline.get()](std::chrono::milliseconds d) {
+        if (deadline != nullptr) deadline->check_wait(d);
+        std::this_thread::sleep_for(d);
+      },
       std::random_device{}());
   return t;
 }

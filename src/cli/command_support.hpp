@@ -9,6 +9,7 @@
 #include "gpubill/format/formatter.hpp"
 #include "gpubill/providers/provider.hpp"
 #include "gpubill/model/period.hpp"
+#include "gpubill/transport/deadline_transport.hpp"
 #include "gpubill/transport/transport.hpp"
 #include "gpubill/util/atomic_file.hpp"
 
@@ -44,6 +45,7 @@ model::Timestamp current_time(const config::Environment& env);
 /// Every request, retries included, holds one of min(--parallel, info.max_in_flight) slots.
 struct ProviderTransport {
   std::unique_ptr<transport::Transport> curl;
+  std::unique_ptr<transport::DeadlineTransport> deadline;  ///< with --max-time
   std::unique_ptr<transport::Transport> pacing;    ///< RateLimit headers: slow down early
   std::unique_ptr<transport::Transport> limiting;
   std::unique_ptr<transport::Transport> retrying;

@@ -52,6 +52,13 @@ void add_global_options(CLI::App& app, GlobalOptions& g) {
       ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll)
       ->delimiter(',')
       ->type_name("CUR|CUR=RATE");
+  app.add_option("--max-time", g.max_time_seconds,
+                 "Stop after SECONDS in all (requests, retries and waits), with an error; "
+                 "default: no limit")
+      ->check(CLI::Range(1.0, 86400.0));
+  app.add_option("--max-response-mb", g.max_response_mb,
+                 "Refuse a provider answer larger than N MiB (default 512)")
+      ->check(CLI::Range(1, 4096));
   app.add_flag("-v,--verbose", g.verbose, "Log requests and timings to stderr (-vv for more)");
   app.add_flag("-q,--quiet", g.quiet, "Only errors on stderr");
   app.add_flag("--raw-csv", g.raw_csv,

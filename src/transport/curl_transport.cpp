@@ -104,8 +104,10 @@ class CurlTransport final : public Transport {
     CurlHandle h;
     char errbuf[CURL_ERROR_SIZE] = {};
     Sink sink{&response.body, m_options.max_response_bytes};
-    long timeout_ms = static_cast<long>(m_options.timeout.count());
-    long connect_ms = static_cast<long>(std::min(m_options.connect_timeout, m_options.timeout).count());
+    long timeout_ms = static_cast<long>(
+        request.timeout ? std::min(*request.timeout, m_options.timeout).count() : m_options.timeout.count());
+    timeout_ms = std::max(timeout_ms, 1L);
+    long connect_ms = std::min(static_cast<long>(m_options.connect_timeout.count()), timeout_ms);
 
     curl_easy_setopt(h.easy, CURLOPT_URL, request.url.c_str());
     curl_easy_setopt(h.easy, CURLOPT_PROTOCOLS_STR, "http,https");

@@ -379,3 +379,52 @@ TEST_CASE("e2e: --out-file on a full device exits 1 and leaves the device alone"
   REQUIRE(::stat("/dev/full", &st) == 0);
   CHECK(S_ISCHR(st.st_mode));  // still the device, not a file renamed over it
 }
+
+TEST_CASE("e2e: --max-time stops a run that would hang, with one clear line", "[e2e][limits]") {
+  FakeCloud cloud;
+  cloud.start();
+  // The "slow" fault answers after 3 s; --timeout alone would wait for it.
+  CliResult r = run_cli({"runpod", "pods", "--max-time", "1", "--timeout", "30", "-o", "csv",
+                         "--out-file", "/tmp/gpubill-max-time-test.csv"},
+                        env_for(cloud, "slow"));
+  CHECK(r.exit_code == 1);
+  CHECK(r.seconds < 2.9);
+  CHECK_THAT(r.err, Catch::Contains("reached --max-time 1 s"));
+  CHECK(line_count(r.err) == 1);
+  struct stat st {};
+  CHECK(::stat("/tmp/gpubill-max-time-test.csv", &st) != 0);  // no file, not half a file
+
+  CliResult bad = run_cli({"runpod", "pods", "--max-time", "0"}, env_for(cloud));
+  CHECK(bad.exit_code == 2);
+}
+
+TEST_CASE("e2e: an answer larger than --max-response-mb is refused", "[e2e][limits]") {
+  FakeCloud cloud;
+  cloud.start();
+  // Four months of hourly rows per pod: about 2 MB of JSON.
+  std::vector<std::string> args = {"runpod", "pods", "--bucket", "hour", "--grouping", "podId",
+                                   "--start", "2026-08-01", "--end", "2026-12-01", "-o", "csv"};
+  CliResult whole = run_cli(args, env_for(cloud));
+  REQUIRE(whole.exit_code == 0);
+  args.insert(args.end(), {"--max-response-mb", "1"});
+  CliResult refused = run_cli(args, env_for(cloud));
+  CHECK(refused.exit_code == 1);
+  CHECK_THAT(refused.err, Catch::Contains("response larger than 1 MiB"));
+  CHECK(refused.out.empty());
+}
+
+TEST_CASE("e2e: a reader that stops early ends the run quietly", "[e2e][pipe]") {
+  FakeCloud cloud;
+  cloud.start();
+  test::TempDir dir;
+  std::string err = dir.path() + "/err";
+  std::string status = dir.path() + "/status";
+  std::string command = "RUNPOD_API_KEY=" + k_key + " GPUBILL_RUNPOD_URL=" + cloud.runpod_url() +
+                        " GPUBILL_NOW=" + k_now + " XDG_CONFIG_HOME=" + dir.path() +
+                        " bash -c 'set -o pipefail; \"$0\" runpod pods --bucket hour --grouping podId"
+                        " --start 2026-08-01 --end 2026-12-01 -o csv 2>" + err +
+                        " | head -1 >/dev/null; echo $? >" + status + "' " + GPUBILL_BINARY;
+  REQUIRE(std::system(command.c_str()) == 0);
+  CHECK(test::read_file(status) == "0\n");  // not 141 (SIGPIPE), not 1
+  CHECK(test::read_file(err).empty());      // no "broken pipe" complaint
+}

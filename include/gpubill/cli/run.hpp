@@ -26,6 +26,8 @@ struct GlobalOptions {
   bool quiet = false;
   bool no_color = false;
   bool raw_csv = false;          ///< --raw-csv: no formula guard on CSV text cells
+  double max_time_seconds = 0;   ///< --max-time: whole-run deadline; 0 = none
+  int max_response_mb = 512;     ///< --max-response-mb: largest answer accepted
   std::vector<std::string> fx;   ///< --fx values as given (target first, then CUR=RATE)
 };
 

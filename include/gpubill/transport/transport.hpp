@@ -20,6 +20,8 @@ struct HttpRequest {
   std::string url;       ///< absolute, query included, already percent-encoded
   Headers headers;       ///< may hold credentials: never log them
   std::string body;
+  /// Shorter than the transport's own timeout when set (a whole-run deadline is near).
+  std::optional<std::chrono::milliseconds> timeout{};
 };
 
 enum class TransportFailure {
