@@ -18,7 +18,9 @@ HttpResponse DeadlineTransport::send(const HttpRequest& request) {
   HttpRequest bounded = request;
   bounded.timeout = bounded.timeout ? std::min(*bounded.timeout, left) : left;
   HttpResponse response = m_inner.send(bounded);
-  if (response.failure == TransportFailure::timeout && m_clock() >= m_deadline) {
+  // Cut to the time left, a timeout is the deadline (give or take the clock's grain).
+  if (response.failure == TransportFailure::timeout &&
+      m_clock() + std::chrono::milliseconds{100} >= m_deadline) {
     throw ProviderError(m_provider + ": " + describe(request) + ": the run reached " +
                         m_limit_text + " while waiting for this answer");
   }
@@ -27,7 +29,8 @@ HttpResponse DeadlineTransport::send(const HttpRequest& request) {
 
 void DeadlineTransport::check_wait(std::chrono::milliseconds wait) const {
   if (m_clock() + wait >= m_deadline) {
-    throw ProviderError(m_provider + ": a retry would wait past " + m_limit_text + "; stopped");
+    throw ProviderError(m_provider + ": the run would pass " + m_limit_text +
+                        " waiting to retry; stopped");
   }
 }
 

