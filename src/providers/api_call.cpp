@@ -1,5 +1,6 @@
 #include "gpubill/providers/api_call.hpp"
 
+#include <algorithm>
 #include <cctype>
 #include <charconv>
 #include <cmath>
@@ -111,7 +112,8 @@ std::string error_message_from_body(std::string_view body) {
     }
     return "an HTML page";
   }
-  json j = json::parse(body, nullptr, false);
+  json j = json_nesting_depth(body) > k_max_json_depth ? json(json::value_t::discarded)
+                                                       : json::parse(body, nullptr, false);
   if (!j.is_discarded()) {
     if (j.is_object()) {
       std::string m = first_string(j, {"message", "error", "reason", "detail", "title",
@@ -209,6 +211,29 @@ void check_response(const transport::HttpResponse& r, const Endpoint& ep,
   throw ProviderError(head);
 }
 
+std::size_t json_nesting_depth(std::string_view text) {
+  std::size_t depth = 0;
+  std::size_t deepest = 0;
+  bool in_string = false;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    char c = text[i];
+    if (in_string) {
+      if (c == '\\') {
+        ++i;
+      } else if (c == '"') {
+        in_string = false;
+      }
+    } else if (c == '"') {
+      in_string = true;
+    } else if (c == '[' || c == '{') {
+      deepest = std::max(deepest, ++depth);
+    } else if ((c == ']' || c == '}') && depth > 0) {
+      --depth;
+    }
+  }
+  return deepest;
+}
+
 json parse_json_text(std::string_view body, const Endpoint& ep) {
   if (body.find_first_not_of(" \t\r\n") == std::string_view::npos) {
     throw ProviderError(ep.prefix() + ": empty response: the provider sent no data; try again "
@@ -217,6 +242,12 @@ json parse_json_text(std::string_view body, const Endpoint& ep) {
   if (looks_like_html(body)) {
     throw ProviderError(ep.prefix() + ": got " + error_message_from_body(body) +
                         " instead of JSON: check the base URL or a proxy in between");
+  }
+  // Copying and printing JSON recurse once per level: a hostile answer nested a million deep
+  // would overflow the stack. Billing answers are a handful of levels deep.
+  if (json_nesting_depth(body) > k_max_json_depth) {
+    throw ProviderError(ep.prefix() + ": the answer is nested more than " +
+                        std::to_string(k_max_json_depth) + " levels deep: not a billing answer");
   }
   try {
     return json::parse(body);

@@ -114,3 +114,20 @@ TEST_CASE("api call: field reader accepts numbers and numeric strings", "[provid
   CHECK(f.string("c") == "7");
   CHECK_THROWS_AS(f.string("e"), ProviderError);
 }
+
+TEST_CASE("api call: an answer nested a million levels deep is refused, not a crash",
+          "[providers][errors][hostile]") {
+  const providers::Endpoint ep{"runpod", "RUNPOD_API_KEY", "GET /billing/pods"};
+  std::string deep = R"([{"time": "2026-10-01T00:00:00Z", "amount": 1, "deep": )" +
+                     std::string(1'000'000, '[') + std::string(1'000'000, ']') + "}]";
+  CHECK(providers::json_nesting_depth(deep) == 1'000'002);
+  CHECK_THROWS_WITH(providers::parse_json_text(deep, ep),
+                    Catch::Contains("nested more than 64 levels deep"));
+  CHECK(providers::error_message_from_body(deep).empty() == false);  // a line, not a crash
+  // Brackets inside strings do not count; a real billing answer is a few levels deep.
+  CHECK(providers::json_nesting_depth(R"({"a": "[[[[[[", "b": [{"c": "\"]]"}]})") == 3);
+  std::string at_limit = std::string(64, '[') + std::string(64, ']');
+  CHECK_NOTHROW(providers::parse_json_text(at_limit, ep));
+  std::string over = std::string(65, '[') + std::string(65, ']');
+  CHECK_THROWS_AS(providers::parse_json_text(over, ep), ProviderError);
+}

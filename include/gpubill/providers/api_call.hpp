@@ -74,6 +74,11 @@ void for_each_object(const Items& items, const Endpoint& endpoint, const std::st
 
 /// Field readers for one object of a response. `where` names it in errors ("record 3").
 /// Missing or null -> nullopt; a value of the wrong type -> ProviderError naming the field.
+/// The deepest nesting of [ and { in JSON text (strings skipped), without parsing it.
+std::size_t json_nesting_depth(std::string_view text);
+/// Deeper answers are refused (parse_json_text) before anything recurses over them.
+inline constexpr std::size_t k_max_json_depth = 64;
+
 /// "an object", "an array", "a string", "a boolean", "a number" or "null", for messages.
 const char* json_type_name(const nlohmann::json& v);
 
