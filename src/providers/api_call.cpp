@@ -255,6 +255,11 @@ json parse_json_text(std::string_view body, const Endpoint& ep) {
     throw ProviderError(ep.prefix() + ": malformed JSON at byte " + std::to_string(e.byte) +
                         " of " + std::to_string(body.size()) +
                         " (truncated or not JSON): try again later");
+  } catch (const json::out_of_range&) {
+    // Found by fuzzing: a number such as 4E444444 overflows a double inside the parser.
+    throw ProviderError(ep.prefix() + ": malformed JSON: a number too large for any amount");
+  } catch (const json::exception&) {
+    throw ProviderError(ep.prefix() + ": malformed JSON: not a billing answer");
   }
 }
 

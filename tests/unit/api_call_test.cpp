@@ -131,3 +131,11 @@ TEST_CASE("api call: an answer nested a million levels deep is refused, not a cr
   std::string over = std::string(65, '[') + std::string(65, ']');
   CHECK_THROWS_AS(providers::parse_json_text(over, ep), ProviderError);
 }
+
+TEST_CASE("api call: a number too large for a double is a clear error (found by fuzzing)",
+          "[providers][errors][hostile]") {
+  const providers::Endpoint ep{"runpod", "RUNPOD_API_KEY", "GET /billing/pods"};
+  CHECK_THROWS_WITH(providers::parse_json_text(R"([{"amount": 4E444444}])", ep),
+                    Catch::Contains("a number too large"));
+  CHECK_THROWS_AS(providers::parse_json_text(R"({"records": [-1e99999]})", ep), ProviderError);
+}
