@@ -65,14 +65,24 @@ model::Timestamp current_time(const config::Environment& env) {
 
 // A key sent over plain http can be read on the way; loopback (tests, the demo, a local
 // proxy) is the only place that is fine.
-void warn_if_cleartext(const std::string& base_url, const providers::ProviderInfo& info) {
-  if (base_url.rfind("http://", 0) != 0) return;
-  std::string rest = base_url.substr(7);
-  for (const char* loopback : {"127.", "localhost/", "localhost:", "[::1]"}) {
-    if (rest.rfind(loopback, 0) == 0 || rest == "localhost") return;
+void warn_if_cleartext(const config::ProviderSettings& settings,
+                       const providers::ProviderInfo& info) {
+  std::vector<std::string> urls = {settings.base_url};
+  for (const providers::ExtraSetting& e : info.extra_settings) {
+    auto it = settings.extra.find(e.key);
+    if (e.is_url && it != settings.extra.end()) urls.push_back(it->second);  // v2_base_url
   }
-  util::log().warn("{}: base URL {} is plain http: {} travels unencrypted; use https://",
-                   info.name, base_url, info.key_env);
+  for (const std::string& url : urls) {
+    if (url.rfind("http://", 0) != 0) continue;
+    std::string rest = url.substr(7);
+    bool loopback = rest == "localhost";
+    for (const char* prefix : {"127.", "localhost/", "localhost:", "[::1]"}) {
+      loopback = loopback || rest.rfind(prefix, 0) == 0;
+    }
+    if (loopback) continue;
+    util::log().warn("{}: base URL {} is plain http: {} travels unencrypted; use https://",
+                     info.name, url, info.key_env);
+  }
 }
 
 ProviderTransport make_transport(const GlobalOptions& g, const providers::ProviderInfo& info) {

@@ -53,7 +53,9 @@ struct ProviderTransport {
 };
 ProviderTransport make_transport(const GlobalOptions& g, const providers::ProviderInfo& info);
 /// Warns when a key would travel over plain http to a host that is not this machine.
-void warn_if_cleartext(const std::string& base_url, const providers::ProviderInfo& info);
+/// Also for a provider's own URL settings (Runpod's v2_base_url).
+void warn_if_cleartext(const config::ProviderSettings& settings,
+                       const providers::ProviderInfo& info);
 
 /// --fx, before grouping and totals: converts what has a rate and warns, naming them, about
 /// currencies left as they were for want of one. Nothing when fx is nullopt.

@@ -146,7 +146,7 @@ int run_report(const Invocation& inv, const config::Environment& env) {
         config::ProviderSettingsSpec spec = settings_spec(info);
         config::ProviderSettings settings = config::settings_for(spec, file, env);
         std::string api_key = config::resolve_api_key(spec, file, env);
-        warn_if_cleartext(settings.base_url, info);
+        warn_if_cleartext(settings, info);
         ProviderTransport transport = make_transport(g, info);
         // The parts are independent: started together, merged in plan order (the output
         // does not depend on timing), all through the provider's one in-flight limit.

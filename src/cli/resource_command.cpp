@@ -51,7 +51,7 @@ int run_resource(const Invocation& inv, const config::Environment& env) {
   config::ProviderSettingsSpec spec = settings_spec(provider->info());
   config::ProviderSettings settings = config::settings_for(spec, file, env);
   std::string api_key = config::resolve_api_key(spec, file, env);
-  warn_if_cleartext(settings.base_url, provider->info());
+  warn_if_cleartext(settings, provider->info());
 
   Output output(g.out_file);
 

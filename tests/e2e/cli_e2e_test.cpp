@@ -364,6 +364,11 @@ TEST_CASE("e2e: proxy variables are honoured, and plain http to a remote host wa
   CHECK(bypass.exit_code == 1);  // .invalid never resolves: the proxy was really bypassed
   CHECK_THAT(bypass.err, Catch::Contains("cannot connect"));
   CHECK(cloud.requests().size() == 1);
+  // The REST v2 root carries the same key: it is checked too.
+  CliResult v2 = run_cli({"runpod", "pods", "--api", "v2", "--retries", "0"},
+                         {{"RUNPOD_API_KEY", k_key}, {"GPUBILL_RUNPOD_URL", cloud.runpod_url()},
+                          {"GPUBILL_RUNPOD_V2_URL", "http://runpod-v2.invalid/v2"}});
+  CHECK_THAT(v2.err, Catch::Contains("base URL http://runpod-v2.invalid/v2 is plain http"));
 }
 
 TEST_CASE("e2e: --out-file on a full device exits 1 and leaves the device alone", "[e2e][out-file]") {
