@@ -1,0 +1,70 @@
+// Issue #7: every command, with marker keys, -vv, working and failing servers: no marker in
+// stdout, stderr or any file written.
+#include <catch2/catch.hpp>
+
+#include <filesystem>
+
+#include "gpubill/providers/registry.hpp"
+#include "support/fake_cloud/fake_cloud.hpp"
+#include "support/fixtures.hpp"
+#include "support/run_cli.hpp"
+
+using namespace gpubill;
+using test::CliResult;
+using test::FakeCloud;
+using test::run_cli;
+
+TEST_CASE("e2e: no command leaks a key, whatever the servers do", "[e2e][secrets]") {
+  FakeCloud::Options options;
+  options.runpod_key = "rpa_MARKER_SECRET_RP_4711";
+  options.novita_key = "nv_MARKER_SECRET_NV_4711";
+  options.gcore_key = "gc_MARKER_SECRET_GC_4711";
+  options.hyperstack_key = "hs_MARKER_SECRET_HS_4711";
+  FakeCloud cloud(options);
+  cloud.start();
+  const std::string marker = "MARKER_SECRET";
+
+  std::map<std::string, std::string> working = {
+      {"RUNPOD_API_KEY", options.runpod_key},       {"GPUBILL_RUNPOD_URL", cloud.runpod_url()},
+      {"GPUBILL_RUNPOD_V2_URL", cloud.runpod_v2_url()},
+      {"NOVITA_API_KEY", options.novita_key},       {"GPUBILL_NOVITA_URL", cloud.novita_url()},
+      {"GCORE_API_KEY", options.gcore_key},         {"GPUBILL_GCORE_URL", cloud.gcore_url()},
+      {"HYPERSTACK_API_KEY", options.hyperstack_key},
+      {"GPUBILL_HYPERSTACK_URL", cloud.hyperstack_url()},
+      {"GPUBILL_NOW", "2026-11-23T12:00:00Z"}};
+  std::map<std::string, std::string> failing = working;  // 500s where the fake has them
+  failing["GPUBILL_RUNPOD_URL"] = cloud.runpod_url("echo-key");  // repeats the key back
+  failing["GPUBILL_RUNPOD_V2_URL"] = cloud.runpod_v2_url("500");
+  failing["GPUBILL_NOVITA_URL"] = cloud.novita_url("500");
+  failing["GPUBILL_GCORE_URL"] = cloud.gcore_url("500");
+  std::map<std::string, std::string> unreachable = working;  // nothing listens on port 1
+  for (const char* url : {"GPUBILL_RUNPOD_URL", "GPUBILL_RUNPOD_V2_URL", "GPUBILL_NOVITA_URL",
+                          "GPUBILL_GCORE_URL", "GPUBILL_HYPERSTACK_URL"}) {
+    unreachable[url] = "http://127.0.0.1:1/x";
+  }
+
+  std::vector<std::vector<std::string>> commands = {{"providers"}, {"report"}};
+  for (const std::unique_ptr<providers::Provider>& p : providers::make_all_providers()) {
+    for (const providers::ResourceSpec& r : p->resources()) {
+      commands.push_back({p->info().name, r.name});
+    }
+  }
+  REQUIRE(commands.size() > 20);
+  std::size_t runs = 0;
+  for (const auto* env : {&working, &failing, &unreachable}) {
+    for (std::vector<std::string> args : commands) {
+      test::TempDir dir;
+      args.insert(args.end(), {"-vv", "--retries", "0", "--start", "2026-10", "-o", "json",
+                               "--out-file", dir.path() + "/out.json"});
+      CliResult r = run_cli(args, *env);
+      INFO(args[0] << " " << (args.size() > 1 ? args[1] : "") << " -> exit " << r.exit_code);
+      CHECK_THAT(r.out, !Catch::Contains(marker));
+      CHECK_THAT(r.err, !Catch::Contains(marker));
+      for (const auto& entry : std::filesystem::directory_iterator(dir.path())) {
+        CHECK_THAT(test::read_file(entry.path().string()), !Catch::Contains(marker));
+      }
+      ++runs;
+    }
+  }
+  CHECK(runs == 3 * commands.size());
+}
