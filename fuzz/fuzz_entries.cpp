@@ -134,41 +134,6 @@ std::string text_from(std::string_view& data, std::size_t max) {
   return out;
 }
 
-std::vector<std::vector<std::string>> read_csv(const std::string& text) {
-  std::vector<std::vector<std::string>> rows;
-  std::vector<std::string> row;
-  std::string field;
-  bool quoted = false;
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    char c = text[i];
-    if (quoted) {
-      if (c == '"' && i + 1 < text.size() && text[i + 1] == '"') {
-        field += '"';
-        ++i;
-      } else if (c == '"') {
-        quoted = false;
-      } else {
-        field += c;
-      }
-    } else if (c == '"') {
-      quoted = true;
-    } else if (c == ',') {
-      row.push_back(std::move(field));
-      field.clear();
-    } else if (c == '\r' && i + 1 < text.size() && text[i + 1] == '\n') {
-      row.push_back(std::move(field));
-      field.clear();
-      rows.push_back(std::move(row));
-      row.clear();
-      ++i;
-    } else {
-      field += c;
-    }
-  }
-  if (quoted || !field.empty() || !row.empty()) finding("csv: unterminated last row");
-  return rows;
-}
-
 }  // namespace
 
 void format_round_trip(std::string_view data) {
@@ -187,7 +152,9 @@ void format_round_trip(std::string_view data) {
   }
   format::RenderInput in(records);
   in.csv_guard = false;  // the guard changes cells on purpose; tested on its own
-  std::vector<std::vector<std::string>> rows = read_csv(format::render_csv(in));
+  std::optional<std::vector<std::vector<std::string>>> read = format::read_csv(format::render_csv(in));
+  if (!read) finding("csv: unterminated last row");
+  const std::vector<std::vector<std::string>>& rows = *read;
   if (rows.size() != records.size() + 1) finding("csv: row count changed");
   for (std::size_t i = 0; i < records.size(); ++i) {
     const std::vector<std::string>& row = rows[i + 1];

@@ -4,44 +4,15 @@
 
 #include <catch2/catch.hpp>
 
+#include "gpubill/format/formatter.hpp"
 #include "gpubill/model/decimal.hpp"
 
 namespace gpubill::test {
 
 std::vector<std::vector<std::string>> parse_csv(const std::string& text) {
-  std::vector<std::vector<std::string>> rows;
-  std::vector<std::string> row;
-  std::string field;
-  bool quoted = false;
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    char c = text[i];
-    if (quoted) {
-      if (c == '"' && i + 1 < text.size() && text[i + 1] == '"') {
-        field += '"';
-        ++i;
-      } else if (c == '"') {
-        quoted = false;
-      } else {
-        field += c;
-      }
-    } else if (c == '"') {
-      quoted = true;
-    } else if (c == ',') {
-      row.push_back(field);
-      field.clear();
-    } else if (c == '\r' && i + 1 < text.size() && text[i + 1] == '\n') {
-      row.push_back(field);
-      field.clear();
-      rows.push_back(row);
-      row.clear();
-      ++i;
-    } else {
-      field += c;
-    }
-  }
-  REQUIRE(field.empty());
-  REQUIRE(row.empty());
-  return rows;
+  std::optional<std::vector<std::vector<std::string>>> rows = format::read_csv(text);
+  REQUIRE(rows.has_value());  // the output ends with a complete row
+  return *rows;
 }
 
 std::string sum_csv_column(const std::vector<std::vector<std::string>>& rows,

@@ -202,3 +202,14 @@ TEST_CASE("format: csv text cells that a spreadsheet would run are neutralised",
   CHECK_THAT(raw, Catch::Contains(",-rm,"));
   CHECK_THAT(raw, Catch::Contains(",@evil\r\n"));
 }
+
+TEST_CASE("format: read_csv reads back what render_csv writes", "[format][csv]") {
+  auto rows = format::read_csv("a,\"b,\"\"c\"\"\",\"d\r\ne\"\r\n,,\r\n");
+  REQUIRE(rows.has_value());
+  REQUIRE(rows->size() == 2);
+  CHECK((*rows)[0] == std::vector<std::string>{"a", "b,\"c\"", "d\r\ne"});
+  CHECK((*rows)[1] == std::vector<std::string>{"", "", ""});
+  CHECK_FALSE(format::read_csv("a,b").has_value());          // no row end
+  CHECK_FALSE(format::read_csv("\"open\r\n").has_value());   // quote never closed
+  CHECK(format::read_csv("")->empty());
+}

@@ -71,6 +71,10 @@ std::string render_balance(const model::Balance& balance, const nlohmann::ordere
 /// it instead of running it (OWASP "CSV injection"); any other cell as it is.
 std::string neutralize_formula(std::string cell);
 
+/// Reads what render_csv writes (RFC 4180, CRLF rows) back into rows of fields; nullopt when
+/// the text does not end with a complete row. For tests, the fuzzer and scripts' checks.
+std::optional<std::vector<std::vector<std::string>>> read_csv(std::string_view text);
+
 /// One RFC 4180 line (CRLF-terminated): fields quoted when they hold , " CR or LF.
 std::string csv_line(const std::vector<std::string>& fields);
 
