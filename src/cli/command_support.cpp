@@ -6,6 +6,8 @@
 #include <random>
 #include <thread>
 
+#include <unistd.h>
+
 #include "gpubill/providers/registry.hpp"
 #include "gpubill/transport/curl_transport.hpp"
 #include "gpubill/transport/limiting_transport.hpp"
@@ -61,6 +63,12 @@ model::Timestamp current_time(const config::Environment& env) {
     return *t;
   }
   return std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
+}
+
+bool is_capable_terminal(int fd, const config::Environment& env) {
+  std::optional<std::string> term = env("TERM");
+  if (term && *term == "dumb") return false;
+  return ::isatty(fd) == 1;
 }
 
 // A key sent over plain http can be read on the way; loopback (tests, the demo, a local

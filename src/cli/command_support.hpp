@@ -39,6 +39,9 @@ int run_resource(const Invocation& inv, const config::Environment& env);
 /// `gpubill report`.
 int run_report(const Invocation& inv, const config::Environment& env);
 
+/// Whether `fd` is a terminal that understands escape sequences (not TERM=dumb).
+bool is_capable_terminal(int fd, const config::Environment& env);
+
 /// The run's clock: GPUBILL_NOW if set (tests, reproducible runs), else now.
 model::Timestamp current_time(const config::Environment& env);
 /// The retrying libcurl transport for one provider, from the global options.

@@ -8,6 +8,7 @@
 #include "gpubill/aggregate/fx.hpp"
 #include "gpubill/cli/run.hpp"
 #include "gpubill/util/error.hpp"
+#include "gpubill/util/text.hpp"
 #include "gpubill/version.hpp"
 
 namespace gpubill::cli {
@@ -189,20 +190,8 @@ Invocation parse(const std::vector<std::string>& args,
   }
   if (report_cmd->parsed()) {
     inv.kind = Invocation::Kind::report;
-    auto split = [](const std::string& text) {
-      std::vector<std::string> out;
-      std::size_t start = 0;
-      while (start <= text.size()) {
-        std::size_t comma = text.find(',', start);
-        std::string item = text.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
-        if (!item.empty()) out.push_back(item);
-        if (comma == std::string::npos) break;
-        start = comma + 1;
-      }
-      return out;
-    };
-    inv.report_providers = split(report_providers);
-    inv.group_by = split(report_group_by);
+    inv.report_providers = util::split_list(report_providers);
+    inv.group_by = util::split_list(report_group_by);
     std::string problem = aggregate::check_group_keys(inv.group_by);
     if (!problem.empty()) throw UsageError(problem);
     if (inv.group_by.empty()) throw UsageError("--group-by: name at least one key");

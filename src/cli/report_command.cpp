@@ -100,9 +100,7 @@ class ReportProgress {
 
 bool progress_wanted(const GlobalOptions& g, const config::Environment& env) {
   if (g.quiet || g.verbose > 0) return false;  // -v logs the same, line by line
-  std::optional<std::string> term = env("TERM");
-  if (term && *term == "dumb") return false;
-  return ::isatty(STDERR_FILENO) == 1;
+  return is_capable_terminal(STDERR_FILENO, env);
 }
 
 }  // namespace

@@ -27,9 +27,7 @@ using nlohmann::ordered_json;
 
 bool use_color(const GlobalOptions& g, const config::Environment& env) {
   if (g.no_color || !g.out_file.empty() || env("NO_COLOR")) return false;
-  std::optional<std::string> term = env("TERM");
-  if (term && *term == "dumb") return false;
-  return ::isatty(STDOUT_FILENO) == 1;
+  return is_capable_terminal(STDOUT_FILENO, env);
 }
 
 }  // namespace

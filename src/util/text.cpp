@@ -140,4 +140,15 @@ std::string escape_for_terminal(std::string_view text) {
   return out;
 }
 
+std::vector<std::string> split_list(std::string_view text, char sep) {
+  std::vector<std::string> out;
+  while (true) {
+    std::size_t at = text.find(sep);
+    std::string_view item = text.substr(0, at);
+    if (!item.empty()) out.emplace_back(item);
+    if (at == std::string_view::npos) return out;
+    text.remove_prefix(at + 1);
+  }
+}
+
 }  // namespace gpubill::util

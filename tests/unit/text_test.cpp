@@ -26,3 +26,10 @@ TEST_CASE("text width: control characters are escaped for the terminal", "[forma
   CHECK(escape_for_terminal("東京") == "東京");
   CHECK(escape_for_terminal("\xff") == "\\xff");
 }
+
+TEST_CASE("text: comma lists drop empty items", "[util][text]") {
+  CHECK(gpubill::util::split_list("provider,gpu") == std::vector<std::string>{"provider", "gpu"});
+  CHECK(gpubill::util::split_list(",a,,b,") == std::vector<std::string>{"a", "b"});
+  CHECK(gpubill::util::split_list("").empty());
+  CHECK(gpubill::util::split_list("x;y", ';') == std::vector<std::string>{"x", "y"});
+}

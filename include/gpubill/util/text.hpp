@@ -4,6 +4,7 @@
 #include <cstddef>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace gpubill::util {
 
@@ -15,5 +16,8 @@ std::size_t display_width(std::string_view text);
 /// `\u009b`) so provider text can never move the cursor or change colours. Invalid UTF-8
 /// bytes become `\xNN` too.
 std::string escape_for_terminal(std::string_view text);
+
+/// "a,,b," -> {"a", "b"}: the items of a `sep`-separated list, empty items dropped.
+std::vector<std::string> split_list(std::string_view text, char sep = ',');
 
 }  // namespace gpubill::util

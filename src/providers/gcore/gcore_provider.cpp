@@ -11,6 +11,7 @@
 #include "gpubill/providers/paging.hpp"
 #include "gpubill/providers/windows.hpp"
 #include "gpubill/util/error.hpp"
+#include "gpubill/util/text.hpp"
 #include "gpubill/util/log.hpp"
 #include "providers/gcore/gcore_api.hpp"
 
@@ -129,15 +130,7 @@ json filter_body(const OptionValues& options) {
       throw UsageError("--filter: " + type + " has no field '" + field + "': use one of " + join(fields));
     }
     json values = json::array();
-    std::string rest = filter.substr(eq + 1);
-    std::size_t start = 0;
-    while (start <= rest.size()) {
-      std::size_t comma = rest.find(',', start);
-      std::string v = rest.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
-      if (!v.empty()) values.push_back(v);
-      if (comma == std::string::npos) break;
-      start = comma + 1;
-    }
+    for (const std::string& v : util::split_list(filter.substr(eq + 1))) values.push_back(v);
     if (values.empty()) throw UsageError("--filter '" + filter + "': no values after '='");
     body["schema_filter"] = {{"type", type}, {"field", field}, {"values", values}};
   }
