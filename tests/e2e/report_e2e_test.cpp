@@ -338,10 +338,15 @@ TEST_CASE("e2e report: live status lines on a terminal, none otherwise", "[e2e][
   CHECK_THAT(piped.err, !Catch::Contains("\x1b"));
 }
 
-TEST_CASE("e2e report: providers answering after 200 ms are asked concurrently",
+TEST_CASE("e2e report: providers answering slowly are asked concurrently",
           "[e2e][report][latency]") {
+  // 400 ms per answer (bench/report_latency.sh measures at the issue's 200 ms): on a loaded
+  // 2-core CI machine a provider's thread can take longer than 200 ms to send its first
+  // request, and then Gcore's single request may already be answered; 400 ms keeps "all four
+  // at once" a statement about gpubill, not about the scheduler.
+  constexpr int k_latency_ms = 400;
   FakeCloud::Options slow_options;
-  slow_options.latency_ms = 200;
+  slow_options.latency_ms = k_latency_ms;
   FakeCloud slow(slow_options);
   slow.start();
   CliResult r = run_cli({"report", "--start", "2026-10", "-o", "json", "-q"}, env_all(slow));
@@ -353,11 +358,11 @@ TEST_CASE("e2e report: providers answering after 200 ms are asked concurrently",
   for (const test::LatencyInterval& w : waits) providers.insert(w.provider);
   REQUIRE(providers == std::set<std::string>{"gcore", "hyperstack", "novita", "runpod"});
   // Run one after another, the requests would take at least the sum of their latencies.
-  double sum_of_latencies = 0.2 * static_cast<double>(waits.size());
+  double sum_of_latencies = k_latency_ms / 1000.0 * static_cast<double>(waits.size());
   INFO(waits.size() << " requests, " << sum_of_latencies << " s of latency, report took "
                     << r.seconds << " s");
-  // (In one run here: 32 requests, 6.4 s of latency, 1.0 s of wall time. The margin is for
-  // a loaded CI machine; bench/report_latency.sh measures.)
+  // (At 200 ms, one run here: 32 requests, 6.4 s of latency, 1.0 s of wall time. The margin
+  // is for a loaded CI machine; bench/report_latency.sh measures.)
   CHECK(r.seconds < sum_of_latencies * 0.75);
   // At some moment all four providers were being waited on at once.
   std::size_t most = 0;
