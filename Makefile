@@ -10,7 +10,7 @@ CMAKE_FLAGS ?=
 
 DEB_PACKAGES := build-essential cmake ninja-build pkg-config \
   nlohmann-json3-dev libcli11-dev libhowardhinnant-date-dev libspdlog-dev catch2 \
-  libcurl4-openssl-dev libcpp-httplib-dev libtomlplusplus-dev
+  libcurl4-openssl-dev libssl-dev libcpp-httplib-dev libtomlplusplus-dev
 
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 

@@ -12,4 +12,7 @@ if(GPUBILL_BUILD_TESTS)
   find_package(PkgConfig REQUIRED)
   # cpp-httplib: the in-process fake provider server. Tests and tools only, never gpubill.
   pkg_check_modules(HTTPLIB REQUIRED IMPORTED_TARGET cpp-httplib)
+  # OpenSSL (libssl-dev, which libcurl4-openssl-dev already pulls in): the tests' TLS server
+  # with a self-signed certificate (tests/support/raw_server.cpp).
+  find_package(OpenSSL 3 REQUIRED)
 endif()

@@ -170,6 +170,10 @@ void check_response(const transport::HttpResponse& r, const Endpoint& ep,
     case TransportFailure::connect:
       throw ProviderError(ep.prefix() + ": cannot connect: " + one_line(r.failure_detail) +
                           attempts + ": check the network, proxy settings and base URL");
+    case TransportFailure::interrupted:
+      throw ProviderError(ep.prefix() + ": connection lost before the whole answer arrived: " +
+                          one_line(r.failure_detail) + attempts +
+                          ": nothing from it was used; try again");
     case TransportFailure::tls:
       throw ProviderError(ep.prefix() + ": TLS failure: " + one_line(r.failure_detail) +
                           ": the server's certificate could not be verified");

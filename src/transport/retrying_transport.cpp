@@ -15,6 +15,7 @@ bool is_retryable(const HttpResponse& r) {
   switch (r.failure) {
     case TransportFailure::timeout:
     case TransportFailure::connect:
+    case TransportFailure::interrupted:
       return true;
     case TransportFailure::tls:
     case TransportFailure::too_large:

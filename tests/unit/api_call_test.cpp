@@ -85,6 +85,12 @@ TEST_CASE("api call: transport failures say what to do", "[providers][errors]") 
   r.failure = transport::TransportFailure::tls;
   r.failure_detail = "SSL certificate problem";
   CHECK_THAT(message_of<ProviderError>(r), Catch::Contains("TLS failure"));
+  r.failure = transport::TransportFailure::interrupted;
+  r.failure_detail = "Recv failure: Connection reset by peer";
+  r.attempts = 3;
+  CHECK(message_of<ProviderError>(r) ==
+        "runpod: GET /billing/pods: connection lost before the whole answer arrived: Recv "
+        "failure: Connection reset by peer (3 attempts): nothing from it was used; try again");
 }
 
 TEST_CASE("api call: a key echoed in an error body is redacted", "[providers][errors][secrets]") {

@@ -47,6 +47,8 @@ TEST_CASE("transport: retryable statuses and failures", "[transport][retry]") {
   CHECK(transport::is_retryable(f));
   f.failure = TransportFailure::timeout;
   CHECK(transport::is_retryable(f));
+  f.failure = TransportFailure::interrupted;
+  CHECK(transport::is_retryable(f));
   f.failure = TransportFailure::tls;
   CHECK_FALSE(transport::is_retryable(f));
 }

@@ -27,7 +27,9 @@ struct HttpRequest {
 enum class TransportFailure {
   none,     ///< an HTTP response arrived (any status)
   timeout,  ///< connect or total timeout
-  connect,  ///< refused, reset, DNS, nothing received: worth retrying
+  connect,  ///< refused, DNS, no route: worth retrying
+  interrupted,  ///< the connection broke before the whole answer arrived (reset, closed
+                ///< early, nothing received): worth retrying
   tls,      ///< certificate or handshake failure: never retried
   too_large,///< response over the size cap
   other,
