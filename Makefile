@@ -10,7 +10,8 @@ CMAKE_FLAGS ?=
 
 DEB_PACKAGES := build-essential cmake ninja-build pkg-config \
   nlohmann-json3-dev libcli11-dev libhowardhinnant-date-dev libspdlog-dev catch2 \
-  libcurl4-openssl-dev libssl-dev libcpp-httplib-dev libtomlplusplus-dev
+  libcurl4-openssl-dev libssl-dev libcpp-httplib-dev libtomlplusplus-dev \
+  libbenchmark-dev
 
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
@@ -47,7 +48,7 @@ test: deps
 # The whole suite under AddressSanitizer + UndefinedBehaviorSanitizer (leaks included): any
 # report fails the test that caused it.
 test-sanitize: deps
-	cmake -S . -B $(SANITIZE_DIR) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DGPUBILL_SANITIZE=ON $(CMAKE_FLAGS)
+	cmake -S . -B $(SANITIZE_DIR) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DGPUBILL_SANITIZE=ON -DGPUBILL_BUILD_BENCH=OFF $(CMAKE_FLAGS)
 	cmake --build $(SANITIZE_DIR) -j $(JOBS)
 	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:strict_string_checks=1 \
 	UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \

@@ -9,17 +9,10 @@ cd "$(dirname "$0")/.."
 BUILD_DIR=${BUILD_DIR:-build}
 LATENCY_MS=${LATENCY_MS:-200}
 GPUBILL="$BUILD_DIR/src/gpubill"
-FAKECLOUD="$BUILD_DIR/tests/gpubill-fakecloud"
-log=$(mktemp)
-"$FAKECLOUD" --latency-ms "$LATENCY_MS" --runpod-key bench-runpod --novita-key bench-novita \
-  --gcore-key bench-gcore --hyperstack-key bench-hyperstack >"$log" 2>&1 &
-pid=$!
-trap 'kill $pid 2>/dev/null || true; wait $pid 2>/dev/null || true; rm -f "$log"' EXIT
-url=""
-for _ in $(seq 1 100); do
-  url=$(sed -n 's/^listening on //p' "$log"); [ -n "$url" ] && break; sleep 0.05
-done
-[ -n "$url" ] || { echo "fake cloud did not start" >&2; exit 1; }
+. bench/fakecloud.sh
+start_fakecloud --latency-ms "$LATENCY_MS" --runpod-key bench-runpod --novita-key bench-novita \
+  --gcore-key bench-gcore --hyperstack-key bench-hyperstack
+url=$FAKECLOUD_URL
 export RUNPOD_API_KEY=bench-runpod GPUBILL_RUNPOD_URL="$url/runpod/v1"
 export NOVITA_API_KEY=bench-novita GPUBILL_NOVITA_URL="$url/novita"
 export GCORE_API_KEY=bench-gcore GPUBILL_GCORE_URL="$url/gcore"

@@ -15,4 +15,7 @@ if(GPUBILL_BUILD_TESTS)
   # OpenSSL (libssl-dev, which libcurl4-openssl-dev already pulls in): the tests' TLS server
   # with a self-signed certificate (tests/support/raw_server.cpp).
   find_package(OpenSSL 3 REQUIRED)
+  if(GPUBILL_BUILD_BENCH)
+    find_package(benchmark REQUIRED)  # libbenchmark-dev
+  endif()
 endif()

@@ -1,7 +1,7 @@
 // gpubill-fakecloud: the test suite's fake provider server as a program, for `make demo` and
 // for trying gpubill without real keys. Listens on 127.0.0.1 only.
 //
-//   gpubill-fakecloud [--port N] [--latency-ms MS] [--runpod-key KEY] [--novita-key KEY] [--gcore-key KEY] [--hyperstack-key KEY]
+//   gpubill-fakecloud [--port N] [--latency-ms MS] [--runpod-bulk ROWS] [--runpod-key KEY] [--novita-key KEY] [--gcore-key KEY] [--hyperstack-key KEY]
 // Prints "listening on http://127.0.0.1:PORT" and serves until SIGINT or SIGTERM.
 #include <csignal>
 #include <cstdio>
@@ -27,9 +27,11 @@ int main(int argc, char** argv) {
       options.hyperstack_key = argv[++i];
     } else if (arg == "--latency-ms" && i + 1 < argc) {
       options.latency_ms = std::atoi(argv[++i]);
+    } else if (arg == "--runpod-bulk" && i + 1 < argc) {
+      options.runpod_bulk_records = static_cast<std::size_t>(std::atoll(argv[++i]));
     } else {
       std::fprintf(stderr,
-                   "usage: gpubill-fakecloud [--port N] [--latency-ms MS] [--runpod-key KEY] [--novita-key KEY] [--gcore-key KEY] [--hyperstack-key KEY]\n"
+                   "usage: gpubill-fakecloud [--port N] [--latency-ms MS] [--runpod-bulk ROWS] [--runpod-key KEY] [--novita-key KEY] [--gcore-key KEY] [--hyperstack-key KEY]\n"
                    "Serves fake provider billing APIs on 127.0.0.1 until SIGINT/SIGTERM.\n");
       return arg == "--help" || arg == "-h" ? 0 : 2;
     }
@@ -48,6 +50,11 @@ int main(int argc, char** argv) {
     return 1;
   }
   std::printf("listening on %s\n", cloud.base_url().c_str());
+  if (options.runpod_bulk_records > 0) {
+    std::printf("runpod bulk: %s rows=%zu bytes=%zu total=%s\n", cloud.runpod_bulk_url().c_str(),
+                options.runpod_bulk_records, cloud.runpod_bulk_bytes(),
+                cloud.runpod_bulk_total().c_str());
+  }
   std::fflush(stdout);
   int sig = 0;
   sigwait(&set, &sig);

@@ -55,6 +55,11 @@ struct LastAnswer {
 LastAnswer novita_fixed_term_truth(const std::string& category, long long start,
                                    long long end_exclusive);
 
+/// Options::runpod_bulk_records's answer: `count` Runpod v1 pod rows, one year of hours from
+/// 2025-11-01 per pod (pod i/8760, hour i%8760), ~155 bytes each; `total` gets the exact sum.
+/// Also what bench/ parses.
+std::string runpod_bulk_body(std::size_t count, std::string* total = nullptr);
+
 /// Hourly GPU usage in [start, end_exclusive): rows = GPU-hours, total = their exact cost.
 LastAnswer novita_usage_truth(long long start, long long end_exclusive);
 
@@ -80,6 +85,10 @@ class FakeCloud {
     std::string hyperstack_key = "hs_FAKE_TEST_KEY_1234567890";
     int port = 0;  ///< 0 = any free port
     int latency_ms = 0;  ///< every request waits this long before it is answered
+    /// > 0: /runpod/bulk/v1/billing/pods answers every query with this many generated hourly
+    /// pod rows (one year from 2025-11-01, k_bulk_pods_per_year rows per pod), built once at
+    /// start: the big answer bench/e2e.sh times gpubill, jq and python3 on.
+    std::size_t runpod_bulk_records = 0;
   };
 
   explicit FakeCloud(Options options);
@@ -95,6 +104,10 @@ class FakeCloud {
   std::string base_url() const;
   /// The Runpod server root to put in GPUBILL_RUNPOD_URL; `fault` selects a fault route.
   std::string runpod_url(const std::string& fault = "") const;
+  /// The bulk answer's root (Options::runpod_bulk_records), its size and exact total.
+  std::string runpod_bulk_url() const { return base_url() + "/runpod/bulk/v1"; }
+  std::size_t runpod_bulk_bytes() const;
+  std::string runpod_bulk_total() const;
   /// The Runpod REST v2 server root to put in GPUBILL_RUNPOD_V2_URL.
   std::string runpod_v2_url(const std::string& fault = "") const;
   /// The Hyperstack server root to put in GPUBILL_HYPERSTACK_URL.

@@ -3,6 +3,7 @@
 #include <atomic>
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <string>
 #include <vector>
@@ -24,6 +25,8 @@ struct FakeCloud::State {
   std::atomic<bool> stopping{false};
   std::atomic<int> in_flight{0};
   std::atomic<int> peak_in_flight{0};  ///< most requests handled at once (Novita routes)
+  std::shared_ptr<const std::string> runpod_bulk;  ///< Options::runpod_bulk_records's body
+  std::string runpod_bulk_total;                    ///< its exact sum of amounts
 
   void record(const httplib::Request& req);
   int hit(const std::string& fault);  ///< returns the hit count including this one

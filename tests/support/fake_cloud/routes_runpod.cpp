@@ -458,7 +458,57 @@ void handle_v2(const httplib::Request& req, httplib::Response& res, FakeCloud::S
 
 }  // namespace
 
+std::string runpod_bulk_body(std::size_t count, std::string* total_out) {
+  constexpr std::size_t k_hours = 8760;
+  const model::Timestamp first = date::sys_days{date::year{2025} / 11 / 1};
+  std::string body;
+  body.reserve(count * 160 + 16);
+  body += "[";
+  Units total = 0;
+  char line[256];
+  for (std::size_t i = 0; i < count; ++i) {
+    std::size_t pod = i / k_hours;
+    const Pod& like = k_pods[pod % std::size(k_pods)];
+    model::Timestamp hour = first + std::chrono::hours{i % k_hours};
+    Units micros = static_cast<Units>(like.rate / 1'000'000) +
+                   static_cast<Units>(mix(i) % 20'000) - 10'000;
+    total += micros;
+    long long ms = 3'600'000 - static_cast<long long>(mix(i + 7) % 4) * 600'000;
+    int n = std::snprintf(line, sizeof line,
+                          "%s\n{\"time\":\"%s\",\"podId\":\"bulk%010zu\",\"gpuTypeId\":\"%s\","
+                          "\"amount\":%s,\"timeBilledMs\":%lld,\"diskSpaceBilledGb\":%lld}",
+                          i == 0 ? "" : ",", model::format_rfc3339(hour).c_str(), pod, like.gpu,
+                          units_text(micros, 6).c_str(), ms, like.disk_gb);
+    body.append(line, static_cast<std::size_t>(n));
+  }
+  body += "\n]\n";
+  if (total_out != nullptr) *total_out = units_text(total, 6);
+  return body;
+}
+
+std::size_t FakeCloud::runpod_bulk_bytes() const {
+  return m_state->runpod_bulk ? m_state->runpod_bulk->size() : 0;
+}
+std::string FakeCloud::runpod_bulk_total() const { return m_state->runpod_bulk_total; }
+
 void add_runpod_routes(httplib::Server& server, FakeCloud::State& state) {
+  if (state.options.runpod_bulk_records > 0) {
+    state.runpod_bulk = std::make_shared<const std::string>(
+        runpod_bulk_body(state.options.runpod_bulk_records, &state.runpod_bulk_total));
+    server.Get("/runpod/bulk/v1/billing/pods",
+               [&state](const httplib::Request& req, httplib::Response& res) {
+                 if (req.get_header_value("Authorization") != "Bearer " + state.options.runpod_key) {
+                   send_message(res, 401, "unauthorized");
+                   return;
+                 }
+                 std::shared_ptr<const std::string> body = state.runpod_bulk;
+                 res.set_content_provider(
+                     body->size(), "application/json",
+                     [body](std::size_t offset, std::size_t length, httplib::DataSink& sink) {
+                       return sink.write(body->data() + offset, std::min<std::size_t>(length, 1 << 16));
+                     });
+               });
+  }
   server.Get(R"(/runpod(?:/fault/([a-z0-9-]+))?/v2/billing(?:/(pods|serverless|network-volumes|networkvolumes|endpoints|clusters))?)",
              [&state](const httplib::Request& req, httplib::Response& res) {
                handle_v2(req, res, state);
