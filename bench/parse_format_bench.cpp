@@ -80,6 +80,18 @@ void BM_parse_runpod_v1(benchmark::State& state) {
   run_parser(state, body, [&](const std::string& b) { return providers::runpod::parse_billing(b, ctx); });
 }
 
+/// For the profile: the nlohmann DOM alone, no records (what a streaming parse avoids).
+void BM_json_dom_runpod_v1(benchmark::State& state) {
+  const std::string& body = cached("runpod", static_cast<std::size_t>(state.range(0)),
+                                   [](std::size_t n) { return test::runpod_bulk_body(n); });
+  for (auto _ : state) {
+    json doc = json::parse(body);
+    benchmark::DoNotOptimize(doc.size());
+  }
+  state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * state.range(0)));
+  state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations() * body.size()));
+}
+
 void BM_parse_runpod_v2(benchmark::State& state) {
   const std::string& body = cached("runpod_v2", static_cast<std::size_t>(state.range(0)), [](std::size_t n) {
     return grown("runpod/v2_pods_doc_example.json", "/records", n);
@@ -146,6 +158,7 @@ void BM_format_table(benchmark::State& state) { run_formatter(state, format::For
 
 #define GPUBILL_SIZES RangeMultiplier(10)->Range(1000, 1000000)->Unit(benchmark::kMillisecond)
 BENCHMARK(BM_parse_runpod_v1)->GPUBILL_SIZES;
+BENCHMARK(BM_json_dom_runpod_v1)->GPUBILL_SIZES;
 BENCHMARK(BM_parse_runpod_v2)->GPUBILL_SIZES;
 BENCHMARK(BM_parse_novita_bills)->GPUBILL_SIZES;
 BENCHMARK(BM_parse_gcore_resources)->GPUBILL_SIZES;

@@ -54,6 +54,23 @@ void runpod(std::string_view data) {
   for (Resource r : {Resource::pods, Resource::endpoints, Resource::network_volumes}) {
     expect_clean([&] { parse_billing(data, {r, Bucket::day, k_period, k_now, k_ep}); });
   }
+  // Differential: a read split over threads gives the sequential read's records or error.
+  auto outcome = [&](providers::ParseThreads how) {
+    std::string text;
+    expect_clean([&] {
+      try {
+        for (const model::CostRecord& r :
+             parse_billing(data, {Resource::pods, Bucket::day, k_period, k_now, k_ep, how})) {
+          for (const model::ColumnValue& c : model::column_values(r)) text += c.value.value_or("-") + ",";
+          text += r.attributes.dump() + "\n";
+        }
+      } catch (const Error& e) {
+        text = std::string("error: ") + e.what();
+      }
+    });
+    return text;
+  };
+  if (outcome({1, 1}) != outcome({3, 1})) finding("runpod: threaded and sequential reads differ");
   for (bool split : {false, true}) {
     expect_clean([&] { parse_v2_billing(data, {"pods", k_now, split, k_ep}); });
   }

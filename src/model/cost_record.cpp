@@ -1,5 +1,7 @@
 #include "gpubill/model/cost_record.hpp"
 
+#include <algorithm>
+
 namespace gpubill::model {
 
 namespace {
@@ -30,6 +32,20 @@ std::array<ColumnValue, k_column_count> column_values(const CostRecord& r) {
            {"usage_quantity", K::decimal, decimal(r.usage_quantity)},
            {"usage_unit", K::text, text(r.usage_unit)},
            {"description", K::text, text(r.description)}}};
+}
+
+void sort_by_period_start(std::vector<CostRecord>& records) {
+  auto earlier = [](const CostRecord& a, const CostRecord& b) { return a.period.start < b.period.start; };
+  if (std::is_sorted(records.begin(), records.end(), earlier)) return;
+  std::vector<std::size_t> order(records.size());
+  for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+    return records[a].period.start < records[b].period.start;
+  });
+  std::vector<CostRecord> sorted;
+  sorted.reserve(records.size());
+  for (std::size_t i : order) sorted.push_back(std::move(records[i]));
+  records = std::move(sorted);
 }
 
 }  // namespace gpubill::model

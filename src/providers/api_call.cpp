@@ -1,9 +1,11 @@
 #include "gpubill/providers/api_call.hpp"
 
 #include <algorithm>
+#include <atomic>
 #include <cctype>
 #include <charconv>
 #include <cmath>
+#include <thread>
 
 #include "gpubill/util/text.hpp"
 #include "gpubill/util/error.hpp"
@@ -238,7 +240,10 @@ std::size_t json_nesting_depth(std::string_view text) {
   return deepest;
 }
 
-json parse_json_text(std::string_view body, const Endpoint& ep) {
+namespace {
+
+// What every JSON answer is checked for before it is parsed.
+void check_json_text(std::string_view body, const Endpoint& ep) {
   if (body.find_first_not_of(" \t\r\n") == std::string_view::npos) {
     throw ProviderError(ep.prefix() + ": empty response: the provider sent no data; try again "
                         "later");
@@ -253,18 +258,244 @@ json parse_json_text(std::string_view body, const Endpoint& ep) {
     throw ProviderError(ep.prefix() + ": the answer is nested more than " +
                         std::to_string(k_max_json_depth) + " levels deep: not a billing answer");
   }
+}
+
+[[noreturn]] void throw_malformed(const Endpoint& ep, std::size_t byte, std::size_t size) {
+  throw ProviderError(ep.prefix() + ": malformed JSON at byte " + std::to_string(byte) + " of " +
+                      std::to_string(size) + " (truncated or not JSON): try again later");
+}
+
+[[noreturn]] void throw_number_too_large(const Endpoint& ep) {
+  // Found by fuzzing: a number such as 4E444444 overflows a double inside the parser.
+  throw ProviderError(ep.prefix() + ": malformed JSON: a number too large for any amount");
+}
+
+// SAX events of a root array -> one small DOM per element, handed on and dropped.
+class ArrayItemStreamer {
+ public:
+  using Fn = std::function<void(const json&, const std::string&)>;
+  ArrayItemStreamer(const Endpoint& ep, std::size_t size, const std::string& noun, const Fn& fn)
+      : m_ep(ep), m_size(size), m_noun(noun), m_fn(fn) {}
+
+  bool null() { return value(json(nullptr)); }
+  bool boolean(bool b) { return value(json(b)); }
+  bool number_integer(json::number_integer_t v) { return value(json(v)); }
+  bool number_unsigned(json::number_unsigned_t v) { return value(json(v)); }
+  bool number_float(json::number_float_t v, const std::string&) { return value(json(v)); }
+  bool string(std::string& s) { return value(json(std::move(s))); }
+  bool binary(json::binary_t& b) { return value(json(std::move(b))); }
+  bool start_object(std::size_t) { return open(json::object()); }
+  bool start_array(std::size_t) { return open(json::array()); }
+  bool end_object() { return close(); }
+  bool end_array() { return close(); }
+  bool key(std::string& k) {
+    m_key = std::move(k);
+    return true;
+  }
+  bool parse_error(std::size_t position, const std::string&, const nlohmann::detail::exception& e) {
+    if (e.id == 406) throw_number_too_large(m_ep);
+    throw_malformed(m_ep, position, m_size);
+  }
+
+ private:
+  json* place(json v) {
+    if (m_stack.empty()) {
+      m_item = std::move(v);
+      return &m_item;
+    }
+    json& parent = *m_stack.back();
+    if (parent.is_array()) {
+      parent.push_back(std::move(v));
+      return &parent.back();
+    }
+    json& slot = parent[m_key];  // a repeated key keeps the last value, as json::parse does
+    slot = std::move(v);
+    return &slot;
+  }
+  bool value(json v) {
+    if (m_depth == 0) return true;  // a scalar root: excluded by the caller
+    place(std::move(v));
+    if (m_stack.empty()) deliver();  // a scalar element: require_object names it
+    return true;
+  }
+  bool open(json v) {
+    if (m_depth++ == 0) return true;  // the root array itself
+    m_stack.push_back(place(std::move(v)));
+    return true;
+  }
+  bool close() {
+    if (--m_depth == 0) return true;
+    m_stack.pop_back();
+    if (m_stack.empty()) deliver();
+    return true;
+  }
+  void deliver() {
+    std::string where = m_noun + " " + std::to_string(++m_index);
+    detail::require_object(m_item, m_ep, where);
+    m_fn(m_item, where);
+    m_item = json();
+  }
+
+  const Endpoint& m_ep;
+  std::size_t m_size;
+  const std::string& m_noun;
+  const Fn& m_fn;
+  int m_depth = 0;
+  json m_item;
+  std::vector<json*> m_stack;  // containers open inside the current element
+  std::string m_key;
+  std::size_t m_index = 0;
+};
+
+}  // namespace
+
+void detail::require_object(const json& item, const Endpoint& endpoint, const std::string& where) {
+  if (item.is_object()) return;
+  throw ProviderError(endpoint.prefix() + ": " + where + " is " +
+                      (item.is_array() ? "an array" : item.is_string() ? "a string"
+                       : item.is_number() ? "a number" : item.is_null() ? "null" : "not an object") +
+                      ", expected an object");
+}
+
+json parse_json_text(std::string_view body, const Endpoint& ep) {
+  check_json_text(body, ep);
   try {
     return json::parse(body);
   } catch (const json::parse_error& e) {
-    throw ProviderError(ep.prefix() + ": malformed JSON at byte " + std::to_string(e.byte) +
-                        " of " + std::to_string(body.size()) +
-                        " (truncated or not JSON): try again later");
+    throw_malformed(ep, e.byte, body.size());
   } catch (const json::out_of_range&) {
-    // Found by fuzzing: a number such as 4E444444 overflows a double inside the parser.
-    throw ProviderError(ep.prefix() + ": malformed JSON: a number too large for any amount");
+    throw_number_too_large(ep);
   } catch (const json::exception&) {
     throw ProviderError(ep.prefix() + ": malformed JSON: not a billing answer");
   }
+}
+
+namespace {
+
+// The text of each element of the root array starting at body[open] ('['), or false when the
+// text does not hold together (the sequential parser then says what is wrong).
+bool split_root_array(std::string_view body, std::size_t open, std::vector<std::string_view>& out) {
+  auto is_space = [](char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; };
+  std::size_t depth = 0;
+  std::size_t start = std::string_view::npos;
+  std::size_t i = open + 1;
+  const std::size_t n = body.size();
+  auto finish = [&](std::size_t end) {
+    if (start == std::string_view::npos) return false;  // "[,", "[1,,2]", "[1,]"
+    while (end > start && is_space(body[end - 1])) --end;
+    out.push_back(body.substr(start, end - start));
+    start = std::string_view::npos;
+    return true;
+  };
+  for (; i < n; ++i) {
+    char c = body[i];
+    if (c == '"') {
+      if (depth == 0 && start == std::string_view::npos) start = i;
+      for (++i; i < n && body[i] != '"'; ++i) {
+        if (body[i] == '\\') ++i;
+      }
+      if (i >= n) return false;
+      continue;
+    }
+    if (depth == 0 && start == std::string_view::npos && !is_space(c)) {
+      if (c == ']' && out.empty()) break;  // []
+      start = i;
+    }
+    if (c == '{' || c == '[') {
+      ++depth;
+    } else if (c == '}' || c == ']') {
+      if (depth == 0) {
+        if (c != ']' || !finish(i)) return false;
+        break;
+      }
+      --depth;
+    } else if (c == ',' && depth == 0) {
+      if (!finish(i)) return false;
+    }
+  }
+  if (i >= n) return false;
+  for (++i; i < n; ++i) {
+    if (!is_space(body[i])) return false;  // something after the array
+  }
+  return true;
+}
+
+}  // namespace
+
+std::optional<RootArrayRecords> records_from_root_array(std::string_view body, const Endpoint& ep,
+                                                        const std::string& noun,
+                                                        const RecordMaker& make,
+                                                        const ParseThreads& how) {
+  check_json_text(body, ep);
+  std::size_t open = body.find_first_not_of(" \t\r\n");
+  if (body[open] != '[') return std::nullopt;
+
+  unsigned threads = how.threads != 0 ? how.threads
+                                      : std::min(8u, std::max(1u, std::thread::hardware_concurrency()));
+  std::size_t per_thread = std::max<std::size_t>(how.min_elements_per_thread, 1);
+  std::vector<std::string_view> elements;
+  if (threads > 1 && body.size() / 64 >= 2 * per_thread && split_root_array(body, open, elements) &&
+      elements.size() >= 2 * per_thread) {
+    threads = static_cast<unsigned>(std::min<std::size_t>(threads, elements.size() / per_thread));
+    RootArrayRecords out;
+    out.elements = elements.size();
+    out.threads = threads;
+    out.records.resize(elements.size());
+    std::vector<char> keep(elements.size(), 0);
+    std::atomic<bool> failed{false};
+    auto work = [&](std::size_t from, std::size_t to) {
+      try {
+        for (std::size_t i = from; i < to && !failed.load(std::memory_order_relaxed); ++i) {
+          json item = json::parse(elements[i]);
+          std::string where = noun + " " + std::to_string(i + 1);
+          detail::require_object(item, ep, where);
+          keep[i] = make(item, where, out.records[i]) ? 1 : 0;
+        }
+      } catch (...) {
+        failed = true;  // read again in order below, for the exact first error
+      }
+    };
+    std::vector<std::thread> pool;
+    std::size_t chunk = (elements.size() + threads - 1) / threads;
+    for (unsigned t = 1; t < threads; ++t) {
+      std::size_t from = std::min(elements.size(), t * chunk);
+      std::size_t to = std::min(elements.size(), from + chunk);
+      pool.emplace_back(work, from, to);
+    }
+    work(0, std::min(elements.size(), chunk));
+    for (std::thread& t : pool) t.join();
+    if (!failed) {
+      std::size_t kept = 0;
+      for (std::size_t i = 0; i < out.records.size(); ++i) {
+        if (!keep[i]) continue;
+        if (kept != i) out.records[kept] = std::move(out.records[i]);
+        ++kept;
+      }
+      out.records.erase(out.records.begin() + static_cast<std::ptrdiff_t>(kept), out.records.end());
+      return out;
+    }
+  }
+  RootArrayRecords out;
+  for_each_root_array_object(body, ep, noun, [&](const json& item, const std::string& where) {
+    model::CostRecord r;
+    ++out.elements;
+    if (make(item, where, r)) out.records.push_back(std::move(r));
+  });
+  return out;
+}
+
+bool for_each_root_array_object(std::string_view body, const Endpoint& ep, const std::string& noun,
+                                const std::function<void(const json&, const std::string&)>& fn) {
+  check_json_text(body, ep);
+  std::size_t first = body.find_first_not_of(" \t\r\n");
+  if (body[first] != '[') return false;
+  ArrayItemStreamer streamer(ep, body.size(), noun, fn);
+  try {
+    json::sax_parse(body.begin(), body.end(), &streamer);
+  } catch (const json::exception&) {
+    throw ProviderError(ep.prefix() + ": malformed JSON: not a billing answer");
+  }
+  return true;
 }
 
 json parse_json_body(const transport::HttpResponse& r, const Endpoint& ep) {

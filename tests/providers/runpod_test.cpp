@@ -3,11 +3,13 @@
 #include "gpubill/util/error.hpp"
 #include "providers/runpod/runpod_api.hpp"
 #include "support/errors.hpp"
+#include "support/fake_cloud/fake_cloud.hpp"
 #include "support/fixtures.hpp"
 
 using namespace gpubill;
 using namespace gpubill::providers::runpod;
 using model::Decimal;
+using providers::ParseThreads;
 
 namespace {
 
@@ -160,4 +162,80 @@ TEST_CASE("runpod: bad bodies are one-line errors naming provider and endpoint",
         [&] { parse_fixture(c.fixture, context(Resource::pods, Bucket::day)); },
         "runpod: GET /billing/pods: ", c.expected);
   }
+}
+
+// A big answer is read on several threads (providers::records_from_root_array); whatever the
+// text, the records or the error must be exactly the sequential read's.
+namespace {
+
+std::string outcome(std::string_view body, ParseThreads how) {
+  ParseContext ctx = context(Resource::pods, Bucket::hour, "2025-11-01", "2026-11-01");
+  ctx.threads = how;
+  try {
+    std::vector<model::CostRecord> rs = parse_billing(body, ctx);
+    std::string text = std::to_string(rs.size()) + " records\n";
+    for (const model::CostRecord& r : rs) {
+      for (const model::ColumnValue& c : model::column_values(r)) text += c.value.value_or("-") + ",";
+      text += r.attributes.dump() + "\n";
+    }
+    return text;
+  } catch (const Error& e) {
+    return std::string("error: ") + e.what();
+  }
+}
+
+const ParseThreads k_sequential{1, 1};
+const ParseThreads k_threaded{4, 1};
+
+}  // namespace
+
+TEST_CASE("runpod: a big answer read on threads equals the sequential read", "[runpod][parse][threads]") {
+  std::string body = test::runpod_bulk_body(3000);
+  std::string seq = outcome(body, k_sequential);
+  REQUIRE_THAT(seq, Catch::StartsWith("3000 records\n"));
+  CHECK(outcome(body, k_threaded) == seq);
+  CHECK(outcome(body, {3, 7}) == seq);       // uneven chunks
+  CHECK(outcome(body, {0, 20'000}) == seq);  // the default: too small to split
+
+  // Rows outside the period are dropped the same way on every thread.
+  ParseContext narrow = context(Resource::pods, Bucket::hour, "2025-11-01", "2025-11-02");
+  narrow.threads = k_threaded;
+  CHECK(parse_billing(body, narrow).size() == 24);
+}
+
+TEST_CASE("runpod: text that only looks split-able gives the sequential answer or error",
+          "[runpod][parse][threads]") {
+  const std::string row = R"({"time":"2025-11-01T00:00:00Z","podId":"p1","amount":1.5,"timeBilledMs":3600000})";
+  std::string rows;
+  for (int i = 0; i < 40; ++i) rows += (i ? ",\n" : "") + row;
+  const std::string tricky_strings =
+      R"({"time":"2025-11-01T01:00:00Z","podId":"a,b]}[{\"x\\","amount":2,"note":"\\\"],"})";
+  const std::pair<const char*, std::string> cases[] = {
+      {"plain", "[" + rows + "]"},
+      {"strings holding , ] } and escaped quotes", "[" + rows + "," + tricky_strings + "]"},
+      {"nested arrays and objects", "[" + rows + R"(,{"time":"2025-11-01T02:00:00Z","amount":1,"x":[[1,{"a":[2]}],3]}])"},
+      {"whitespace everywhere", "  [ \n" + rows + " ,\t" + row + " \r\n ]  \n"},
+      {"a bad field in the middle", "[" + rows + R"(,{"time":"2025-11-01T00:00:00Z","amount":{"x":1}},)" + rows + "]"},
+      {"a scalar element", "[" + rows + ",17," + rows + "]"},
+      {"two commas", "[" + rows + ",," + row + "]"},
+      {"trailing comma", "[" + rows + ",]"},
+      {"two values without a comma", "[" + rows + " 1 2]"},
+      {"text after the array", "[" + rows + "] x"},
+      {"a second array after it", "[" + rows + "][1]"},
+      {"cut in half", "[" + rows},
+      {"cut inside a string", "[" + rows + R"(,{"time":"2025-)"},
+      {"a stray closing brace", "[" + rows + "}]"},
+      {"a number too large", "[" + rows + R"(,{"time":"2025-11-01T00:00:00Z","amount":4E444444}])"},
+      {"empty array", "[]"},
+      {"empty array with spaces", "[ \n ]"},
+  };
+  for (const auto& [name, body] : cases) {
+    INFO(name);
+    std::string seq = outcome(body, k_sequential);
+    CHECK(outcome(body, k_threaded) == seq);
+    CHECK(outcome(body, {2, 3}) == seq);
+  }
+  // The cases do reach both answers: records and errors.
+  CHECK_THAT(outcome(cases[1].second, k_sequential), Catch::StartsWith("41 records"));
+  CHECK_THAT(outcome(cases[4].second, k_sequential), Catch::Contains("record 41: field 'amount'"));
 }

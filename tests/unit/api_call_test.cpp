@@ -145,3 +145,35 @@ TEST_CASE("api call: a number too large for a double is a clear error (found by 
                     Catch::Contains("a number too large"));
   CHECK_THROWS_AS(providers::parse_json_text(R"({"records": [-1e99999]})", ep), ProviderError);
 }
+
+TEST_CASE("api call: a big root array is parsed on threads, in order, dropping what the maker drops",
+          "[providers][parse][threads]") {
+  std::string body = "[";
+  for (int i = 0; i < 1000; ++i) body += (i ? "," : "") + std::string(R"({"n":)") + std::to_string(i) + R"(,"s":"x,]}"})";
+  body += "]";
+  providers::RecordMaker keep_even = [](const nlohmann::json& item, const std::string& where,
+                                        model::CostRecord& r) {
+    int n = item.at("n").get<int>();
+    r.resource_id = std::to_string(n);
+    r.description = where;
+    return n % 2 == 0;
+  };
+  const providers::Endpoint ep{"runpod", "RUNPOD_API_KEY", "GET /billing/pods"};
+  auto threaded = providers::records_from_root_array(body, ep, "record", keep_even, {4, 10});
+  auto sequential = providers::records_from_root_array(body, ep, "record", keep_even, {1, 10});
+  REQUIRE(threaded);
+  REQUIRE(sequential);
+  CHECK(threaded->threads == 4);
+  CHECK(sequential->threads == 1);
+  CHECK(threaded->elements == 1000);
+  REQUIRE(threaded->records.size() == 500);
+  for (std::size_t i = 0; i < 500; ++i) {
+    CHECK(threaded->records[i].resource_id == std::to_string(2 * i));
+    CHECK(threaded->records[i].description == "record " + std::to_string(2 * i + 1));
+    CHECK(threaded->records[i].resource_id == sequential->records[i].resource_id);
+  }
+  // Too few elements per thread: one thread.
+  CHECK(providers::records_from_root_array(body, ep, "record", keep_even, {4, 600})->threads == 1);
+  // Not an array: nothing is called, the caller reads the document for its error.
+  CHECK_FALSE(providers::records_from_root_array(R"({"message":"no"})", ep, "record", keep_even));
+}

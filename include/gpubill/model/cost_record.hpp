@@ -6,6 +6,7 @@
 #include <cstddef>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -47,6 +48,11 @@ inline constexpr std::size_t k_column_count = 14;
 /// The record's cells in the stable column order: the single definition of that order,
 /// used by every formatter. Decimals in full precision, times as RFC 3339 UTC.
 std::array<ColumnValue, k_column_count> column_values(const CostRecord& record);
+
+/// Orders records by period start, keeping the order of equal starts (stable). Each record
+/// moves once (an index sort), and an already ordered list is left alone: a 500,000-row answer
+/// was spending a tenth of its parse time in a record-moving merge sort.
+void sort_by_period_start(std::vector<CostRecord>& records);
 
 /// An amount with its currency. Amounts in different currencies are never added.
 struct Money {

@@ -6,9 +6,12 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <vector>
 #include <string_view>
 
 #include <nlohmann/json.hpp>
+
+#include "gpubill/model/cost_record.hpp"
 
 #include "gpubill/model/decimal.hpp"
 #include "gpubill/transport/transport.hpp"
@@ -50,6 +53,8 @@ nlohmann::json parse_json_text(std::string_view body, const Endpoint& endpoint);
 namespace detail {
 inline const nlohmann::json& deref(const nlohmann::json& j) { return j; }
 inline const nlohmann::json& deref(const nlohmann::json* j) { return *j; }
+/// A ProviderError naming `where` unless `item` is an object.
+void require_object(const nlohmann::json& item, const Endpoint& endpoint, const std::string& where);
 }  // namespace detail
 
 /// Calls fn(item, where) for every element of `items` (a JSON array, or a vector of pointers
@@ -62,15 +67,47 @@ void for_each_object(const Items& items, const Endpoint& endpoint, const std::st
   for (const auto& element : items) {
     const nlohmann::json& item = detail::deref(element);
     std::string where = noun + " " + std::to_string(++index);
-    if (!item.is_object()) {
-      throw ProviderError(endpoint.prefix() + ": " + where + " is " +
-                          (item.is_array() ? "an array" : item.is_string() ? "a string"
-                           : item.is_number() ? "a number" : item.is_null() ? "null" : "not an object") +
-                          ", expected an object");
-    }
+    detail::require_object(item, endpoint, where);
     fn(item, where);
   }
 }
+
+/// The streaming form of parse_json_text + for_each_object, for answers whose root is an array
+/// of objects (Runpod v1): the text is read once with nlohmann's SAX interface, each element
+/// is built on its own, handed to fn(item, where) and dropped, so a 500,000-row answer never
+/// exists as one DOM (docs/performance.md). Same checks and the same one-line errors as
+/// parse_json_text and for_each_object. Returns false, having called nothing, when the root is
+/// not an array: the caller parses that (small) document for its error.
+bool for_each_root_array_object(
+    std::string_view body, const Endpoint& endpoint, const std::string& noun,
+    const std::function<void(const nlohmann::json&, const std::string&)>& fn);
+
+/// What records_from_root_array hands each element to: fill `record`, return true to keep it
+/// or false to drop it. Called from several threads at once: it must not touch shared state.
+using RecordMaker = std::function<bool(const nlohmann::json& item, const std::string& where,
+                                       model::CostRecord& record)>;
+
+struct RootArrayRecords {
+  std::vector<model::CostRecord> records;  ///< the kept ones, in the answer's order
+  std::size_t elements = 0;                ///< elements read, dropped ones included
+  unsigned threads = 1;                    ///< threads the elements were parsed on
+};
+
+struct ParseThreads {
+  unsigned threads = 0;  ///< 0: the machine's cores, at most 8
+  std::size_t min_elements_per_thread = 20'000;  ///< smaller answers stay on one thread
+};
+
+/// A root array of objects -> records, in order. A big answer is cut at its elements' edges
+/// (one scan of the text) and its elements parsed on several threads, each element its own
+/// small DOM, straight into its slot of the result. Anything that goes wrong there is read
+/// again sequentially (for_each_root_array_object), so errors are exactly the sequential
+/// ones. nullopt when the root is not an array: the caller parses it whole for its error.
+std::optional<RootArrayRecords> records_from_root_array(std::string_view body,
+                                                        const Endpoint& endpoint,
+                                                        const std::string& noun,
+                                                        const RecordMaker& make,
+                                                        const ParseThreads& how = {});
 
 /// Field readers for one object of a response. `where` names it in errors ("record 3").
 /// Missing or null -> nullopt; a value of the wrong type -> ProviderError naming the field.

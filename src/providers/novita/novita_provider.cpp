@@ -144,10 +144,7 @@ class NovitaProvider final : public Provider {
                                  }),
                   records.end());
     earlier -= records.size();
-    std::stable_sort(records.begin(), records.end(),
-                     [](const model::CostRecord& a, const model::CostRecord& b) {
-                       return a.period.start < b.period.start;
-                     });
+    model::sort_by_period_start(records);
     std::size_t summaries = drop_summary_when_mixed(records);
     util::log().debug("{}: {} window(s), {} bill(s), {} repeated across windows, {} starting "
                       "before the period, {} summary row(s) left out beside per-product rows",
@@ -197,10 +194,7 @@ class NovitaProvider final : public Provider {
       }
       return !rows.empty();
     });
-    std::stable_sort(records.begin(), records.end(),
-                     [](const model::CostRecord& a, const model::CostRecord& b) {
-                       return a.period.start < b.period.start;
-                     });
+    model::sort_by_period_start(records);
     return records;
   }
 

@@ -42,6 +42,7 @@ struct ParseContext {
   model::Period requested;  ///< rows starting at or after its end are dropped (half-open)
   model::Timestamp now;     ///< rows whose bucket runs past now are marked incomplete
   Endpoint endpoint;        ///< names provider and endpoint in errors
+  ParseThreads threads{};   ///< how a big answer is split over threads (tests force it)
 };
 
 /// A billing response body -> records. Pure: no transport, no clock. Throws ProviderError

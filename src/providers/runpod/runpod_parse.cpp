@@ -53,25 +53,10 @@ bool is_column_field(const std::string& key) {
 
 std::vector<CostRecord> parse_billing(std::string_view body, const ParseContext& ctx) {
   const Endpoint& ep = ctx.endpoint;
-  json doc = parse_json_text(body, ep);
-  if (doc.is_object()) {
-    // An error delivered with a 2xx status, or a shape this version does not know.
-    FieldReader top(doc, ep, "response");
-    if (std::optional<std::string> m = top.string("message")) {
-      throw ProviderError(ep.prefix() + ": the provider answered with an error: " + *m);
-    }
-    throw ProviderError(ep.prefix() + ": expected a JSON array of billing records, got an "
-                        "object: the API may have changed; check GPUBILL_RUNPOD_URL");
-  }
-  if (!doc.is_array()) {
-    throw ProviderError(ep.prefix() + ": expected a JSON array of billing records, got " +
-                        json_type_name(doc));
-  }
-
-  std::vector<CostRecord> records;
-  records.reserve(doc.size());
-  std::size_t outside = 0;
-  for_each_object(doc, ep, "record", [&](const json& item, const std::string& where) {
+  // The documented answer, a bare array, is read element by element, on several threads
+  // when it is big (a year of hourly rows is hundreds of thousands); anything else is parsed
+  // whole to say what it is.
+  auto make = [&ctx, &ep](const json& item, const std::string& where, CostRecord& r) {
     FieldReader f(item, ep, where);
     std::optional<std::string> time_text = f.string("time");
     if (!time_text) f.fail("time", "is missing");
@@ -79,13 +64,11 @@ std::vector<CostRecord> parse_billing(std::string_view body, const ParseContext&
     std::optional<model::Timestamp> start = model::parse_provider_time(*time_text);
     if (!start) f.fail("time", "is not a date-time: \"" + time_text->substr(0, 40) + "\"");
 
-    CostRecord r;
     r.provider = "runpod";
     r.service = service_name(ctx.resource);
     r.period = {*start, bucket_end(*start, ctx.bucket)};
     if (r.period.start >= ctx.requested.end || r.period.end <= ctx.requested.start) {
-      ++outside;  // e.g. a bucket at endTime from a server that reads endTime inclusively
-      return;
+      return false;  // e.g. a bucket at endTime from a server that reads endTime inclusively
     }
     r.amount = f.decimal("amount");
     r.currency = "USD";
@@ -116,16 +99,31 @@ std::vector<CostRecord> parse_billing(std::string_view body, const ParseContext&
       // Runpod bills in ~5-minute cycles: the current bucket is still growing.
       r.attributes["gpubill_incomplete_bucket"] = true;
     }
-    records.push_back(std::move(r));
-  });
+    return true;
+  };
+  std::optional<RootArrayRecords> read = records_from_root_array(body, ep, "record", make, ctx.threads);
+  if (!read) {
+    json doc = parse_json_text(body, ep);
+    if (doc.is_object()) {
+      // An error delivered with a 2xx status, or a shape this version does not know.
+      FieldReader top(doc, ep, "response");
+      if (std::optional<std::string> m = top.string("message")) {
+        throw ProviderError(ep.prefix() + ": the provider answered with an error: " + *m);
+      }
+      throw ProviderError(ep.prefix() + ": expected a JSON array of billing records, got an "
+                          "object: the API may have changed; check GPUBILL_RUNPOD_URL");
+    }
+    throw ProviderError(ep.prefix() + ": expected a JSON array of billing records, got " +
+                        json_type_name(doc));
+  }
+  std::vector<CostRecord> records = std::move(read->records);
+  std::size_t outside = read->elements - records.size();
   if (outside > 0) {
     util::log().debug("{}: dropped {} row(s) outside {} .. {}", ep.prefix(), outside,
                       model::format_rfc3339(ctx.requested.start),
                       model::format_rfc3339(ctx.requested.end));
   }
-  std::stable_sort(records.begin(), records.end(), [](const CostRecord& a, const CostRecord& b) {
-    return a.period.start < b.period.start;
-  });
+  model::sort_by_period_start(records);
   return records;
 }
 

@@ -120,9 +120,7 @@ std::vector<CostRecord> parse_v2_billing(std::string_view body, const V2ParseCon
       records.push_back(std::move(part));
     }
   });
-  std::stable_sort(records.begin(), records.end(), [](const CostRecord& a, const CostRecord& b) {
-    return a.period.start < b.period.start;
-  });
+  model::sort_by_period_start(records);
   return records;
 }
 
