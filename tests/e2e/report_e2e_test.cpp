@@ -365,6 +365,15 @@ TEST_CASE("e2e report: providers answering slowly are asked concurrently",
   // is for a loaded CI machine; bench/report_latency.sh measures.)
   CHECK(r.seconds < sum_of_latencies * 0.75);
   // At some moment all four providers were being waited on at once.
+  auto t0 = waits.front().start;
+  for (const test::LatencyInterval& w : waits) t0 = std::min(t0, w.start);
+  std::string timeline;
+  for (const test::LatencyInterval& w : waits) {
+    timeline += w.provider + " " +
+                std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(w.start - t0).count()) + ".." +
+                std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(w.end - t0).count()) + " ms; ";
+  }
+  INFO("requests (start..end after the first): " << timeline);
   std::size_t most = 0;
   for (const test::LatencyInterval& at : waits) {
     std::set<std::string> busy;

@@ -1,5 +1,7 @@
 #include "support/fake_cloud/fake_cloud.hpp"
 
+#include <sys/socket.h>
+
 #include <chrono>
 #include <stdexcept>
 
@@ -124,12 +126,24 @@ FakeCloud::FakeCloud(Options options)
 FakeCloud::~FakeCloud() { stop(); }
 
 void FakeCloud::start() {
+  // Debian's cpp-httplib is a compiled library that listens with a backlog of 5: a report
+  // opening 16 connections at once overflowed it, the kernel dropped SYNs, and a provider's
+  // first request waited for the 1 s SYN retransmit (the latency test's flake, seen in
+  // `nstat` as ListenOverflows). Linux lets a listening socket be given a new backlog.
+  int listen_fd = -1;
+  m_server->set_socket_options([&listen_fd](socket_t sock) {
+    httplib::default_socket_options(sock);
+    listen_fd = static_cast<int>(sock);
+  });
   if (m_options.port == 0) {
     m_port = m_server->bind_to_any_port("127.0.0.1");
   } else {
     m_port = m_server->bind_to_port("127.0.0.1", m_options.port) ? m_options.port : -1;
   }
   if (m_port <= 0) throw std::runtime_error("fake cloud: cannot bind 127.0.0.1");
+  if (listen_fd >= 0 && ::listen(listen_fd, 256) != 0) {
+    throw std::runtime_error("fake cloud: cannot raise the listen backlog");
+  }
   m_thread = std::thread([this] { m_server->listen_after_bind(); });
   for (int i = 0; i < 500 && !m_server->is_running(); ++i) {
     std::this_thread::sleep_for(std::chrono::milliseconds(2));
