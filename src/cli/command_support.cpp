@@ -46,13 +46,21 @@ Output::Output(const std::string& out_file) {
   if (!out_file.empty()) m_file = std::make_unique<util::AtomicFile>(out_file);
 }
 
-void Output::deliver(const std::string& text) {
+void Output::write(std::string_view piece) {
   if (m_file) {
-    m_file->write(text);
-    m_file->commit();
-  } else {
-    util::write_stdout(text);
+    m_file->write(piece);
+  } else if (!m_reader_gone) {
+    m_reader_gone = !util::write_stdout(piece);
   }
+}
+
+void Output::finish() {
+  if (m_file) m_file->commit();
+}
+
+void Output::deliver(const format::RenderInput& in, format::Format fmt) {
+  format::render_to(in, fmt, [this](std::string_view piece) { write(piece); });
+  finish();
 }
 
 model::Timestamp current_time(const config::Environment& env) {

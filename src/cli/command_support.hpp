@@ -26,10 +26,20 @@ config::ConfigFile load_config(const GlobalOptions& g, const config::Environment
 class Output {
  public:
   explicit Output(const std::string& out_file);
-  void deliver(const std::string& text);
+  /// Appends a piece of the output: to --out-file's temporary file, or to stdout.
+  void write(std::string_view piece);
+  /// --out-file: puts the finished file in place (nothing is there before).
+  void finish();
+  void deliver(std::string_view text) {
+    write(text);
+    finish();
+  }
+  /// Renders straight into write(): big outputs are never held whole.
+  void deliver(const format::RenderInput& in, format::Format fmt);
 
  private:
   std::unique_ptr<util::AtomicFile> m_file;
+  bool m_reader_gone = false;  ///< stdout's reader left (`| head`): the rest is dropped
 };
 
 /// `gpubill providers`.

@@ -243,7 +243,7 @@ int run_report(const Invocation& inv, const config::Environment& env) {
     util::log().warn("report: no cost records in {} .. {}", model::format_rfc3339(period.start),
                      model::format_rfc3339(period.end));
   }
-  output.deliver(format::render(in, fmt));
+  output.deliver(in, fmt);
   return failures > 0 ? static_cast<int>(ExitCode::partial) : 0;
 }
 

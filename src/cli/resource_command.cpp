@@ -121,7 +121,7 @@ int run_resource(const Invocation& inv, const config::Environment& env) {
     util::log().warn("{}: {} row(s) have no price and are left out of the totals: {}", title,
                      totals.records_without_amount, why);
   }
-  output.deliver(format::render(in, fmt));
+  output.deliver(in, fmt);
   return 0;
 }
 

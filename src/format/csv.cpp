@@ -1,4 +1,5 @@
 #include "gpubill/format/formatter.hpp"
+#include "format/chunked.hpp"
 
 namespace gpubill::format {
 
@@ -73,26 +74,41 @@ std::string neutralize_formula(std::string cell) {
   return cell;
 }
 
-std::string render_csv(const RenderInput& in) {
-  std::vector<std::string> fields;
+void detail::write_csv(const RenderInput& in, detail::Chunked& chunks) {
+  std::string& out = chunks.buf();
+  bool first = true;
   for (const model::ColumnValue& c : model::column_values(model::CostRecord{})) {
-    fields.emplace_back(c.name);
+    if (!first) out.push_back(',');
+    append_field(out, c.name);
+    first = false;
   }
-  for (const ExtraColumn& c : in.extra_columns) fields.push_back(c.name);
-  std::string out = csv_line(fields);
+  for (const ExtraColumn& c : in.extra_columns) {
+    out.push_back(',');
+    append_field(out, c.name);
+  }
+  out.append("\r\n");
   for (const model::CostRecord& r : in.records) {
-    fields.clear();
+    first = true;
     for (const model::ColumnValue& c : model::column_values(r)) {
-      std::string cell = c.value.value_or("");
+      if (!first) out.push_back(',');
+      first = false;
+      if (!c.value) continue;
       // Provider text only: numbers and times are gpubill's own and may start with '-'.
-      fields.push_back(in.csv_guard && c.kind == model::ColumnKind::text
-                           ? neutralize_formula(std::move(cell))
-                           : std::move(cell));
+      if (in.csv_guard && c.kind == model::ColumnKind::text) {
+        append_field(out, neutralize_formula(*c.value));
+      } else {
+        append_field(out, *c.value);
+      }
     }
-    for (const ExtraColumn& c : in.extra_columns) fields.push_back(c.cell(r));
-    out += csv_line(fields);
+    for (const ExtraColumn& c : in.extra_columns) {
+      out.push_back(',');
+      append_field(out, c.cell(r));
+    }
+    out.append("\r\n");
+    chunks.maybe_flush();
   }
-  return out;
 }
+
+std::string render_csv(const RenderInput& in) { return render(in, Format::csv); }
 
 }  // namespace gpubill::format

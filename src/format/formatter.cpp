@@ -1,4 +1,5 @@
 #include "gpubill/format/formatter.hpp"
+#include "format/chunked.hpp"
 
 namespace gpubill::format {
 
@@ -10,18 +11,33 @@ std::optional<Format> parse_format(std::string_view name) {
   return std::nullopt;
 }
 
-std::string render(const RenderInput& in, Format format) {
-  switch (format) {
-    case Format::table:
-      return render_table(in);
-    case Format::csv:
-      return render_csv(in);
-    case Format::json:
-      return render_json(in);
-    case Format::ndjson:
-      return render_ndjson(in);
+void render_to(const RenderInput& in, Format format, const Sink& sink) {
+  if (format == Format::table) {
+    sink(render_table(in));
+    return;
   }
-  return {};
+  detail::Chunked chunks(sink);
+  switch (format) {
+    case Format::csv:
+      detail::write_csv(in, chunks);
+      break;
+    case Format::json:
+      detail::write_json(in, chunks);
+      break;
+    case Format::ndjson:
+      detail::write_ndjson(in, chunks);
+      break;
+    case Format::table:
+      break;
+  }
+  chunks.flush();
+}
+
+std::string render(const RenderInput& in, Format format) {
+  if (format == Format::table) return render_table(in);
+  std::string out;
+  render_to(in, format, [&out](std::string_view piece) { out.append(piece); });
+  return out;
 }
 
 }  // namespace gpubill::format

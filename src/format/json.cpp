@@ -1,6 +1,7 @@
 // JSON and NDJSON. Written by hand around nlohmann's string escaping so that amounts go out
 // as the exact decimal text (a JSON number such as 64.532916), never through a double.
 #include "gpubill/format/formatter.hpp"
+#include "format/chunked.hpp"
 
 namespace gpubill::format {
 
@@ -40,8 +41,9 @@ void append_record(std::string& out, const model::CostRecord& r) {
 
 }  // namespace
 
-std::string render_json(const RenderInput& in) {
-  std::string out = "{\"schema_version\": 1,\n \"query\": ";
+void detail::write_json(const RenderInput& in, detail::Chunked& chunks) {
+  std::string& out = chunks.buf();
+  out.append("{\"schema_version\": 1,\n \"query\": ");
   out.append(in.query.dump(-1, ' ', false, ordered_json::error_handler_t::replace));
   out.append(",\n \"records\": [");
   bool first = true;
@@ -49,6 +51,7 @@ std::string render_json(const RenderInput& in) {
     out.append(first ? "\n  " : ",\n  ");
     append_record(out, r);
     first = false;
+    chunks.maybe_flush();
   }
   out.append(first ? "],\n" : "\n ],\n");
   out.append(" \"totals\": [");
@@ -62,16 +65,18 @@ std::string render_json(const RenderInput& in) {
   }
   out.append("],\n \"records_without_amount\": " + std::to_string(in.records_without_amount) +
              "}\n");
-  return out;
 }
 
-std::string render_ndjson(const RenderInput& in) {
-  std::string out;
+void detail::write_ndjson(const RenderInput& in, detail::Chunked& chunks) {
   for (const model::CostRecord& r : in.records) {
-    append_record(out, r);
-    out.push_back('\n');
+    append_record(chunks.buf(), r);
+    chunks.buf().push_back('\n');
+    chunks.maybe_flush();
   }
-  return out;
 }
+
+std::string render_json(const RenderInput& in) { return render(in, Format::json); }
+
+std::string render_ndjson(const RenderInput& in) { return render(in, Format::ndjson); }
 
 }  // namespace gpubill::format

@@ -6,7 +6,7 @@
 #include <mutex>
 #include <stdexcept>
 
-#include <curl/curl.h>
+#include "transport/curl_api.hpp"
 
 namespace gpubill::transport {
 
@@ -16,12 +16,12 @@ namespace {
 struct CurlHandle {
   CURL* easy = nullptr;
   curl_slist* headers = nullptr;
-  CurlHandle() : easy(curl_easy_init()) {
+  CurlHandle() : easy(curl_api().easy_init()) {
     if (easy == nullptr) throw std::runtime_error("curl_easy_init failed");
   }
   ~CurlHandle() {
-    curl_slist_free_all(headers);
-    curl_easy_cleanup(easy);
+    curl_api().slist_free_all(headers);
+    curl_api().easy_cleanup(easy);
   }
   CurlHandle(const CurlHandle&) = delete;
   CurlHandle& operator=(const CurlHandle&) = delete;
@@ -96,8 +96,6 @@ TransportFailure classify(CURLcode code) {
 class CurlTransport final : public Transport {
  public:
   explicit CurlTransport(CurlOptions options) : m_options(std::move(options)) {
-    static std::once_flag once;
-    std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
   }
 
   HttpResponse send(const HttpRequest& request) override {
@@ -110,36 +108,36 @@ class CurlTransport final : public Transport {
     timeout_ms = std::max(timeout_ms, 1L);
     long connect_ms = std::min(static_cast<long>(m_options.connect_timeout.count()), timeout_ms);
 
-    curl_easy_setopt(h.easy, CURLOPT_URL, request.url.c_str());
-    curl_easy_setopt(h.easy, CURLOPT_PROTOCOLS_STR, "http,https");
-    curl_easy_setopt(h.easy, CURLOPT_NOSIGNAL, 1L);
-    curl_easy_setopt(h.easy, CURLOPT_TIMEOUT_MS, timeout_ms);
-    curl_easy_setopt(h.easy, CURLOPT_CONNECTTIMEOUT_MS, connect_ms);
-    curl_easy_setopt(h.easy, CURLOPT_SSL_VERIFYPEER, 1L);
-    curl_easy_setopt(h.easy, CURLOPT_SSL_VERIFYHOST, 2L);
-    curl_easy_setopt(h.easy, CURLOPT_FOLLOWLOCATION, 0L);
-    curl_easy_setopt(h.easy, CURLOPT_ACCEPT_ENCODING, "");  // every encoding libcurl supports
-    curl_easy_setopt(h.easy, CURLOPT_USERAGENT, m_options.user_agent.c_str());
-    curl_easy_setopt(h.easy, CURLOPT_ERRORBUFFER, errbuf);
-    curl_easy_setopt(h.easy, CURLOPT_WRITEFUNCTION, on_body);
-    curl_easy_setopt(h.easy, CURLOPT_WRITEDATA, &sink);
-    curl_easy_setopt(h.easy, CURLOPT_HEADERFUNCTION, on_header);
-    curl_easy_setopt(h.easy, CURLOPT_HEADERDATA, &response.headers);
+    curl_api().easy_setopt(h.easy, CURLOPT_URL, request.url.c_str());
+    curl_api().easy_setopt(h.easy, CURLOPT_PROTOCOLS_STR, "http,https");
+    curl_api().easy_setopt(h.easy, CURLOPT_NOSIGNAL, 1L);
+    curl_api().easy_setopt(h.easy, CURLOPT_TIMEOUT_MS, timeout_ms);
+    curl_api().easy_setopt(h.easy, CURLOPT_CONNECTTIMEOUT_MS, connect_ms);
+    curl_api().easy_setopt(h.easy, CURLOPT_SSL_VERIFYPEER, 1L);
+    curl_api().easy_setopt(h.easy, CURLOPT_SSL_VERIFYHOST, 2L);
+    curl_api().easy_setopt(h.easy, CURLOPT_FOLLOWLOCATION, 0L);
+    curl_api().easy_setopt(h.easy, CURLOPT_ACCEPT_ENCODING, "");  // every encoding libcurl supports
+    curl_api().easy_setopt(h.easy, CURLOPT_USERAGENT, m_options.user_agent.c_str());
+    curl_api().easy_setopt(h.easy, CURLOPT_ERRORBUFFER, errbuf);
+    curl_api().easy_setopt(h.easy, CURLOPT_WRITEFUNCTION, on_body);
+    curl_api().easy_setopt(h.easy, CURLOPT_WRITEDATA, &sink);
+    curl_api().easy_setopt(h.easy, CURLOPT_HEADERFUNCTION, on_header);
+    curl_api().easy_setopt(h.easy, CURLOPT_HEADERDATA, &response.headers);
     for (const auto& [name, value] : request.headers) {
       std::string line = name + ": " + value;
-      h.headers = curl_slist_append(h.headers, line.c_str());
+      h.headers = curl_api().slist_append(h.headers, line.c_str());
     }
     if (request.method == "POST") {
-      curl_easy_setopt(h.easy, CURLOPT_POST, 1L);
-      curl_easy_setopt(h.easy, CURLOPT_POSTFIELDS, request.body.c_str());
-      curl_easy_setopt(h.easy, CURLOPT_POSTFIELDSIZE_LARGE,
+      curl_api().easy_setopt(h.easy, CURLOPT_POST, 1L);
+      curl_api().easy_setopt(h.easy, CURLOPT_POSTFIELDS, request.body.c_str());
+      curl_api().easy_setopt(h.easy, CURLOPT_POSTFIELDSIZE_LARGE,
                        static_cast<curl_off_t>(request.body.size()));
     } else if (request.method != "GET") {
-      curl_easy_setopt(h.easy, CURLOPT_CUSTOMREQUEST, request.method.c_str());
+      curl_api().easy_setopt(h.easy, CURLOPT_CUSTOMREQUEST, request.method.c_str());
     }
-    curl_easy_setopt(h.easy, CURLOPT_HTTPHEADER, h.headers);
+    curl_api().easy_setopt(h.easy, CURLOPT_HTTPHEADER, h.headers);
 
-    CURLcode code = curl_easy_perform(h.easy);
+    CURLcode code = curl_api().easy_perform(h.easy);
     if (code != CURLE_OK) {
       if (sink.overflow) {
         response.failure = TransportFailure::too_large;
@@ -148,7 +146,7 @@ class CurlTransport final : public Transport {
                                   " MiB";
       } else {
         response.failure = classify(code);
-        response.failure_detail = errbuf[0] != '\0' ? errbuf : curl_easy_strerror(code);
+        response.failure_detail = errbuf[0] != '\0' ? errbuf : curl_api().easy_strerror(code);
         if (response.failure == TransportFailure::timeout) {
           char text[64];
           std::snprintf(text, sizeof text, "timed out after %.1f s",
@@ -159,7 +157,7 @@ class CurlTransport final : public Transport {
       response.body.clear();
       return response;
     }
-    curl_easy_getinfo(h.easy, CURLINFO_RESPONSE_CODE, &response.status);
+    curl_api().easy_getinfo(h.easy, CURLINFO_RESPONSE_CODE, &response.status);
     return response;
   }
 

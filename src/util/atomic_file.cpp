@@ -116,7 +116,7 @@ void AtomicFile::commit() {
   m_committed = true;
 }
 
-void write_stdout(std::string_view data) {
+bool write_stdout(std::string_view data) {
   // SIGPIPE would kill us silently mid-write; ignore it and treat EPIPE as "reader is done".
   std::signal(SIGPIPE, SIG_IGN);
   std::fflush(stdout);
@@ -124,11 +124,12 @@ void write_stdout(std::string_view data) {
     ssize_t n = ::write(STDOUT_FILENO, data.data(), data.size());
     if (n < 0) {
       if (errno == EINTR) continue;
-      if (errno == EPIPE) return;
+      if (errno == EPIPE) return false;
       throw IoError("cannot write to stdout: " + errno_text(errno));
     }
     data.remove_prefix(static_cast<std::size_t>(n));
   }
+  return true;
 }
 
 }  // namespace gpubill::util

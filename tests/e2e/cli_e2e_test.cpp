@@ -433,3 +433,26 @@ TEST_CASE("e2e: a reader that stops early ends the run quietly", "[e2e][pipe]") 
   CHECK(test::read_file(status) == "0\n");  // not 141 (SIGPIPE), not 1
   CHECK(test::read_file(err).empty());      // no "broken pipe" complaint
 }
+
+TEST_CASE("e2e: libcurl is loaded at the first request, and a broken one is one clear line",
+          "[e2e][startup]") {
+  // A libcurl.so.4 that is not a library, found first through LD_LIBRARY_PATH.
+  test::TempDir dir;
+  { std::ofstream(dir.path() + "/libcurl.so.4") << "not a library"; }
+  std::map<std::string, std::string> env = {{"LD_LIBRARY_PATH", dir.path()},
+                                            {"RUNPOD_API_KEY", k_key},
+                                            {"GPUBILL_RUNPOD_URL", "http://127.0.0.1:9/v1"}};
+  // Commands that never touch the network do not load it at all (the --version target).
+  CliResult version = run_cli({"--version"}, env);
+  CHECK(version.exit_code == 0);
+  CHECK_THAT(version.out, Catch::StartsWith("gpubill "));
+  CHECK(run_cli({"providers"}, env).exit_code == 0);
+  CHECK(run_cli({"runpod", "pods", "--bucket", "fortnight"}, env).exit_code == 2);
+  // A request needs it: exit 1, one line saying what to install.
+  CliResult pods = run_cli({"runpod", "pods"}, env);
+  CHECK(pods.exit_code == 1);
+  CHECK_THAT(pods.err, Catch::StartsWith("gpubill: cannot load libcurl.so.4, which gpubill needs "
+                                         "to reach providers: "));
+  CHECK_THAT(pods.err, Catch::EndsWith("(install libcurl4)\n"));
+  CHECK(line_count(pods.err) == 1);
+}

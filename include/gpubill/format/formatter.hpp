@@ -60,6 +60,13 @@ std::string render_ndjson(const RenderInput& in);
 
 std::string render(const RenderInput& in, Format format);
 
+/// Where streamed output goes: called with consecutive pieces of the text (about 1 MiB each).
+using Sink = std::function<void(std::string_view)>;
+/// The same text as render(), handed to `sink` piece by piece while it is made, so that a
+/// 500,000-row CSV never exists whole in memory (the table, which aligns every row to the
+/// widest, is made whole and then handed on).
+void render_to(const RenderInput& in, Format format, const Sink& sink);
+
 /// A balance in any format. table: one figure per line, rounded to cents; csv: a header
 /// (provider, currency, then the figure names) and one row; json: {"schema_version": 1,
 /// "query", "balance": {provider, currency, <figures>..., attributes}}; ndjson: the balance

@@ -32,8 +32,8 @@ class AtomicFile {
   bool m_committed = false;
 };
 
-/// Writes all of `data` to stdout. A closed pipe (`| head`) ends quietly; other write errors
-/// throw IoError.
-void write_stdout(std::string_view data);
+/// Writes all of `data` to stdout. A closed pipe (`| head`) ends quietly: false, nothing
+/// printed; other write errors throw IoError.
+bool write_stdout(std::string_view data);
 
 }  // namespace gpubill::util
