@@ -151,6 +151,28 @@ void run_formatter(benchmark::State& state, format::Format fmt) {
   state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations() * bytes));
 }
 
+/// The records of n bulk rows (57 pods, each a year in time order: 57 sorted runs) put in
+/// time order, as every Runpod parse does.
+void BM_sort_by_period_start(benchmark::State& state) {
+  auto n = static_cast<std::size_t>(state.range(0));
+  const std::string body = test::runpod_bulk_body(n);
+  providers::runpod::ParseContext ctx{providers::runpod::Resource::pods,
+                                      providers::runpod::Bucket::hour, k_bulk_year, k_now, k_ep};
+  std::vector<model::CostRecord> parsed = providers::runpod::parse_billing(body, ctx);
+  // parse_billing returns them sorted: undo that by pod, as the server sent them.
+  std::stable_sort(parsed.begin(), parsed.end(), [](const auto& a, const auto& b) {
+    return a.resource_id < b.resource_id;
+  });
+  for (auto _ : state) {
+    state.PauseTiming();
+    std::vector<model::CostRecord> records = parsed;
+    state.ResumeTiming();
+    model::sort_by_period_start(records);
+    benchmark::DoNotOptimize(records.data());
+  }
+  state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * n));
+}
+
 void BM_format_csv(benchmark::State& state) { run_formatter(state, format::Format::csv); }
 void BM_format_json(benchmark::State& state) { run_formatter(state, format::Format::json); }
 void BM_format_ndjson(benchmark::State& state) { run_formatter(state, format::Format::ndjson); }
@@ -163,6 +185,7 @@ BENCHMARK(BM_parse_runpod_v2)->GPUBILL_SIZES;
 BENCHMARK(BM_parse_novita_bills)->GPUBILL_SIZES;
 BENCHMARK(BM_parse_gcore_resources)->GPUBILL_SIZES;
 BENCHMARK(BM_parse_hyperstack_vms)->GPUBILL_SIZES;
+BENCHMARK(BM_sort_by_period_start)->GPUBILL_SIZES;
 BENCHMARK(BM_format_csv)->GPUBILL_SIZES;
 BENCHMARK(BM_format_json)->GPUBILL_SIZES;
 BENCHMARK(BM_format_ndjson)->GPUBILL_SIZES;
