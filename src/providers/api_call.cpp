@@ -5,6 +5,7 @@
 #include <cctype>
 #include <charconv>
 #include <cmath>
+#include <system_error>
 #include <thread>
 
 #include "gpubill/util/text.hpp"
@@ -460,7 +461,12 @@ std::optional<RootArrayRecords> records_from_root_array(std::string_view body, c
     for (unsigned t = 1; t < threads; ++t) {
       std::size_t from = std::min(elements.size(), t * chunk);
       std::size_t to = std::min(elements.size(), from + chunk);
-      pool.emplace_back(work, from, to);
+      try {
+        pool.emplace_back(work, from, to);
+      } catch (const std::system_error&) {
+        failed = true;  // no thread to be had: the sequential read below does it all
+        break;
+      }
     }
     work(0, std::min(elements.size(), chunk));
     for (std::thread& t : pool) t.join();

@@ -7,6 +7,7 @@
 #include <exception>
 #include <functional>
 #include <optional>
+#include <system_error>
 #include <thread>
 #include <vector>
 
@@ -45,7 +46,12 @@ std::vector<T> parallel_map(std::size_t count, std::size_t max_in_flight,
     worker();
   } else {
     std::vector<std::thread> pool;
-    for (std::size_t t = 0; t < threads; ++t) pool.emplace_back(worker);
+    try {
+      for (std::size_t t = 1; t < threads; ++t) pool.emplace_back(worker);
+    } catch (const std::system_error&) {
+      // No more threads to be had: the ones started and this one share the work.
+    }
+    worker();
     for (std::thread& t : pool) t.join();
   }
   for (const std::exception_ptr& e : errors) {
