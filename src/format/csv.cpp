@@ -87,26 +87,28 @@ void detail::write_csv(const RenderInput& in, detail::Chunked& chunks) {
     append_field(out, c.name);
   }
   out.append("\r\n");
-  for (const model::CostRecord& r : in.records) {
-    first = true;
-    for (const model::ColumnValue& c : model::column_values(r)) {
-      if (!first) out.push_back(',');
-      first = false;
-      if (!c.value) continue;
-      // Provider text only: numbers and times are gpubill's own and may start with '-'.
-      if (in.csv_guard && c.kind == model::ColumnKind::text) {
-        append_field(out, neutralize_formula(*c.value));
-      } else {
-        append_field(out, *c.value);
+  detail::write_rows(in.records.size(), [&in](std::size_t begin, std::size_t end, std::string& text) {
+    for (std::size_t i = begin; i < end; ++i) {
+      const model::CostRecord& r = in.records[i];
+      bool first_cell = true;
+      for (const model::ColumnValue& c : model::column_values(r)) {
+        if (!first_cell) text.push_back(',');
+        first_cell = false;
+        if (!c.value) continue;
+        // Provider text only: numbers and times are gpubill's own and may start with '-'.
+        if (in.csv_guard && c.kind == model::ColumnKind::text) {
+          append_field(text, neutralize_formula(*c.value));
+        } else {
+          append_field(text, *c.value);
+        }
       }
+      for (const ExtraColumn& c : in.extra_columns) {
+        text.push_back(',');
+        append_field(text, c.cell(r));
+      }
+      text.append("\r\n");
     }
-    for (const ExtraColumn& c : in.extra_columns) {
-      out.push_back(',');
-      append_field(out, c.cell(r));
-    }
-    out.append("\r\n");
-    chunks.maybe_flush();
-  }
+  }, chunks);
 }
 
 std::string render_csv(const RenderInput& in) { return render(in, Format::csv); }

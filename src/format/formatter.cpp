@@ -1,6 +1,12 @@
 #include "gpubill/format/formatter.hpp"
 #include "format/chunked.hpp"
 
+#include <algorithm>
+#include <exception>
+#include <system_error>
+#include <thread>
+#include <vector>
+
 namespace gpubill::format {
 
 std::optional<Format> parse_format(std::string_view name) {
@@ -9,6 +15,48 @@ std::optional<Format> parse_format(std::string_view name) {
   if (name == "json") return Format::json;
   if (name == "ndjson") return Format::ndjson;
   return std::nullopt;
+}
+
+void detail::write_rows(std::size_t count, const RowWriter& write_rows, Chunked& out) {
+  constexpr std::size_t k_block = 8192;
+  unsigned threads = std::min(8u, std::max(1u, std::thread::hardware_concurrency()));
+  if (count <= 50'000 || threads == 1) {
+    for (std::size_t begin = 0; begin < count; begin += k_block) {
+      write_rows(begin, std::min(count, begin + k_block), out.buf());
+      out.maybe_flush();
+    }
+    return;
+  }
+  std::size_t blocks = (count + k_block - 1) / k_block;
+  for (std::size_t first = 0; first < blocks; first += threads) {
+    std::size_t batch = std::min<std::size_t>(threads, blocks - first);
+    std::vector<std::string> texts(batch);
+    std::vector<std::exception_ptr> errors(batch);
+    auto make = [&](std::size_t j) {
+      try {
+        std::size_t begin = (first + j) * k_block;
+        write_rows(begin, std::min(count, begin + k_block), texts[j]);
+      } catch (...) {
+        errors[j] = std::current_exception();
+      }
+    };
+    std::vector<std::thread> pool;
+    std::size_t j = 1;
+    try {
+      for (; j < batch; ++j) pool.emplace_back(make, j);
+    } catch (const std::system_error&) {
+      // No more threads: this one makes the rest of the batch.
+    }
+    make(0);
+    for (std::size_t k = j; k < batch; ++k) make(k);
+    for (std::thread& t : pool) t.join();
+    for (std::size_t k = 0; k < batch; ++k) {
+      if (errors[k]) std::rethrow_exception(errors[k]);
+      out.flush();
+      out.buf().swap(texts[k]);
+      out.flush();
+    }
+  }
 }
 
 void render_to(const RenderInput& in, Format format, const Sink& sink) {

@@ -46,16 +46,15 @@ void detail::write_json(const RenderInput& in, detail::Chunked& chunks) {
   out.append("{\"schema_version\": 1,\n \"query\": ");
   out.append(in.query.dump(-1, ' ', false, ordered_json::error_handler_t::replace));
   out.append(",\n \"records\": [");
-  bool first = true;
-  for (const model::CostRecord& r : in.records) {
-    out.append(first ? "\n  " : ",\n  ");
-    append_record(out, r);
-    first = false;
-    chunks.maybe_flush();
-  }
-  out.append(first ? "],\n" : "\n ],\n");
+  detail::write_rows(in.records.size(), [&in](std::size_t begin, std::size_t end, std::string& text) {
+    for (std::size_t i = begin; i < end; ++i) {
+      text.append(i == 0 ? "\n  " : ",\n  ");
+      append_record(text, in.records[i]);
+    }
+  }, chunks);
+  out.append(in.records.empty() ? "],\n" : "\n ],\n");  // `out` is still chunks.buf()
   out.append(" \"totals\": [");
-  first = true;
+  bool first = true;
   for (const model::Money& m : in.totals) {
     out.append(first ? "" : ", ");
     out.append("{\"currency\": ");
@@ -68,11 +67,12 @@ void detail::write_json(const RenderInput& in, detail::Chunked& chunks) {
 }
 
 void detail::write_ndjson(const RenderInput& in, detail::Chunked& chunks) {
-  for (const model::CostRecord& r : in.records) {
-    append_record(chunks.buf(), r);
-    chunks.buf().push_back('\n');
-    chunks.maybe_flush();
-  }
+  detail::write_rows(in.records.size(), [&in](std::size_t begin, std::size_t end, std::string& text) {
+    for (std::size_t i = begin; i < end; ++i) {
+      append_record(text, in.records[i]);
+      text.push_back('\n');
+    }
+  }, chunks);
 }
 
 std::string render_json(const RenderInput& in) { return render(in, Format::json); }

@@ -213,3 +213,60 @@ TEST_CASE("format: read_csv reads back what render_csv writes", "[format][csv]")
   CHECK_FALSE(format::read_csv("\"open\r\n").has_value());   // quote never closed
   CHECK(format::read_csv("")->empty());
 }
+
+TEST_CASE("format: many rows are made on threads and come out as one thread writes them",
+          "[format][threads]") {
+  // Over 50,000 rows: format::detail::write_rows makes 8,192-row blocks on several threads.
+  constexpr std::size_t k_rows = 60'000;
+  std::vector<CostRecord> records(k_rows);
+  for (std::size_t i = 0; i < k_rows; ++i) {
+    CostRecord& r = records[i];
+    r.provider = "runpod";
+    r.service = "pods";
+    r.resource_id = "pod-" + std::to_string(i);
+    r.description = i % 7 == 0 ? "needs \"quotes\", and a comma" : "";
+    r.period = {model::Timestamp{std::chrono::hours{i}}, model::Timestamp{std::chrono::hours{i + 1}}};
+    r.amount = Decimal::parse(std::to_string(i) + ".125");
+    r.currency = "USD";
+    r.attributes["n"] = i;
+  }
+  format::RenderInput in(records);
+  in.totals = {{"USD", Decimal::from_int(1)}};
+
+  // What one record alone renders to (its CSV line without the header, its NDJSON line).
+  auto one = [&](std::size_t i, format::Format fmt) {
+    std::vector<CostRecord> single{records[i]};
+    format::RenderInput in1(single);
+    std::string text = format::render(in1, fmt);
+    return fmt == format::Format::csv ? text.substr(text.find("\r\n") + 2) : text;
+  };
+  std::string csv = format::render(in, format::Format::csv);
+  std::string expected_csv = format::render(format::RenderInput(std::vector<CostRecord>{}), format::Format::csv);
+  std::string expected_ndjson;
+  for (std::size_t i = 0; i < k_rows; ++i) {
+    expected_csv += one(i, format::Format::csv);
+    expected_ndjson += one(i, format::Format::ndjson);
+  }
+  CHECK(csv.size() == expected_csv.size());
+  CHECK(csv == expected_csv);
+  CHECK(format::render(in, format::Format::ndjson) == expected_ndjson);
+
+  // JSON: valid, every record in order, the totals after them.
+  nlohmann::json doc = nlohmann::json::parse(format::render(in, format::Format::json));
+  REQUIRE(doc["records"].size() == k_rows);
+  for (std::size_t i = 0; i < k_rows; i += 997) {
+    CHECK(doc["records"][i]["resource_id"] == "pod-" + std::to_string(i));
+  }
+  CHECK(doc["records"][k_rows - 1]["attributes"]["n"] == k_rows - 1);
+  CHECK(doc["totals"][0]["currency"] == "USD");
+
+  // render_to hands the same text on in pieces.
+  std::string pieces;
+  std::size_t calls = 0;
+  format::render_to(in, format::Format::csv, [&](std::string_view p) {
+    pieces.append(p);
+    ++calls;
+  });
+  CHECK(pieces == csv);
+  CHECK(calls > 3);
+}
