@@ -30,11 +30,11 @@ class Chunked {
 
 /// Appends the text of records [begin, end) to `out`.
 using RowWriter = std::function<void(std::size_t begin, std::size_t end, std::string& out)>;
-/// Writes rows 0..count-1 through `write_rows` into `out`, in order. Many rows (over 50,000)
+/// Writes rows 0..count-1 through `rows` into `out`, in order. Many rows (over 50,000)
 /// are made in blocks of 8,192 on up to 8 threads, a few blocks at a time, and handed on in
 /// block order: the same text as one thread makes, in less time, never more than a few blocks
 /// held at once.
-void write_rows(std::size_t count, const RowWriter& write_rows, Chunked& out);
+void write_rows(std::size_t count, const RowWriter& rows, Chunked& out);
 
 void write_csv(const RenderInput& in, Chunked& out);
 void write_json(const RenderInput& in, Chunked& out);

@@ -17,12 +17,12 @@ std::optional<Format> parse_format(std::string_view name) {
   return std::nullopt;
 }
 
-void detail::write_rows(std::size_t count, const RowWriter& write_rows, Chunked& out) {
+void detail::write_rows(std::size_t count, const RowWriter& rows, Chunked& out) {
   constexpr std::size_t k_block = 8192;
   unsigned threads = std::min(8u, std::max(1u, std::thread::hardware_concurrency()));
   if (count <= 50'000 || threads == 1) {
     for (std::size_t begin = 0; begin < count; begin += k_block) {
-      write_rows(begin, std::min(count, begin + k_block), out.buf());
+      rows(begin, std::min(count, begin + k_block), out.buf());
       out.maybe_flush();
     }
     return;
@@ -35,7 +35,7 @@ void detail::write_rows(std::size_t count, const RowWriter& write_rows, Chunked&
     auto make = [&](std::size_t j) {
       try {
         std::size_t begin = (first + j) * k_block;
-        write_rows(begin, std::min(count, begin + k_block), texts[j]);
+        rows(begin, std::min(count, begin + k_block), texts[j]);
       } catch (...) {
         errors[j] = std::current_exception();
       }
