@@ -165,7 +165,7 @@ std::vector<model::CostRecord> group_records(const std::vector<model::CostRecord
       } else {
         g.usage_mixed = true;
         g.record.usage_quantity.reset();
-        g.record.usage_unit.clear();
+        g.record.usage_unit = {};
       }
     }
   }

@@ -4,6 +4,8 @@
 
 namespace gpubill::model {
 
+static_assert(sizeof(CostRecord) <= 112, "docs/performance.md counts on a 112-byte record");
+
 namespace {
 
 std::optional<std::string> text(const std::string& s) {

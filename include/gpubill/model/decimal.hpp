@@ -23,6 +23,9 @@ namespace gpubill::model {
 class Decimal {
  public:
   __extension__ typedef __int128 Rep;  // GCC/Clang 128-bit integer
+  /// Rep as stored: 8-byte aligned (a typedef may lower alignment in GCC and Clang), so that an
+  /// optional<Decimal> is 24 bytes, not 32: a CostRecord holds two (docs/performance.md).
+  __extension__ typedef __int128 StoredRep __attribute__((aligned(8)));
   static constexpr int k_scale = 12;                 ///< fractional digits kept
   static constexpr Rep k_one = 1'000'000'000'000;    ///< units per 1
 
@@ -61,7 +64,7 @@ class Decimal {
   std::string to_fixed(int places) const;
 
  private:
-  Rep m_units = 0;
+  StoredRep m_units = 0;
 };
 
 }  // namespace gpubill::model

@@ -191,7 +191,7 @@ class HyperstackProvider final : public Provider {
       ListPage got = parse_list(response.body, kind.wrapper, kind.command, req.query.period, ep);
       bool empty = got.records.empty();
       for (model::CostRecord& r : got.records) {
-        std::string identity = r.resource_id.empty() ? r.attributes.dump() : r.resource_id;
+        std::string identity = r.resource_id.empty() ? r.attributes.dump() : r.resource_id.str();
         if (!seen.insert(identity).second) {
           ++repeated;
           continue;
