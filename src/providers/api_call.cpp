@@ -373,18 +373,24 @@ json parse_json_text(std::string_view body, const Endpoint& ep) {
 
 namespace {
 
-// The text of each element of the root array starting at body[open] ('['), or false when the
-// text does not hold together (the sequential parser then says what is wrong).
-bool split_root_array(std::string_view body, std::size_t open, std::vector<std::string_view>& out) {
+// Calls fn(text) for each element of the root array whose '[' is at body[open], in order,
+// until fn returns false; returns false when the text does not hold together (the sequential
+// parser then says what is wrong). Started with `open` just before an element found by an
+// earlier pass, it reads on from that element.
+template <typename Fn>
+bool split_root_array(std::string_view body, std::size_t open, Fn&& fn) {
   auto is_space = [](char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; };
   std::size_t depth = 0;
   std::size_t start = std::string_view::npos;
   std::size_t i = open + 1;
   const std::size_t n = body.size();
+  bool more = true;
+  std::size_t count = 0;
   auto finish = [&](std::size_t end) {
     if (start == std::string_view::npos) return false;  // "[,", "[1,,2]", "[1,]"
     while (end > start && is_space(body[end - 1])) --end;
-    out.push_back(body.substr(start, end - start));
+    more = fn(body.substr(start, end - start));
+    ++count;
     start = std::string_view::npos;
     return true;
   };
@@ -399,7 +405,10 @@ bool split_root_array(std::string_view body, std::size_t open, std::vector<std::
       continue;
     }
     if (depth == 0 && start == std::string_view::npos && !is_space(c)) {
-      if (c == ']' && out.empty()) break;  // []
+      if (c == ']') {
+        if (count == 0) break;  // []
+        return false;           // [1,]
+      }
       start = i;
     }
     if (c == '{' || c == '[') {
@@ -412,6 +421,7 @@ bool split_root_array(std::string_view body, std::size_t open, std::vector<std::
       --depth;
     } else if (c == ',' && depth == 0) {
       if (!finish(i)) return false;
+      if (!more) return true;
     }
   }
   if (i >= n) return false;
@@ -434,41 +444,57 @@ std::optional<RootArrayRecords> records_from_root_array(std::string_view body, c
   unsigned threads = how.threads != 0 ? how.threads
                                       : std::min(8u, std::max(1u, std::thread::hardware_concurrency()));
   std::size_t per_thread = std::max<std::size_t>(how.min_elements_per_thread, 1);
-  std::vector<std::string_view> elements;
-  if (threads > 1 && body.size() / 64 >= 2 * per_thread && split_root_array(body, open, elements) &&
-      elements.size() >= 2 * per_thread) {
-    threads = static_cast<unsigned>(std::min<std::size_t>(threads, elements.size() / per_thread));
+  // Pass 1 checks the structure and counts the elements, noting where each chunk of them
+  // begins; pass 2 reads the chunks on several threads, each element straight into its slot.
+  // No list of 500,000 element texts is kept (docs/performance.md: every byte counts while
+  // the answer and the records are both held).
+  const std::size_t chunk = std::max<std::size_t>(how.elements_per_chunk, 1);
+  std::vector<std::size_t> chunk_starts;
+  std::size_t count = 0;
+  if (threads > 1 && body.size() / 64 >= 2 * per_thread &&
+      split_root_array(body, open, [&](std::string_view element) {
+        if (count++ % chunk == 0) chunk_starts.push_back(static_cast<std::size_t>(element.data() - body.data()));
+        return true;
+      }) &&
+      count >= 2 * per_thread) {
+    threads = static_cast<unsigned>(std::min<std::size_t>(threads, count / per_thread));
     RootArrayRecords out;
-    out.elements = elements.size();
-    out.threads = threads;
-    out.records.resize(elements.size());
-    std::vector<char> keep(elements.size(), 0);
+    out.elements = count;
+    out.records.resize(count);
+    std::vector<char> keep(count, 0);
     std::atomic<bool> failed{false};
-    auto work = [&](std::size_t from, std::size_t to) {
+    std::atomic<std::size_t> next_chunk{0};
+    auto work = [&]() {
       try {
-        for (std::size_t i = from; i < to && !failed.load(std::memory_order_relaxed); ++i) {
-          json item = json::parse(elements[i]);
-          std::string where = noun + " " + std::to_string(i + 1);
-          detail::require_object(item, ep, where);
-          keep[i] = make(item, where, out.records[i]) ? 1 : 0;
+        for (std::size_t c = next_chunk++; c < chunk_starts.size() && !failed.load(std::memory_order_relaxed);
+             c = next_chunk++) {
+          std::size_t i = c * chunk;
+          const std::size_t end = std::min(count, i + chunk);
+          bool whole = split_root_array(body, chunk_starts[c] - 1, [&](std::string_view element) {
+            json item = json::parse(element);
+            std::string where = noun + " " + std::to_string(i + 1);
+            detail::require_object(item, ep, where);
+            keep[i] = make(item, where, out.records[i]) ? 1 : 0;
+            out.records[i].attributes.share();
+            return ++i < end;
+          });
+          // Pass 2 must see exactly the elements pass 1 counted; never drop one silently.
+          if (!whole || i != end) failed = true;
         }
       } catch (...) {
         failed = true;  // read again in order below, for the exact first error
       }
     };
     std::vector<std::thread> pool;
-    std::size_t chunk = (elements.size() + threads - 1) / threads;
     for (unsigned t = 1; t < threads; ++t) {
-      std::size_t from = std::min(elements.size(), t * chunk);
-      std::size_t to = std::min(elements.size(), from + chunk);
       try {
-        pool.emplace_back(work, from, to);
+        pool.emplace_back(work);
       } catch (const std::system_error&) {
-        failed = true;  // no thread to be had: the sequential read below does it all
-        break;
+        break;  // no more threads to be had: the ones running share the chunks
       }
     }
-    work(0, std::min(elements.size(), chunk));
+    out.threads = static_cast<unsigned>(pool.size()) + 1;
+    work();
     for (std::thread& t : pool) t.join();
     if (!failed) {
       std::size_t kept = 0;
@@ -485,7 +511,10 @@ std::optional<RootArrayRecords> records_from_root_array(std::string_view body, c
   for_each_root_array_object(body, ep, noun, [&](const json& item, const std::string& where) {
     model::CostRecord r;
     ++out.elements;
-    if (make(item, where, r)) out.records.push_back(std::move(r));
+    if (make(item, where, r)) {
+      r.attributes.share();
+      out.records.push_back(std::move(r));
+    }
   });
   return out;
 }

@@ -185,7 +185,7 @@ std::string outcome(std::string_view body, ParseThreads how) {
 }
 
 const ParseThreads k_sequential{1, 1};
-const ParseThreads k_threaded{4, 1};
+const ParseThreads k_threaded{4, 1, 5};  // chunks of 5 elements: many chunk edges
 
 }  // namespace
 
@@ -194,7 +194,8 @@ TEST_CASE("runpod: a big answer read on threads equals the sequential read", "[r
   std::string seq = outcome(body, k_sequential);
   REQUIRE_THAT(seq, Catch::StartsWith("3000 records\n"));
   CHECK(outcome(body, k_threaded) == seq);
-  CHECK(outcome(body, {3, 7}) == seq);       // uneven chunks
+  CHECK(outcome(body, {3, 7, 11}) == seq);   // uneven chunks
+  CHECK(outcome(body, {2, 7, 1}) == seq);    // one element a chunk
   CHECK(outcome(body, {0, 20'000}) == seq);  // the default: too small to split
 
   // Rows outside the period are dropped the same way on every thread.
@@ -233,7 +234,8 @@ TEST_CASE("runpod: text that only looks split-able gives the sequential answer o
     INFO(name);
     std::string seq = outcome(body, k_sequential);
     CHECK(outcome(body, k_threaded) == seq);
-    CHECK(outcome(body, {2, 3}) == seq);
+    CHECK(outcome(body, {2, 3, 2}) == seq);
+    CHECK(outcome(body, {2, 3, 4096}) == seq);
   }
   // The cases do reach both answers: records and errors.
   CHECK_THAT(outcome(cases[1].second, k_sequential), Catch::StartsWith("41 records"));

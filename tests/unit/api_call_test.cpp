@@ -159,7 +159,7 @@ TEST_CASE("api call: a big root array is parsed on threads, in order, dropping w
     return n % 2 == 0;
   };
   const providers::Endpoint ep{"runpod", "RUNPOD_API_KEY", "GET /billing/pods"};
-  auto threaded = providers::records_from_root_array(body, ep, "record", keep_even, {4, 10});
+  auto threaded = providers::records_from_root_array(body, ep, "record", keep_even, {4, 10, 7});
   auto sequential = providers::records_from_root_array(body, ep, "record", keep_even, {1, 10});
   REQUIRE(threaded);
   REQUIRE(sequential);

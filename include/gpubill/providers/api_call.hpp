@@ -96,13 +96,16 @@ struct RootArrayRecords {
 struct ParseThreads {
   unsigned threads = 0;  ///< 0: the machine's cores, at most 8
   std::size_t min_elements_per_thread = 20'000;  ///< smaller answers stay on one thread
+  std::size_t elements_per_chunk = 4096;  ///< what a thread takes at a time (tests make it small)
 };
 
-/// A root array of objects -> records, in order. A big answer is cut at its elements' edges
-/// (one scan of the text) and its elements parsed on several threads, each element its own
-/// small DOM, straight into its slot of the result. Anything that goes wrong there is read
-/// again sequentially (for_each_root_array_object), so errors are exactly the sequential
-/// ones. nullopt when the root is not an array: the caller parses it whole for its error.
+/// A root array of objects -> records, in order. A big answer is scanned once for its
+/// elements' edges (noting where each chunk of elements begins) and its chunks parsed on
+/// several threads, each element its own small DOM, straight into its slot of the result;
+/// each record's attributes are shared with equal ones (model::Attributes::share). Anything
+/// that goes wrong there is read again sequentially (for_each_root_array_object), so errors
+/// are exactly the sequential ones. nullopt when the root is not an array: the caller parses
+/// it whole for its error.
 std::optional<RootArrayRecords> records_from_root_array(std::string_view body,
                                                         const Endpoint& endpoint,
                                                         const std::string& noun,
