@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <cctype>
 #include <mutex>
+#include <new>
 #include <stdexcept>
 
 #include "transport/curl_api.hpp"
@@ -33,6 +34,7 @@ struct Sink {
   std::size_t max;
   const Headers* headers;
   bool overflow = false;
+  bool out_of_memory = false;
 };
 
 // The body's size when the headers say it and nothing changes it on the way (no content
@@ -57,8 +59,20 @@ std::size_t on_body(char* data, std::size_t size, std::size_t count, void* user)
     sink->overflow = true;
     return 0;  // aborts the transfer with CURLE_WRITE_ERROR
   }
-  if (sink->body->empty()) sink->body->reserve(std::min(announced_size(*sink->headers), sink->max));
-  sink->body->append(data, n);
+  // Nothing may be thrown through libcurl.
+  if (sink->body->empty()) {
+    try {
+      sink->body->reserve(std::min(announced_size(*sink->headers), sink->max));
+    } catch (const std::bad_alloc&) {
+      // Only a hint: grow as the answer comes.
+    }
+  }
+  try {
+    sink->body->append(data, n);
+  } catch (const std::bad_alloc&) {
+    sink->out_of_memory = true;
+    return 0;  // aborts the transfer with CURLE_WRITE_ERROR
+  }
   return n;
 }
 
@@ -157,7 +171,12 @@ class CurlTransport final : public Transport {
 
     CURLcode code = curl_api().easy_perform(h.easy);
     if (code != CURLE_OK) {
-      if (sink.overflow) {
+      if (sink.out_of_memory) {
+        response.failure = TransportFailure::other;
+        response.failure_detail = "out of memory after " +
+                                  std::to_string(response.body.size() / (1024 * 1024)) +
+                                  " MiB of the answer";
+      } else if (sink.overflow) {
         response.failure = TransportFailure::too_large;
         response.failure_detail = "response larger than " +
                                   std::to_string(m_options.max_response_bytes / (1024 * 1024)) +

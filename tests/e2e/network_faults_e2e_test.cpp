@@ -129,6 +129,23 @@ TEST_CASE("e2e net: a connection reset mid-answer is retried, then a clear error
     CHECK_THAT(r.err, Catch::Contains("connection lost before the whole answer arrived"));
     CHECK(r.out.empty());
   }
+
+  SECTION("a Content-Length far beyond what is sent, or than --max-response-mb allows") {
+    // The body buffer is sized from Content-Length (docs/performance.md); a lying header
+    // must cost nothing but the error.
+    for (std::size_t declared : {std::size_t{400'000'000}, std::size_t{90'000'000'000}}) {
+      INFO(declared);
+      RawServer server([&](RawConnection& c) {
+        if (c.read_request().empty()) return;
+        c.send(http_200(body, declared));
+      });
+      CliResult r = run_cli(with(k_pods, {"--retries", "0"}), env_for(server.url() + "/v1"));
+      CHECK(r.exit_code == 1);
+      CHECK_THAT(r.err, Catch::Contains("connection lost before the whole answer arrived"));
+      CHECK(std::count(r.err.begin(), r.err.end(), '\n') == 1);
+      CHECK(r.out.empty());
+    }
+  }
 }
 
 TEST_CASE("e2e net: a server trickling its answer is cut off by --timeout and --max-time",
