@@ -198,6 +198,21 @@ TEST_CASE("runpod: a big answer read on threads equals the sequential read", "[r
   CHECK(outcome(body, {2, 7, 1}) == seq);    // one element a chunk
   CHECK(outcome(body, {0, 20'000}) == seq);  // the default: too small to split
 
+  // Handing over the text (freed before the sort) gives the same records.
+  ParseContext ctx = context(Resource::pods, Bucket::hour, "2025-11-01", "2026-11-01");
+  ctx.threads = k_threaded;
+  std::string moved = body;
+  std::vector<model::CostRecord> taken = parse_billing(std::move(moved), ctx);
+  std::vector<model::CostRecord> viewed = parse_billing(std::string_view(body), ctx);
+  REQUIRE(taken.size() == 3000);
+  REQUIRE(taken.size() == viewed.size());
+  for (std::size_t i = 0; i < taken.size(); ++i) {
+    CHECK(model::column_values(taken[i])[7].value == model::column_values(viewed[i])[7].value);
+    CHECK(taken[i].amount == viewed[i].amount);
+    CHECK(taken[i].resource_id == viewed[i].resource_id);
+  }
+  CHECK(moved.empty());  // NOLINT(bugprone-use-after-move): parse_billing frees what it takes
+
   // Rows outside the period are dropped the same way on every thread.
   ParseContext narrow = context(Resource::pods, Bucket::hour, "2025-11-01", "2025-11-02");
   narrow.threads = k_threaded;

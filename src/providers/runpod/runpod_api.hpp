@@ -48,5 +48,8 @@ struct ParseContext {
 /// A billing response body -> records. Pure: no transport, no clock. Throws ProviderError
 /// for anything that is not the documented array of objects.
 std::vector<model::CostRecord> parse_billing(std::string_view body, const ParseContext& ctx);
+/// The same, taking the text: it is freed once read, before the records are sorted, so that
+/// a big answer's text and the sort's index are never held together (docs/performance.md).
+std::vector<model::CostRecord> parse_billing(std::string&& body, const ParseContext& ctx);
 
 }  // namespace gpubill::providers::runpod

@@ -51,7 +51,10 @@ bool is_column_field(const std::string& key) {
 
 }  // namespace
 
-std::vector<CostRecord> parse_billing(std::string_view body, const ParseContext& ctx) {
+namespace {
+
+// parse_billing without the sort.
+std::vector<CostRecord> read_billing(std::string_view body, const ParseContext& ctx) {
   const Endpoint& ep = ctx.endpoint;
   // The documented answer, a bare array, is read element by element, on several threads
   // when it is big (a year of hourly rows is hundreds of thousands); anything else is parsed
@@ -123,6 +126,20 @@ std::vector<CostRecord> parse_billing(std::string_view body, const ParseContext&
                       model::format_rfc3339(ctx.requested.start),
                       model::format_rfc3339(ctx.requested.end));
   }
+  return records;
+}
+
+}  // namespace
+
+std::vector<CostRecord> parse_billing(std::string_view body, const ParseContext& ctx) {
+  std::vector<CostRecord> records = read_billing(body, ctx);
+  model::sort_by_period_start(records);
+  return records;
+}
+
+std::vector<CostRecord> parse_billing(std::string&& body, const ParseContext& ctx) {
+  std::vector<CostRecord> records = read_billing(body, ctx);
+  std::string().swap(body);
   model::sort_by_period_start(records);
   return records;
 }

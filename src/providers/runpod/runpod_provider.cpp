@@ -208,7 +208,7 @@ class RunpodProvider final : public Provider {
       }
       return std::nullopt;
     });
-    return parse_billing(response.body,
+    return parse_billing(std::move(response.body),
                          {resource, bucket, req.query.period, req.query.now, ep});
   }
 
