@@ -271,18 +271,49 @@ void check_json_text(std::string_view body, const Endpoint& ep) {
   throw ProviderError(ep.prefix() + ": malformed JSON: a number too large for any amount");
 }
 
-// SAX events of a root array -> one small DOM per element, handed on and dropped.
+// The number text a float had in the answer, for the top-level fields of the element being
+// read, when a double cannot hold it (more than 15 significant digits): FieldReader::decimal
+// reads those exactly. Set around each call of the element's handler, on its thread.
+struct ExactFloats {
+  const json* element = nullptr;
+  const std::vector<std::pair<std::string, std::string>>* texts = nullptr;  // key, text
+};
+thread_local ExactFloats t_exact_floats;
+
+bool needs_exact_text(const std::string& text) {
+  std::size_t digits = 0;
+  bool leading = true;
+  for (char c : text) {
+    if (c == 'e' || c == 'E') break;
+    if (c < '0' || c > '9') continue;
+    if (leading && c == '0') continue;
+    leading = false;
+    ++digits;
+  }
+  return digits > 15;
+}
+
+// SAX events of a root array -> one small DOM per element, handed on and dropped. With
+// `element_only`, the text is one element (a piece cut out of the array by the threaded read),
+// counted as element number `first_index` + 1.
 class ArrayItemStreamer {
  public:
   using Fn = std::function<void(const json&, const std::string&)>;
-  ArrayItemStreamer(const Endpoint& ep, std::size_t size, const std::string& noun, const Fn& fn)
-      : m_ep(ep), m_size(size), m_noun(noun), m_fn(fn) {}
+  ArrayItemStreamer(const Endpoint& ep, std::size_t size, const std::string& noun, const Fn& fn,
+                    bool element_only = false, std::size_t first_index = 0)
+      : m_ep(ep), m_size(size), m_noun(noun), m_fn(fn), m_depth(element_only ? 1 : 0),
+        m_index(first_index) {}
 
   bool null() { return value(json(nullptr)); }
   bool boolean(bool b) { return value(json(b)); }
   bool number_integer(json::number_integer_t v) { return value(json(v)); }
   bool number_unsigned(json::number_unsigned_t v) { return value(json(v)); }
-  bool number_float(json::number_float_t v, const std::string&) { return value(json(v)); }
+  bool number_float(json::number_float_t v, const std::string& text) {
+    bool top_level = m_stack.size() == 1 && m_stack.back()->is_object();
+    bool kept = value(json(v));
+    if (top_level && needs_exact_text(text)) m_exact.emplace_back(m_key, text);
+    return kept;
+  }
   bool string(std::string& s) { return value(json(std::move(s))); }
   bool binary(json::binary_t& b) { return value(json(std::move(b))); }
   bool start_object(std::size_t) { return open(json::object()); }
@@ -309,7 +340,11 @@ class ArrayItemStreamer {
       parent.push_back(std::move(v));
       return &parent.back();
     }
-    json& slot = parent[m_key];  // a repeated key keeps the last value, as json::parse does
+    if (m_stack.size() == 1 && !m_exact.empty()) {
+      // A repeated key keeps the last value, as json::parse does: and only its text.
+      std::erase_if(m_exact, [this](const auto& e) { return e.first == m_key; });
+    }
+    json& slot = parent[m_key];
     slot = std::move(v);
     return &slot;
   }
@@ -333,7 +368,16 @@ class ArrayItemStreamer {
   void deliver() {
     std::string where = m_noun + " " + std::to_string(++m_index);
     detail::require_object(m_item, m_ep, where);
-    m_fn(m_item, where);
+    ExactFloats outer = t_exact_floats;
+    t_exact_floats = {&m_item, &m_exact};
+    try {
+      m_fn(m_item, where);
+    } catch (...) {
+      t_exact_floats = outer;
+      throw;
+    }
+    t_exact_floats = outer;
+    m_exact.clear();
     m_item = json();
   }
 
@@ -346,6 +390,7 @@ class ArrayItemStreamer {
   std::vector<json*> m_stack;  // containers open inside the current element
   std::string m_key;
   std::size_t m_index = 0;
+  std::vector<std::pair<std::string, std::string>> m_exact;  // the element's long float texts
 };
 
 }  // namespace
@@ -470,12 +515,15 @@ std::optional<RootArrayRecords> records_from_root_array(std::string_view body, c
              c = next_chunk++) {
           std::size_t i = c * chunk;
           const std::size_t end = std::min(count, i + chunk);
-          bool whole = split_root_array(body, chunk_starts[c] - 1, [&](std::string_view element) {
-            json item = json::parse(element);
-            std::string where = noun + " " + std::to_string(i + 1);
-            detail::require_object(item, ep, where);
+          ArrayItemStreamer::Fn fill = [&](const json& item, const std::string& where) {
             keep[i] = make(item, where, out.records[i]) ? 1 : 0;
             out.records[i].attributes.share();
+          };
+          bool whole = split_root_array(body, chunk_starts[c] - 1, [&](std::string_view element) {
+            // The sequential read's element DOM, exact float texts included; any error here
+            // sends the whole answer to the sequential read below.
+            ArrayItemStreamer one(ep, element.size(), noun, fill, true, i);
+            if (!json::sax_parse(element.begin(), element.end(), &one)) failed = true;
             return ++i < end;
           });
           // Pass 2 must see exactly the elements pass 1 counted; never drop one silently.
@@ -560,6 +608,15 @@ std::optional<model::Decimal> FieldReader::decimal(const char* key) const {
     d = model::Decimal::parse(std::to_string(v.get<unsigned long long>()));
   } else if (v.is_number_float()) {
     d = model::Decimal::from_double(v.get<double>());
+    if (t_exact_floats.element == &m_object) {
+      // The element's own text for it, when a double could not hold it: exact.
+      for (auto e = t_exact_floats.texts->rbegin(); e != t_exact_floats.texts->rend(); ++e) {
+        if (e->first == key) {
+          d = model::Decimal::parse(e->second);
+          break;
+        }
+      }
+    }
   } else if (v.is_string()) {
     std::string s = v.get<std::string>();
     d = model::Decimal::parse(s);

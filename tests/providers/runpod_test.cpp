@@ -256,3 +256,37 @@ TEST_CASE("runpod: text that only looks split-able gives the sequential answer o
   CHECK_THAT(outcome(cases[1].second, k_sequential), Catch::StartsWith("41 records"));
   CHECK_THAT(outcome(cases[4].second, k_sequential), Catch::Contains("record 41: field 'amount'"));
 }
+
+TEST_CASE("runpod: amounts with more than 15 significant digits are read from their text, exactly",
+          "[runpod][parse][exact]") {
+  // A double holds about 15.9 significant digits: 98765432.109876543210 would come back as
+  // 98765432.10987654. The element's own text is used instead, on every read path.
+  auto row = [](int hour, const std::string& amount_fields) {
+    char time[32];
+    std::snprintf(time, sizeof time, "2025-11-01T%02d:00:00Z", hour);
+    return std::string(R"({"time":")") + time + R"(","podId":"p1",)" + amount_fields +
+           R"(,"timeBilledMs":3600000})";
+  };
+  std::string body = "[" + row(0, R"("amount":98765432.109876543210)") + "," +
+                     row(1, R"("amount":1234567.123456789012)") + "," +
+                     row(2, R"("amount":98765432.109876543210,"amount":2.5)") + "," +   // the last wins
+                     row(3, R"("amount":2.5,"amount":1234567.123456789012)") + "," +
+                     row(4, R"("amount":0.006994259194)") + "," +
+                     row(5, R"("amount":1.2345678901234567e3)") + "]";
+  ParseContext ctx = context(Resource::pods, Bucket::hour, "2025-11-01", "2025-11-02");
+  for (ParseThreads how : {k_sequential, ParseThreads{2, 1, 1}, ParseThreads{3, 2, 2}}) {
+    INFO("threads " << how.threads << ", chunk " << how.elements_per_chunk);
+    ctx.threads = how;
+    std::vector<model::CostRecord> rs = parse_billing(std::string_view(body), ctx);
+    REQUIRE(rs.size() == 6);
+    CHECK(rs[0].amount->to_string() == "98765432.10987654321");
+    CHECK(rs[1].amount->to_string() == "1234567.123456789012");
+    CHECK(rs[2].amount->to_string() == "2.5");
+    CHECK(rs[3].amount->to_string() == "1234567.123456789012");
+    CHECK(rs[4].amount->to_string() == "0.006994259194");
+    CHECK(rs[5].amount->to_string() == "1234.567890123457");  // 12 places, half to even
+    model::Decimal sum;
+    for (const model::CostRecord& r : rs) sum += *r.amount;
+    CHECK(sum.to_string() == "101235803.431674503885");
+  }
+}

@@ -9,8 +9,9 @@
 //
 // JSON numbers arrive as doubles. They are converted once, at the parser, through the
 // shortest decimal text that round-trips the double (std::to_chars), which is exactly the
-// text the server sent whenever it sent at most 15 significant digits. Digits beyond the 12th
-// fractional place are rounded half to even.
+// text the server sent whenever it sent at most 15 significant digits; where gpubill reads the
+// answer with its own SAX reader (Runpod v1), longer number texts are kept and parsed instead
+// (docs/architecture.md). Digits beyond the 12th fractional place are rounded half to even.
 
 #include <compare>
 #include <cstdint>
