@@ -56,7 +56,7 @@ sum=$(python3 -c 'import csv,sys,decimal; r=csv.reader(open(sys.argv[1])); next(
 
 mb=$(awk -v b="$bytes" 'BEGIN { printf "%.1f", b / 1e6 }')
 printf 'answer: %d rows, %s MB, total %s USD; best of %d runs\n\n' "$ROWS" "$mb" "$total" "$RUNS"
-printf '| %-8s | %8s | %7s | %12s | %13s | %12s |\n' tool seconds "MB/s" "peak RSS MB" "RSS / answer" "x gpubill"
+printf '| %-8s | %8s | %7s | %12s | %13s | %12s |\n' tool seconds "MB/s" "peak RSS MiB" "RSS / answer" "x gpubill"
 printf '| %-8s | %8s | %7s | %12s | %13s | %12s |\n' --- ---: ---: ---: ---: ---:
 for name in gpubill jq python3; do
   awk -v n="$name" -v s="${wall[$name]}" -v kb="${rss[$name]}" -v b="$bytes" -v g="${wall[gpubill]}" 'BEGIN {
