@@ -42,6 +42,23 @@ void expect_clean(Call&& call) {
   }
 }
 
+// The records `parse` returns as comparable text, or the error it throws.
+template <typename Parse>
+std::string outcome(Parse&& parse) {
+  std::string text;
+  expect_clean([&] {
+    try {
+      for (const model::CostRecord& r : parse()) {
+        for (const model::ColumnValue& c : model::column_values(r)) text += c.value.value_or("-") + ",";
+        text += r.attributes.dump() + "\n";
+      }
+    } catch (const Error& e) {
+      text = std::string("error: ") + e.what();
+    }
+  });
+  return text;
+}
+
 [[noreturn]] void finding(const std::string& what) {
   std::fprintf(stderr, "fuzz finding: %s\n", what.c_str());
   std::abort();
@@ -55,25 +72,18 @@ void runpod(std::string_view data) {
     expect_clean([&] { parse_billing(data, {r, Bucket::day, k_period, k_now, k_ep}); });
   }
   // Differential: a read split over threads gives the sequential read's records or error.
-  auto outcome = [&](providers::ParseThreads how) {
-    std::string text;
-    expect_clean([&] {
-      try {
-        for (const model::CostRecord& r :
-             parse_billing(data, {Resource::pods, Bucket::day, k_period, k_now, k_ep, how})) {
-          for (const model::ColumnValue& c : model::column_values(r)) text += c.value.value_or("-") + ",";
-          text += r.attributes.dump() + "\n";
-        }
-      } catch (const Error& e) {
-        text = std::string("error: ") + e.what();
-      }
-    });
-    return text;
+  auto v1 = [&](providers::ParseThreads how) {
+    return outcome([&] { return parse_billing(data, {Resource::pods, Bucket::day, k_period, k_now, k_ep, how}); });
   };
-  if (outcome({1, 1}) != outcome({3, 1, 2})) finding("runpod: threaded and sequential reads differ");
+  if (v1({1, 1}) != v1({3, 1, 2})) finding("runpod: threaded and sequential reads differ");
   for (bool split : {false, true}) {
     expect_clean([&] { parse_v2_billing(data, {"pods", k_now, split, k_ep}); });
   }
+  // v2 too: its records array read on threads gives the sequential read's records or error.
+  auto v2 = [&](providers::ParseThreads how) {
+    return outcome([&] { return parse_v2_billing(data, {"pods", k_now, true, k_ep, how}); });
+  };
+  if (v2({1, 1}) != v2({3, 1, 2})) finding("runpod v2: threaded and sequential reads differ");
 }
 
 void novita(std::string_view data) {

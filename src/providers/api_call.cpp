@@ -567,6 +567,91 @@ std::optional<RootArrayRecords> records_from_root_array(std::string_view body, c
   return out;
 }
 
+namespace {
+
+// Where the array value of `member` in the root object begins ('[') and ends (']'), or
+// nullopt: the root is not an object, the member is missing, not an array, given twice, or
+// the text does not hold together at the top level.
+std::optional<std::pair<std::size_t, std::size_t>> find_member_array(std::string_view body,
+                                                                    std::string_view member) {
+  const std::size_t n = body.size();
+  std::size_t i = body.find_first_not_of(" \t\r\n");
+  if (i == std::string_view::npos || body[i] != '{') return std::nullopt;
+  auto skip_string = [&](std::size_t at) -> std::size_t {  // at: the opening quote; returns the closing one
+    for (++at; at < n && body[at] != '"'; ++at) {
+      if (body[at] == '\\') ++at;
+    }
+    return at;
+  };
+  std::optional<std::pair<std::size_t, std::size_t>> found;
+  std::size_t depth = 0;
+  for (; i < n; ++i) {
+    char c = body[i];
+    if (c == '"') {
+      std::size_t close = skip_string(i);
+      if (close >= n) return std::nullopt;
+      if (depth == 1) {
+        std::size_t after = body.find_first_not_of(" \t\r\n", close + 1);
+        if (after != std::string_view::npos && body[after] == ':' &&
+            body.substr(i + 1, close - i - 1) == member) {
+          if (found) return std::nullopt;  // given twice: the whole read says which counts
+          std::size_t open = body.find_first_not_of(" \t\r\n", after + 1);
+          if (open == std::string_view::npos || body[open] != '[') return std::nullopt;
+          std::size_t level = 0;
+          std::size_t k = open;
+          for (; k < n; ++k) {
+            if (body[k] == '"') {
+              k = skip_string(k);
+              if (k >= n) return std::nullopt;
+            } else if (body[k] == '[' || body[k] == '{') {
+              ++level;
+            } else if ((body[k] == ']' || body[k] == '}') && --level == 0) {
+              break;
+            }
+          }
+          if (k >= n || body[k] != ']') return std::nullopt;
+          found = std::pair{open, k};
+          i = k;
+          continue;
+        }
+      }
+      i = close;
+    } else if (c == '{' || c == '[') {
+      ++depth;
+    } else if (c == '}' || c == ']') {
+      if (depth == 0) return std::nullopt;
+      --depth;
+    }
+  }
+  return found;
+}
+
+}  // namespace
+
+std::optional<RootArrayRecords> records_from_member_array(std::string_view body,
+                                                          const Endpoint& ep,
+                                                          const std::string& member,
+                                                          const std::string& noun,
+                                                          const RecordMaker& make,
+                                                          const ParseThreads& how) {
+  check_json_text(body, ep);
+  std::optional<std::pair<std::size_t, std::size_t>> span = find_member_array(body, member);
+  if (!span) return std::nullopt;
+  try {
+    // The rest of the document must be sound JSON too: read it with the array left out.
+    std::string rest;
+    rest.reserve(span->first + 2 + (body.size() - span->second));
+    rest.append(body.substr(0, span->first)).append("[]").append(body.substr(span->second + 1));
+    if (!json::accept(rest)) return std::nullopt;
+    return records_from_root_array(body.substr(span->first, span->second - span->first + 1), ep,
+                                   noun, make, how);
+  } catch (const ProviderError&) {
+    // Positions in a message would count from the array, not the answer: the caller's whole
+    // read gives the exact error.
+    return std::nullopt;
+  }
+}
+
 bool for_each_root_array_object(std::string_view body, const Endpoint& ep, const std::string& noun,
                                 const std::function<void(const json&, const std::string&)>& fn) {
   check_json_text(body, ep);

@@ -5,6 +5,7 @@
 #include "support/errors.hpp"
 #include "support/fake_cloud/fake_cloud.hpp"
 #include "support/fixtures.hpp"
+#include "support/records_text.hpp"
 
 using namespace gpubill;
 using namespace gpubill::providers::runpod;
@@ -173,12 +174,7 @@ std::string outcome(std::string_view body, ParseThreads how) {
   ctx.threads = how;
   try {
     std::vector<model::CostRecord> rs = parse_billing(body, ctx);
-    std::string text = std::to_string(rs.size()) + " records\n";
-    for (const model::CostRecord& r : rs) {
-      for (const model::ColumnValue& c : model::column_values(r)) text += c.value.value_or("-") + ",";
-      text += r.attributes.dump() + "\n";
-    }
-    return text;
+    return std::to_string(rs.size()) + " records\n" + test::records_text(rs);
   } catch (const Error& e) {
     return std::string("error: ") + e.what();
   }

@@ -6,6 +6,7 @@
 #include "gpubill/util/error.hpp"
 #include "providers/runpod/runpod_v2_api.hpp"
 #include "support/errors.hpp"
+#include "support/records_text.hpp"
 #include "support/fixtures.hpp"
 
 using namespace gpubill;
@@ -126,4 +127,100 @@ TEST_CASE("runpod v2: bad input is one clear ProviderError", "[runpod][v2][parse
     test::check_provider_error([&] { parse(fixture, context("pods")); },
                                         "runpod: GET /v2/billing/pods: ", expected);
   }
+}
+
+// A year of hourly v2 rows is one unpaged answer: its records array is read element by element
+// on several threads (providers::records_from_member_array); anything unusual is read whole.
+namespace {
+
+std::string v2_row(int i, const std::string& extra = "") {
+  char text[320];
+  std::snprintf(text, sizeof text,
+                R"({"startTime":"2026-01-01T%02d:00:00Z","endTime":"2026-01-01T%02d:00:00Z",)"
+                R"("podId":"pod-%d","totalAmount":%d.%03d,"gpuAmount":%d.%03d,"cpuAmount":0.001%s})",
+                i % 23, i % 23 + 1, i % 97, i % 7, (i * 37) % 1000, i % 7, (i * 37) % 1000 - 1 < 0 ? 0 : (i * 37) % 1000 - 1,
+                extra.c_str());
+  return text;
+}
+
+std::string v2_body(int n, const std::string& before = "", const std::string& after = R"(,"metadata":{"recordCount":0})") {
+  std::string body = "{" + before + R"("records":[)";
+  for (int i = 0; i < n; ++i) body += (i ? ",\n" : "") + v2_row(i);
+  return body + "]" + after + "}";
+}
+
+std::string v2_outcome(std::string_view body, providers::ParseThreads how, bool split = false) {
+  V2ParseContext ctx = context("pods", split);
+  ctx.threads = how;
+  try {
+    return test::records_text(parse_v2_billing(body, ctx));
+  } catch (const Error& e) {
+    return std::string("error: ") + e.what();
+  }
+}
+
+}  // namespace
+
+TEST_CASE("runpod v2: a big answer read on threads equals the whole read", "[runpod][v2][parse][threads]") {
+  const std::string body = v2_body(3000);
+  // "records" given twice (an empty one first) is never streamed: the whole read, last wins.
+  const std::string whole = v2_body(3000, R"("records":[],)");
+  for (bool split : {false, true}) {
+    INFO("split " << split);
+    std::string expected = v2_outcome(whole, {1, 1}, split);
+    REQUIRE(std::count(expected.begin(), expected.end(), '\n') >= 3000);
+    CHECK(v2_outcome(body, {1, 1}, split) == expected);
+    CHECK(v2_outcome(body, {4, 1, 5}, split) == expected);
+    CHECK(v2_outcome(body, {2, 7, 1}, split) == expected);
+    CHECK(v2_outcome(body, {0, 20'000}, split) == expected);
+  }
+  // Other members before and after, "records" inside them and inside strings: only the root's
+  // own "records" is the array.
+  const std::string decoys = v2_body(
+      50, R"("note":"\"records\":[1,2]","metadata":{"records":[{"x":1}]},)",
+      R"(,"more":{"records":"no"},"list":[{"records":[]}])");
+  CHECK(v2_outcome(decoys, {4, 1, 3}) == v2_outcome(v2_body(50), {1, 1}));
+
+  // The streamed read is the one used: it keeps a long amount's text (a double would not).
+  const std::string row = R"({"startTime":"2026-01-01T00:00:00Z","endTime":"2026-01-01T01:00:00Z","totalAmount":98765432.109876543210})";
+  for (providers::ParseThreads how : {providers::ParseThreads{1, 1}, providers::ParseThreads{2, 1, 1}}) {
+    auto rs = parse_v2_billing(R"({"records":[)" + row + "," + row + R"(],"metadata":{}})",
+                               [&] { V2ParseContext c = context("pods"); c.threads = how; return c; }());
+    REQUIRE(rs.size() == 2);
+    CHECK(rs[1].amount->to_string() == "98765432.10987654321");
+  }
+  auto whole_read = parse_v2_billing(R"({"records":[],"records":[)" + row + R"(]})", context("pods"));
+  REQUIRE(whole_read.size() == 1);
+  CHECK(whole_read[0].amount->to_string() == "98765432.10987654");  // through a double
+}
+
+TEST_CASE("runpod v2: errors in a big answer are the whole read's, positions and all",
+          "[runpod][v2][parse][threads][errors]") {
+  const std::string rows = v2_body(40);
+  const std::string records_only = rows.substr(0, rows.find("],\"metadata\""));
+  const std::pair<const char*, std::string> cases[] = {
+      {"cut in half", rows.substr(0, rows.size() / 2)},
+      {"cut inside the metadata", rows.substr(0, rows.size() - 5)},
+      {"malformed metadata after sound records", records_only + R"(],"metadata":{"a":tru}})"},
+      {"a bad record in the middle",
+       R"({"records":[)" + v2_row(0) + "," +
+           R"({"startTime":"2026-01-01T00:00:00Z","endTime":"2026-01-01T01:00:00Z","totalAmount":{}},)" +
+           v2_row(2) + R"(],"metadata":{}})"},
+      {"a scalar element", records_only + R"(,17],"metadata":{}})"},
+      {"a trailing comma", records_only + R"(,],"metadata":{}})"},
+      {"text after the document", rows + " x"},
+      {"a number too large", records_only + R"(,{"startTime":"2026-01-01T00:00:00Z","endTime":"2026-01-01T01:00:00Z","totalAmount":4E444444}],"metadata":{}})"},
+      {"records is an object", R"({"records":{"a":1},"metadata":{}})"},
+  };
+  for (const auto& [name, body] : cases) {
+    INFO(name);
+    std::string seq = v2_outcome(body, {1, 1});
+    CHECK_THAT(seq, Catch::StartsWith("error: runpod: GET /v2/billing/pods: "));
+    CHECK(v2_outcome(body, {4, 1, 5}) == seq);
+    CHECK(v2_outcome(body, {2, 3, 1}) == seq);
+  }
+  // The position counts from the start of the whole answer, not of the records array.
+  std::string cut = rows.substr(0, rows.size() / 2);
+  CHECK_THAT(v2_outcome(cut, {4, 1, 5}), Catch::Contains("of " + std::to_string(cut.size()) + " "));
+  CHECK_THAT(v2_outcome(cases[3].second, {4, 1, 1}), Catch::Contains("record 2: field 'totalAmount'"));
 }

@@ -112,6 +112,18 @@ std::optional<RootArrayRecords> records_from_root_array(std::string_view body,
                                                         const RecordMaker& make,
                                                         const ParseThreads& how = {});
 
+/// The same for an answer whose records are the array value of `member` in the root object
+/// (Runpod v2: {"records": [...], "metadata": {...}}): the array is read as above, the rest of
+/// the document only checked. nullopt whenever anything is unusual (another shape, the member
+/// given twice, malformed text anywhere, a bad record): the caller then reads the whole
+/// document as before, which gives the exact error with its position in the whole answer.
+std::optional<RootArrayRecords> records_from_member_array(std::string_view body,
+                                                          const Endpoint& endpoint,
+                                                          const std::string& member,
+                                                          const std::string& noun,
+                                                          const RecordMaker& make,
+                                                          const ParseThreads& how = {});
+
 /// Field readers for one object of a response. `where` names it in errors ("record 3").
 /// Missing or null -> nullopt; a value of the wrong type -> ProviderError naming the field.
 /// The deepest nesting of [ and { in JSON text (strings skipped), without parsing it.
@@ -125,6 +137,8 @@ const char* json_type_name(const nlohmann::json& v);
 class FieldReader {
  public:
   FieldReader(const nlohmann::json& object, const Endpoint& endpoint, std::string where);
+  /// An ordered_json would be converted to a temporary that the reader outlives.
+  FieldReader(const nlohmann::ordered_json& object, const Endpoint& endpoint, std::string where) = delete;
   /// A JSON number or a numeric string, exactly (floats via their shortest text).
   std::optional<model::Decimal> decimal(const char* key) const;
   /// A JSON string (numbers are accepted and printed as they came).

@@ -35,6 +35,7 @@ struct V2ParseContext {
   model::Timestamp now;      ///< buckets ending after now are marked incomplete
   bool split_components = false;
   Endpoint endpoint;
+  ParseThreads threads{};  ///< how a big answer is split over threads (tests force it)
 };
 
 /// A v2 billing body -> records: amount = totalAmount; every other `*Amount` number is a

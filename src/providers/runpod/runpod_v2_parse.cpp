@@ -40,66 +40,22 @@ std::string resource_id(const json& item) {
   return {};
 }
 
-}  // namespace
-
-std::vector<CostRecord> parse_v2_billing(std::string_view body, const V2ParseContext& ctx) {
-  const Endpoint& ep = ctx.endpoint;
-  json doc = parse_json_text(body, ep);
-  if (!doc.is_object() || !doc.contains("records")) {
-    std::string message = doc.is_object() ? error_message_from_body(body) : "";
-    if (!message.empty()) {
-      throw ProviderError(ep.prefix() + ": the provider answered with an error: " + message);
-    }
-    throw ProviderError(ep.prefix() + ": expected {\"records\": [...], \"metadata\": {...}}, got " +
-                        std::string(json_type_name(doc)) +
-                        ": the API may have changed; check GPUBILL_RUNPOD_V2_URL");
-  }
-  const json& items = doc["records"];
-  if (items.is_null()) return {};
-  if (!items.is_array()) {
-    throw ProviderError(ep.prefix() + ": field 'records' is " + json_type_name(items) +
-                        ", expected an array");
-  }
-
+// One record per non-zero component (every `*Amount` but totalAmount, in the order sent), and
+// "<service>:other" for what they leave of totalAmount. A record without an amount stays whole.
+std::vector<CostRecord> split_components(std::vector<CostRecord> whole, const V2ParseContext& ctx) {
   std::vector<CostRecord> records;
-  for_each_object(items, ep, "record", [&](const json& item, const std::string& where) {
-    FieldReader f(item, ep, where);
-    std::optional<model::Timestamp> start;
-    std::optional<model::Timestamp> end;
-    for (auto [key, target] : {std::pair{"startTime", &start}, std::pair{"endTime", &end}}) {
-      std::optional<std::string> text = f.string(key);
-      if (!text) f.fail(key, "is missing");
-      if (!item[key].is_string()) f.fail(key, "is a number, expected a date-time string");
-      *target = model::parse_provider_time(*text);
-      if (!*target) f.fail(key, "is not a date-time: \"" + text->substr(0, 40) + "\"");
-    }
-    if (*end <= *start) f.fail("endTime", "is not after startTime");
-
-    CostRecord r;
-    r.provider = "runpod";
-    r.service = ctx.service;
-    r.period = {*start, *end};
-    r.currency = "USD";
-    r.resource_id = resource_id(item);
-    r.amount = f.decimal("totalAmount");
-    if (!r.amount) r.attributes["gpubill_no_price_reason"] = "totalAmount missing";
-    std::vector<std::pair<std::string, Decimal>> components;
-    for (const auto& [key, value] : item.items()) {
-      if (key == "startTime" || key == "endTime" || key == "totalAmount") continue;
-      if (is_component(key)) {
-        std::optional<Decimal> d = f.decimal(key.c_str());  // type-checked
-        if (d) components.emplace_back(component_name(key), *d);
-      }
-      r.attributes[key] = value;
-    }
-    r.attributes["gpubill_api"] = "v2";
-    if (r.period.end > ctx.now) r.attributes["gpubill_incomplete_bucket"] = true;
-
-    if (!ctx.split_components || !r.amount) {
+  for (CostRecord& r : whole) {
+    if (!r.amount) {
       records.push_back(std::move(r));
-      return;
+      continue;
     }
-    // One record per non-zero component; what they leave of the total is "other".
+    std::vector<std::pair<std::string, Decimal>> components;
+    const json attributes = r.attributes.get();  // FieldReader reads nlohmann::json
+    FieldReader f(attributes, ctx.endpoint, "record");
+    for (const auto& [key, value] : r.attributes.items()) {
+      if (!is_component(key)) continue;
+      if (std::optional<Decimal> d = f.decimal(key.c_str())) components.emplace_back(component_name(key), *d);
+    }
     Decimal rest = *r.amount;
     for (const auto& [name, amount] : components) {
       rest = rest - amount;
@@ -119,7 +75,75 @@ std::vector<CostRecord> parse_v2_billing(std::string_view body, const V2ParseCon
       part.attributes["gpubill_note"] = "totalAmount less the components";
       records.push_back(std::move(part));
     }
-  });
+  }
+  return records;
+}
+
+}  // namespace
+
+std::vector<CostRecord> parse_v2_billing(std::string_view body, const V2ParseContext& ctx) {
+  const Endpoint& ep = ctx.endpoint;
+  // One record per element, components unsplit (they are split below, from attributes).
+  auto make = [&ctx, &ep](const json& item, const std::string& where, CostRecord& r) {
+    FieldReader f(item, ep, where);
+    std::optional<model::Timestamp> start;
+    std::optional<model::Timestamp> end;
+    for (auto [key, target] : {std::pair{"startTime", &start}, std::pair{"endTime", &end}}) {
+      std::optional<std::string> text = f.string(key);
+      if (!text) f.fail(key, "is missing");
+      if (!item[key].is_string()) f.fail(key, "is a number, expected a date-time string");
+      *target = model::parse_provider_time(*text);
+      if (!*target) f.fail(key, "is not a date-time: \"" + text->substr(0, 40) + "\"");
+    }
+    if (*end <= *start) f.fail("endTime", "is not after startTime");
+
+    r.provider = "runpod";
+    r.service = ctx.service;
+    r.period = {*start, *end};
+    r.currency = "USD";
+    r.resource_id = resource_id(item);
+    r.amount = f.decimal("totalAmount");
+    if (!r.amount) r.attributes["gpubill_no_price_reason"] = "totalAmount missing";
+    for (const auto& [key, value] : item.items()) {
+      if (key == "startTime" || key == "endTime" || key == "totalAmount") continue;
+      if (is_component(key)) f.decimal(key.c_str());  // type-checked; split below
+      r.attributes[key] = value;
+    }
+    r.attributes["gpubill_api"] = "v2";
+    if (r.period.end > ctx.now) r.attributes["gpubill_incomplete_bucket"] = true;
+    return true;
+  };
+
+  std::vector<CostRecord> records;
+  // A year of hourly rows is one unpaged answer: its records array is read element by element
+  // on several threads; anything unusual is read whole below, for the exact error.
+  if (std::optional<RootArrayRecords> read =
+          records_from_member_array(body, ep, "records", "record", make, ctx.threads)) {
+    records = std::move(read->records);
+  } else {
+    json doc = parse_json_text(body, ep);
+    if (!doc.is_object() || !doc.contains("records")) {
+      std::string message = doc.is_object() ? error_message_from_body(body) : "";
+      if (!message.empty()) {
+        throw ProviderError(ep.prefix() + ": the provider answered with an error: " + message);
+      }
+      throw ProviderError(ep.prefix() + ": expected {\"records\": [...], \"metadata\": {...}}, got " +
+                          std::string(json_type_name(doc)) +
+                          ": the API may have changed; check GPUBILL_RUNPOD_V2_URL");
+    }
+    const json& items = doc["records"];
+    if (items.is_null()) return {};
+    if (!items.is_array()) {
+      throw ProviderError(ep.prefix() + ": field 'records' is " + json_type_name(items) +
+                          ", expected an array");
+    }
+    for_each_object(items, ep, "record", [&](const json& item, const std::string& where) {
+      CostRecord r;
+      make(item, where, r);
+      records.push_back(std::move(r));
+    });
+  }
+  if (ctx.split_components) records = split_components(std::move(records), ctx);
   model::sort_by_period_start(records);
   return records;
 }
