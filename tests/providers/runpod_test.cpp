@@ -238,6 +238,8 @@ TEST_CASE("runpod: text that only looks split-able gives the sequential answer o
       {"cut inside a string", "[" + rows + R"(,{"time":"2025-)"},
       {"a stray closing brace", "[" + rows + "}]"},
       {"a number too large", "[" + rows + R"(,{"time":"2025-11-01T00:00:00Z","amount":4E444444}])"},
+      {"NUL bytes after an element (found by fuzzing)", "[" + rows + std::string("\n\0\0\x7f", 4) + "]"},
+      {"a NUL after a number", "[" + rows + "," + std::string("1\0x", 3) + "]"},
       {"empty array", "[]"},
       {"empty array with spaces", "[ \n ]"},
   };

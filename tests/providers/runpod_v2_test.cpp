@@ -211,6 +211,8 @@ TEST_CASE("runpod v2: errors in a big answer are the whole read's, positions and
       {"text after the document", rows + " x"},
       {"a number too large", records_only + R"(,{"startTime":"2026-01-01T00:00:00Z","endTime":"2026-01-01T01:00:00Z","totalAmount":4E444444}],"metadata":{}})"},
       {"records is an object", R"({"records":{"a":1},"metadata":{}})"},
+      {"NUL bytes after the last record (found by fuzzing)",
+       records_only + std::string("\n\0\0\x7f", 4) + R"(],"metadata":{}})"},
   };
   for (const auto& [name, body] : cases) {
     INFO(name);
