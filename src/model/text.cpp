@@ -85,10 +85,4 @@ const std::string& Text::lookup(std::uint32_t id) {
   return *entries[id & (k_page_size - 1)].load(std::memory_order_acquire);
 }
 
-std::size_t Text::distinct() {
-  Table& t = table();
-  std::lock_guard<std::mutex> lock(t.mutex);
-  return t.next - 1;
-}
-
 }  // namespace gpubill::model

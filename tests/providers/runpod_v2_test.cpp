@@ -133,13 +133,15 @@ TEST_CASE("runpod v2: bad input is one clear ProviderError", "[runpod][v2][parse
 // on several threads (providers::records_from_member_array); anything unusual is read whole.
 namespace {
 
-std::string v2_row(int i, const std::string& extra = "") {
+// Row i of a generated v2 answer: totalAmount = gpuAmount + cpuAmount (0.001), in thousandths.
+std::string v2_row(int i) {
+  const int gpu = (i % 7) * 1000 + (i * 37) % 1000;
+  const int total = gpu + 1;
   char text[320];
   std::snprintf(text, sizeof text,
                 R"({"startTime":"2026-01-01T%02d:00:00Z","endTime":"2026-01-01T%02d:00:00Z",)"
-                R"("podId":"pod-%d","totalAmount":%d.%03d,"gpuAmount":%d.%03d,"cpuAmount":0.001%s})",
-                i % 23, i % 23 + 1, i % 97, i % 7, (i * 37) % 1000, i % 7, (i * 37) % 1000 - 1 < 0 ? 0 : (i * 37) % 1000 - 1,
-                extra.c_str());
+                R"("podId":"pod-%d","totalAmount":%d.%03d,"gpuAmount":%d.%03d,"cpuAmount":0.001})",
+                i % 23, i % 23 + 1, i % 97, total / 1000, total % 1000, gpu / 1000, gpu % 1000);
   return text;
 }
 

@@ -61,9 +61,6 @@ class Text {
   friend std::string operator+(Text a, Text b) { return a.str() + b.str(); }
   friend std::ostream& operator<<(std::ostream& os, Text t) { return os << t.str(); }
 
-  /// Distinct strings interned so far (for tests and the benchmark).
-  static std::size_t distinct();
-
  private:
   static std::uint32_t intern(std::string_view s);
   static const std::string& lookup(std::uint32_t id);
