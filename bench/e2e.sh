@@ -20,7 +20,8 @@ done
 . bench/fakecloud.sh
 start_fakecloud --runpod-key bench-runpod --runpod-bulk "$ROWS"
 read -r bulk_url bytes total < <(sed -n 's/^runpod bulk: \([^ ]*\) rows=[0-9]* bytes=\([0-9]*\) total=\(.*\)$/\1 \2 \3/p' "$FAKECLOUD_LOG")
-export RUNPOD_API_KEY=bench-runpod GPUBILL_RUNPOD_URL="$bulk_url" GPUBILL_NOW=2026-11-23T00:00:00Z
+# The bulk answer is REST v1's shape (a bare array): ask v1 by name (v2 is the default).
+export RUNPOD_API_KEY=bench-runpod GPUBILL_RUNPOD_URL="$bulk_url" GPUBILL_RUNPOD_API=v1 GPUBILL_NOW=2026-11-23T00:00:00Z
 export XDG_CONFIG_HOME=$(mktemp -d)
 work=$(mktemp -d)
 trap 'kill $FAKECLOUD_PID 2>/dev/null || true; wait $FAKECLOUD_PID 2>/dev/null || true; rm -rf "$work" "$FAKECLOUD_LOG" "$XDG_CONFIG_HOME"' EXIT

@@ -13,7 +13,7 @@ GPUBILL="$BUILD_DIR/src/gpubill"
 start_fakecloud --latency-ms "$LATENCY_MS" --runpod-key bench-runpod --novita-key bench-novita \
   --gcore-key bench-gcore --hyperstack-key bench-hyperstack
 url=$FAKECLOUD_URL
-export RUNPOD_API_KEY=bench-runpod GPUBILL_RUNPOD_URL="$url/runpod/v1"
+export RUNPOD_API_KEY=bench-runpod GPUBILL_RUNPOD_URL="$url/runpod/v1" GPUBILL_RUNPOD_V2_URL="$url/runpod/v2"
 export NOVITA_API_KEY=bench-novita GPUBILL_NOVITA_URL="$url/novita"
 export GCORE_API_KEY=bench-gcore GPUBILL_GCORE_URL="$url/gcore"
 export HYPERSTACK_API_KEY=bench-hyperstack GPUBILL_HYPERSTACK_URL="$url/hyperstack/v1"

@@ -27,7 +27,8 @@ done
 [ -n "$url" ] || { echo "demo: the fake cloud did not start" >&2; cat "$log" >&2; exit 1; }
 
 export RUNPOD_API_KEY=demo-runpod-key
-export GPUBILL_RUNPOD_URL="$url/runpod/v1"
+export GPUBILL_RUNPOD_URL="$url/runpod/v1"      # REST v1: retired, asked only with --api v1
+export GPUBILL_RUNPOD_V2_URL="$url/runpod/v2"   # REST v2: what auto asks
 export NOVITA_API_KEY=demo-novita-key
 export GPUBILL_NOVITA_URL="$url/novita"
 export GCORE_API_KEY='demo$gcore-key'
@@ -44,7 +45,7 @@ run "$GPUBILL" report --start 2026-10 --group-by gpu
 run "$GPUBILL" report --start 2026-10 --group-by provider --fx USD --fx EUR=1.08
 run "$GPUBILL" runpod pods --bucket month --start 2026-08 --end 2026-12
 run "$GPUBILL" runpod pods --bucket week --grouping podId --start 2026-10 --gpu-type "NVIDIA H100 80GB HBM3"
-run "$GPUBILL" runpod endpoints --bucket month --start 2026-10 --datacenter EU-RO-1 --datacenter US-TX-3
+run "$GPUBILL" runpod endpoints --bucket month --start 2026-10 --grouping gpuTypeId
 run "$GPUBILL" runpod network-volumes --bucket month --start 2026-09 --end 2026-11 -o csv
 run "$GPUBILL" runpod pods --bucket day --start 2026-10-01 --end 2026-11-01 -o csv --out-file "$out/october.csv"
 echo "(wrote $(($(wc -l <"$out/october.csv") - 1)) rows to october.csv)"

@@ -149,13 +149,14 @@ int run_report(const Invocation& inv, const config::Environment& env) {
         // The parts are independent: started together, merged in plan order (the output
         // does not depend on timing), all through the provider's one in-flight limit.
         std::vector<providers::ReportPart> plan = o.provider->report_plan();
+        auto cache = std::make_shared<providers::ResponseCache>();
         std::vector<std::vector<model::CostRecord>> parts =
             providers::parallel_map<std::vector<model::CostRecord>>(
                 plan.size(), static_cast<std::size_t>(transport.parallel), [&](std::size_t k) {
                   providers::FetchRequest request{plan[k].resource, {period, now},
                                                   plan[k].options,  api_key,
                                                   settings.base_url, g.parallel,
-                                                  settings.extra, true};
+                                                  settings.extra, true, cache};
                   return o.provider->fetch(request, *transport.retrying);
                 });
         for (std::vector<model::CostRecord>& got : parts) {

@@ -58,7 +58,8 @@ int run_resource(const Invocation& inv, const config::Environment& env) {
 
   providers::FetchRequest request{inv.resource, {period, now, !g.start.empty() || !g.end.empty()},
                                   inv.options, api_key,
-                                  settings.base_url, g.parallel, settings.extra};
+                                  settings.base_url, g.parallel, settings.extra, false,
+                                  std::make_shared<providers::ResponseCache>()};
   std::string title = inv.provider + " " + inv.resource;
   util::log().debug("{}: {} .. {} from {}", title, model::format_rfc3339(period.start),
                     model::format_rfc3339(period.end), settings.base_url);

@@ -24,10 +24,13 @@ namespace {
 const std::string k_key = "rpa_FAKE_TEST_KEY_1234567890";
 const std::string k_now = "2026-11-23T12:00:00Z";
 
+// These tests hold the generic behaviours (formats, retries, errors, files) to Runpod's REST
+// v1 routes and their fault vocabulary, so they ask v1 by name; REST v2, the default since v1's
+// retirement, has its own tests (runpod_v2_e2e_test.cpp).
 std::map<std::string, std::string> env_for(const FakeCloud& cloud, const std::string& fault = "",
                                            const std::string& key = k_key) {
   return {{"RUNPOD_API_KEY", key}, {"GPUBILL_RUNPOD_URL", cloud.runpod_url(fault)},
-          {"GPUBILL_NOW", k_now}};
+          {"GPUBILL_RUNPOD_API", "v1"}, {"GPUBILL_NOW", k_now}};
 }
 
 std::size_t line_count(const std::string& s) {
@@ -349,6 +352,7 @@ TEST_CASE("e2e: proxy variables are honoured, and plain http to a remote host wa
   cloud.start();
   std::map<std::string, std::string> env = {{"RUNPOD_API_KEY", k_key},
                                             {"GPUBILL_RUNPOD_URL", "http://runpod.invalid/runpod/v1"},
+                                            {"GPUBILL_RUNPOD_API", "v1"},
                                             {"http_proxy", cloud.base_url()},
                                             {"GPUBILL_NOW", k_now}};
   CliResult via_proxy = run_cli({"runpod", "pods", "--start", "2026-10", "-o", "csv"}, env);
@@ -425,7 +429,7 @@ TEST_CASE("e2e: a reader that stops early ends the run quietly", "[e2e][pipe]") 
   std::string err = dir.path() + "/err";
   std::string status = dir.path() + "/status";
   std::string command = "RUNPOD_API_KEY=" + k_key + " GPUBILL_RUNPOD_URL=" + cloud.runpod_url() +
-                        " GPUBILL_NOW=" + k_now + " XDG_CONFIG_HOME=" + dir.path() +
+                        " GPUBILL_RUNPOD_API=v1 GPUBILL_NOW=" + k_now + " XDG_CONFIG_HOME=" + dir.path() +
                         " bash -c 'set -o pipefail; \"$0\" runpod pods --bucket hour --grouping podId"
                         " --start 2026-08-01 --end 2026-12-01 -o csv 2>" + err +
                         " | head -1 >/dev/null; echo $? >" + status + "' " + GPUBILL_BINARY;

@@ -24,8 +24,9 @@ namespace {
 const std::string k_key = "rpa_NETFAULT_MARKER_KEY_0123456789";
 
 std::map<std::string, std::string> env_for(const std::string& base_url) {
+  // The bare-socket server answers v1's shape: ask v1 by name (v2 is the default).
   return {{"RUNPOD_API_KEY", k_key}, {"GPUBILL_RUNPOD_URL", base_url},
-          {"GPUBILL_NOW", "2026-11-23T12:00:00Z"}};
+          {"GPUBILL_RUNPOD_API", "v1"}, {"GPUBILL_NOW", "2026-11-23T12:00:00Z"}};
 }
 
 std::string http_200(const std::string& body, std::size_t declared_length) {

@@ -23,6 +23,7 @@ namespace {
 std::map<std::string, std::string> env_all(const FakeCloud& cloud) {
   return {{"RUNPOD_API_KEY", "rpa_FAKE_TEST_KEY_1234567890"},
           {"GPUBILL_RUNPOD_URL", cloud.runpod_url()},
+          {"GPUBILL_RUNPOD_V2_URL", cloud.runpod_v2_url()},
           {"NOVITA_API_KEY", "nv_FAKE_TEST_KEY_1234567890"},
           {"GPUBILL_NOVITA_URL", cloud.novita_url()},
           {"GCORE_API_KEY", "gc_FAKE$TEST_KEY_1234567890"},

@@ -1,7 +1,9 @@
 // Runpod REST v2 end to end against the fake cloud, which serves v1 and v2 from one dataset.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <fstream>
+#include <optional>
 #include <set>
 
 #include <nlohmann/json.hpp>
@@ -34,6 +36,16 @@ std::string csv_total(const CliResult& r) {
   return total.to_string();
 }
 
+// The last request to `path`: the v2 listings are asked concurrently with the billing, so the
+// billing request need not be the last one.
+std::optional<test::RecordedRequest> last_request(const FakeCloud& cloud, const std::string& path) {
+  std::optional<test::RecordedRequest> found;
+  for (const test::RecordedRequest& r : cloud.requests()) {
+    if (r.path == path) found = r;
+  }
+  return found;
+}
+
 }  // namespace
 
 TEST_CASE("e2e runpod v2: the same totals as v1 over the same data", "[e2e][runpod][v2]") {
@@ -47,9 +59,11 @@ TEST_CASE("e2e runpod v2: the same totals as v1 over the same data", "[e2e][runp
       INFO(resource << " by " << bucket);
       std::vector<std::string> args = {"runpod", resource, "--bucket", bucket, "--start",
                                        "2026-10-01", "--end", "2026-11-01", "-o", "csv"};
+      std::vector<std::string> v1_args = args;
+      v1_args.insert(v1_args.end(), {"--api", "v1"});
       std::vector<std::string> v2_args = args;
       v2_args.insert(v2_args.end(), {"--api", "v2"});
-      CliResult v1 = run_cli(args, env);
+      CliResult v1 = run_cli(v1_args, env);
       CliResult v2 = run_cli(v2_args, env);
       REQUIRE(v1.exit_code == 0);
       REQUIRE(v2.exit_code == 0);
@@ -83,34 +97,56 @@ TEST_CASE("e2e runpod v2: the same totals as v1 over the same data", "[e2e][runp
   CHECK(csv_total(all) == three.to_string());
 }
 
-TEST_CASE("e2e runpod v2: auto moves to v2 when v1 is retired, and says so once",
+TEST_CASE("e2e runpod v2: auto asks REST v2; v1 only when v2 answers 404 or a flag needs it",
           "[e2e][runpod][v2]") {
   FakeCloud cloud;
   cloud.start();
+  // v1 is retired: auto never asks it while v2 answers.
   CliResult r = run_cli({"runpod", "pods", "--start", "2026-10-01", "--end", "2026-11-01", "-o",
                          "csv"},
-                        env_for(cloud, "404"));
+                        env_for(cloud, "410"));
   INFO(r.err);
   REQUIRE(r.exit_code == 0);
-  CHECK(r.err == "gpubill: warning: runpod: REST v1 billing answered 404/410 (retired?); asked "
-                 "REST v2 instead. Set api_version = \"v2\" under [runpod] in the config file to "
-                 "go there directly\n");
+  CHECK(r.err.empty());
   CHECK(csv_total(r) == cloud.last_answer().total);
-  std::vector<test::RecordedRequest> requests = cloud.requests();
-  REQUIRE(requests.size() == 2);
-  CHECK(requests[0].path == "/runpod/fault/404/v1/billing/pods");
-  CHECK(requests[1].path == "/runpod/v2/billing/pods");
+  std::set<std::string> paths;
+  for (const test::RecordedRequest& q : cloud.requests()) paths.insert(q.path);
+  CHECK(paths == std::set<std::string>{"/runpod/v2/billing/pods", "/runpod/v2/pods",
+                                       "/runpod/v2/catalog/gpus"});
 
-  // A flag only v1 has: no silent change of meaning, the flag is named.
-  CliResult flag = run_cli({"runpod", "pods", "--grouping", "podId"}, env_for(cloud, "404"));
-  CHECK(flag.exit_code == 1);
-  CHECK_THAT(flag.err, Catch::Contains("--grouping only exists in v1"));
-  CHECK(flag.out.empty());
+  // A gateway that only speaks v1: v2 answers 404, v1 is asked once, with one warning.
+  FakeCloud old;
+  old.start();
+  CliResult fallback = run_cli({"runpod", "pods", "--start", "2026-10-01", "--end", "2026-11-01",
+                                "-o", "csv"},
+                               env_for(old, "", "404"));
+  INFO(fallback.err);
+  REQUIRE(fallback.exit_code == 0);
+  CHECK(fallback.err == "gpubill: warning: runpod: REST v2 billing answered 404; asked REST v1 "
+                        "instead (retired 2026-11-15, so this may not last). Check "
+                        "GPUBILL_RUNPOD_V2_URL, or set api_version = \"v1\" under [runpod] to go "
+                        "there directly\n");
+  CHECK(csv_total(fallback) == csv_total(r));
+  CHECK(old.requests().back().path == "/runpod/v1/billing/pods");
 
-  // The report keeps working too: its grouping by GPU type is only a hint.
+  // A flag only v1 has goes to v1 under auto; with v1 gone it is named, never dropped.
+  FakeCloud dc;
+  dc.start();
+  CliResult v1_flag = run_cli({"runpod", "endpoints", "--datacenter", "EU-RO-1", "--start",
+                               "2026-10", "-o", "csv"},
+                              env_for(dc));
+  CHECK(v1_flag.exit_code == 0);
+  REQUIRE(dc.requests().size() == 1);
+  CHECK(dc.requests()[0].path == "/runpod/v1/billing/endpoints");
+  CliResult gone = run_cli({"runpod", "endpoints", "--datacenter", "EU-RO-1"}, env_for(dc, "410"));
+  CHECK(gone.exit_code == 1);
+  CHECK_THAT(gone.err, Catch::Contains("--datacenter only exists in v1: drop it to use REST v2"));
+  CHECK(gone.out.empty());
+
+  // The report keeps working through the fallback too.
   CliResult report = run_cli({"report", "--providers", "runpod", "--start", "2026-10", "-q",
                               "-o", "json"},
-                             env_for(cloud, "404"));
+                             env_for(old, "", "404"));
   CHECK(report.exit_code == 0);
 }
 
@@ -119,9 +155,15 @@ TEST_CASE("e2e runpod v2: flags of the other version, --last, config api_version
   FakeCloud cloud;
   cloud.start();
   auto env = env_for(cloud);
-  CliResult grouping = run_cli({"runpod", "pods", "--api", "v2", "--grouping", "podId"}, env);
+  CliResult grouping = run_cli({"runpod", "endpoints", "--api", "v2", "--grouping", "podId"}, env);
   CHECK(grouping.exit_code == 2);
-  CHECK_THAT(grouping.err, Catch::Contains("--grouping exists only in REST v1"));
+  CHECK_THAT(grouping.err, Catch::Contains("--grouping podId exists only in REST v1"));
+  CliResult datacenter = run_cli({"runpod", "endpoints", "--api", "v2", "--datacenter", "EU-RO-1"}, env);
+  CHECK(datacenter.exit_code == 2);
+  CHECK_THAT(datacenter.err, Catch::Contains("--datacenter exists only in REST v1"));
+  CliResult mixed = run_cli({"runpod", "endpoints", "--last", "2", "--image", "x"}, env);
+  CHECK(mixed.exit_code == 2);
+  CHECK_THAT(mixed.err, Catch::Contains("--image exists only in REST v1, which this query cannot use"));
   CliResult last_v1 = run_cli({"runpod", "pods", "--api", "v1", "--last", "3"}, env);
   CHECK(last_v1.exit_code == 2);
   CHECK_THAT(last_v1.err, Catch::Contains("--last exists only in REST v2"));
@@ -135,11 +177,10 @@ TEST_CASE("e2e runpod v2: flags of the other version, --last, config api_version
 
   CliResult last = run_cli({"runpod", "endpoints", "--last", "2", "--bucket", "day", "-o", "json"}, env);
   REQUIRE(last.exit_code == 0);
-  std::vector<test::RecordedRequest> requests = cloud.requests();
-  REQUIRE_FALSE(requests.empty());
-  CHECK(requests.back().path == "/runpod/v2/billing/serverless");
-  CHECK(requests.back().params.count("lastN") == 1);
-  CHECK(requests.back().params.count("startTime") == 0);
+  std::optional<test::RecordedRequest> billing = last_request(cloud, "/runpod/v2/billing/serverless");
+  REQUIRE(billing);
+  CHECK(billing->params.count("lastN") == 1);
+  CHECK(billing->params.count("startTime") == 0);
   std::set<std::string> days;
   nlohmann::json doc = nlohmann::json::parse(last.out);
   for (const auto& rec : doc["records"]) {
@@ -151,11 +192,21 @@ TEST_CASE("e2e runpod v2: flags of the other version, --last, config api_version
   test::TempDir dir;
   std::string config = dir.path() + "/config.toml";
   std::ofstream(config) << "[runpod]\napi_version = \"v2\"\n";
+  std::ofstream(config) << "[runpod]\napi_version = \"v1\"\n";
   CliResult from_config = run_cli({"runpod", "pods", "--config", config, "--start", "2026-10", "-q"}, env);
   CHECK(from_config.exit_code == 0);
-  CHECK(cloud.requests().back().path == "/runpod/v2/billing/pods");
-  CliResult overridden = run_cli({"runpod", "pods", "--config", config, "--api", "v1", "-q"}, env);
+  CHECK(cloud.requests().back().path == "/runpod/v1/billing/pods");
+  CliResult overridden = run_cli({"runpod", "pods", "--config", config, "--api", "v2", "-q"}, env);
   CHECK(overridden.exit_code == 0);
+  CHECK(last_request(cloud, "/runpod/v2/billing/pods"));
+  // GPUBILL_RUNPOD_API comes before the config file, --api before both.
+  auto env_v2 = env;
+  env_v2["GPUBILL_RUNPOD_API"] = "v2";
+  std::size_t before = cloud.requests().size();
+  CHECK(run_cli({"runpod", "pods", "--config", config, "-q"}, env_v2).exit_code == 0);
+  CHECK(cloud.requests().size() == before + 3);  // billing, pod listing, catalog: v2
+  CHECK(cloud.requests().back().path != "/runpod/v1/billing/pods");
+  CHECK(run_cli({"runpod", "pods", "--config", config, "--api", "v1", "-q"}, env_v2).exit_code == 0);
   CHECK(cloud.requests().back().path == "/runpod/v1/billing/pods");
   std::ofstream(config) << "[runpod]\napi_version = \"v3\"\n";
   CliResult bad = run_cli({"runpod", "pods", "--config", config}, env);
@@ -205,8 +256,9 @@ TEST_CASE("e2e runpod v2: a nearly used-up rate window slows the next requests d
   test::TempDir dir;
   std::string config = dir.path() + "/config.toml";
   std::ofstream(config) << "[runpod]\napi_version = \"v2\"\n";
-  // Every answer says: 1 request left in a window that resets in 2 s. The report's three
-  // Runpod requests, one at a time, are spaced 1 s apart instead of running into a 429.
+  // Every answer says: 1 request left in a window that resets in 2 s. The report's six
+  // Runpod requests (three billing, the pod and endpoint listings, the catalog once), one at a
+  // time, are spaced 1 s apart instead of running into a 429.
   CliResult r = run_cli({"report", "--providers", "runpod", "--config", config, "--parallel", "1",
                          "--start", "2026-10", "-v", "-o", "json"},
                         env_for(cloud, "", "ratelimit-low"));
@@ -217,7 +269,181 @@ TEST_CASE("e2e runpod v2: a nearly used-up rate window slows the next requests d
        at = r.err.find("near the rate limit: waiting", at + 1)) {
     ++waits;
   }
-  CHECK(waits == 2);
-  CHECK(r.seconds >= 2.0);
-  CHECK(cloud.requests().size() == 3);
+  CHECK(waits == 5);
+  CHECK(r.seconds >= 5.0);
+  CHECK(cloud.requests().size() == 6);
+}
+
+namespace {
+
+// The CSV rows of `r`, each cut to the named columns (docs/output-formats.md order).
+std::vector<std::vector<std::string>> columns(const CliResult& r, const std::vector<std::size_t>& keep) {
+  std::vector<std::vector<std::string>> out;
+  std::vector<std::vector<std::string>> rows = test::parse_csv(r.out);
+  for (std::size_t i = 1; i < rows.size(); ++i) {
+    std::vector<std::string> row;
+    for (std::size_t c : keep) row.push_back(rows[i][c]);
+    out.push_back(std::move(row));
+  }
+  return out;
+}
+
+// provider, service, resource_id, gpu_type, gpu_model, period_start, period_end, amount, currency
+const std::vector<std::size_t> k_by_type = {0, 1, 2, 4, 5, 7, 8, 9, 10};
+// provider, service, resource_id, period_start, period_end, amount, currency
+const std::vector<std::size_t> k_by_id = {0, 1, 2, 7, 8, 9, 10};
+
+}  // namespace
+
+TEST_CASE("e2e runpod v2: per GPU type, the same rows and exact totals as v1",
+          "[e2e][runpod][v2][join]") {
+  FakeCloud cloud;
+  cloud.start();
+  auto env = env_for(cloud);
+  struct Case {
+    std::vector<std::string> args;
+    const std::vector<std::size_t>* compared;
+  };
+  std::vector<Case> cases;
+  for (const char* bucket : {"hour", "day", "week", "month"}) {
+    cases.push_back({{"runpod", "pods", "--bucket", bucket}, &k_by_type});
+    cases.push_back({{"runpod", "pods", "--bucket", bucket, "--grouping", "podId"}, &k_by_id});
+    cases.push_back({{"runpod", "endpoints", "--bucket", bucket, "--grouping", "gpuTypeId"}, &k_by_type});
+    cases.push_back({{"runpod", "endpoints", "--bucket", bucket}, &k_by_id});
+  }
+  cases.push_back({{"runpod", "pods", "--bucket", "day", "--gpu-type", "NVIDIA H100 80GB HBM3"}, &k_by_type});
+  cases.push_back({{"runpod", "pods", "--grouping", "podId", "--gpu-type", "NVIDIA A40"}, &k_by_id});
+  cases.push_back({{"runpod", "endpoints", "--gpu-type", "NVIDIA L4", "--gpu-type", "NVIDIA A40",
+                    "--grouping", "gpuTypeId"}, &k_by_type});
+  for (Case& c : cases) {
+    // Periods on bucket edges (weeks start on Monday): v2 snaps an unaligned startTime down to
+    // its bucket and v1 does not, a difference of the APIs that issue #10 deals with.
+    bool months = std::find(c.args.begin(), c.args.end(), "month") != c.args.end();
+    c.args.insert(c.args.end(), {"--start", months ? "2026-09-01" : "2026-10-05", "--end",
+                                 months ? "2026-11-01" : "2026-11-02", "-o", "csv"});
+    std::vector<std::string> v1_args = c.args;
+    v1_args.insert(v1_args.end(), {"--api", "v1"});
+    std::string shown;
+    for (const std::string& a : c.args) shown += a + " ";
+    INFO(shown);
+    CliResult v1 = run_cli(v1_args, env);
+    CliResult v2 = run_cli(c.args, env);  // auto: REST v2
+    INFO(v2.err);
+    REQUIRE(v1.exit_code == 0);
+    REQUIRE(v2.exit_code == 0);
+    CHECK(v2.err.empty());  // every pod billed in October is listed
+    CHECK(columns(v2, *c.compared) == columns(v1, *c.compared));
+    CHECK(csv_total(v2) == csv_total(v1));
+    CHECK(columns(v2, {0}).size() > 0);
+  }
+
+  // Per pod, v2 also says what v1 never did: the pod's name, data center and GPU.
+  CliResult by_pod = run_cli({"runpod", "pods", "--grouping", "podId", "--bucket", "month",
+                              "--start", "2026-10", "-o", "csv"},
+                             env);
+  REQUIRE(by_pod.exit_code == 0);
+  std::vector<std::vector<std::string>> pods = columns(by_pod, {2, 3, 4, 5, 6});
+  CHECK(std::find(pods.begin(), pods.end(),
+                  std::vector<std::string>{"p3h100x8train1", "llm-pretrain ×8",
+                                           "NVIDIA H100 80GB HBM3", "H100 80GB", "US-TX-3"}) !=
+        pods.end());
+}
+
+TEST_CASE("e2e runpod v2: a terminated pod keeps its money under an explicit unknown type",
+          "[e2e][runpod][v2][join]") {
+  FakeCloud cloud;
+  cloud.start();
+  auto env = env_for(cloud);
+  // p6gone00000001 billed until 2026-08-20 and is no longer in GET /v2/pods.
+  CliResult v2 = run_cli({"runpod", "pods", "--bucket", "month", "--start", "2026-08", "-o", "csv"}, env);
+  CliResult v1 = run_cli({"runpod", "pods", "--bucket", "month", "--start", "2026-08", "-o", "csv",
+                          "--api", "v1"},
+                         env);
+  REQUIRE(v2.exit_code == 0);
+  REQUIRE(v1.exit_code == 0);
+  CHECK(v2.err == "gpubill: warning: runpod: 1 pod(s) billed in this period are not in GET "
+                  "/v2/pods (terminated?): their 1 record(s) are kept under GPU type "
+                  "\"unknown (pod not listed)\"\n");
+  CHECK(csv_total(v2) == csv_total(v1));  // never dropped
+  std::vector<std::vector<std::string>> rows = columns(v2, {4, 5, 9});
+  std::vector<std::vector<std::string>> v1_rows = columns(v1, {4, 5, 9});
+  auto amount_of = [](const std::vector<std::vector<std::string>>& rs, const std::string& type) {
+    for (const auto& r : rs) {
+      if (r[0] == type) return r;
+    }
+    return std::vector<std::string>{};
+  };
+  std::vector<std::string> unknown = amount_of(rows, "unknown (pod not listed)");
+  REQUIRE(unknown.size() == 3);
+  CHECK(unknown[1].empty());  // no guessed model
+  CHECK(unknown[2] == amount_of(v1_rows, "NVIDIA RTX A6000")[2]);
+  CHECK(amount_of(rows, "NVIDIA RTX A6000").empty());
+
+  // Per pod it is still there, by id; a --gpu-type filter leaves it out and says so.
+  CliResult by_pod = run_cli({"runpod", "pods", "--grouping", "podId", "--bucket", "month",
+                              "--start", "2026-08", "--end", "2026-09", "-o", "csv"},
+                             env);
+  CHECK_THAT(by_pod.out, Catch::Contains("p6gone00000001,,unknown (pod not listed),,,"));
+  CliResult filtered = run_cli({"runpod", "pods", "--gpu-type", "NVIDIA RTX A6000", "--start",
+                                "2026-08", "--end", "2026-09", "-o", "csv"},
+                               env);
+  CHECK(filtered.exit_code == 0);
+  CHECK_THAT(filtered.err, Catch::Contains("--gpu-type leaves out 20 record(s) whose single GPU "
+                                           "type is not known"));
+  // September on: the pod is gone from the billing too, so nothing is said.
+  CliResult later = run_cli({"runpod", "pods", "--start", "2026-09", "-o", "csv"}, env);
+  CHECK(later.err.empty());
+}
+
+TEST_CASE("e2e runpod v2: a failing listing is one line naming it, and no file",
+          "[e2e][runpod][v2][join][errors]") {
+  FakeCloud cloud;
+  cloud.start();
+  test::TempDir dir;
+  std::string out = dir.path() + "/pods.csv";
+  struct Case {
+    const char* fault;
+    const char* resource;
+    int exit_code;
+    const char* message;
+  };
+  const Case cases[] = {
+      {"listing-500", "pods", 1, "gpubill: runpod: GET /v2/pods: 500 Internal Server Error: try again later"},
+      {"listing-401", "pods", 3, "gpubill: runpod: GET /v2/pods: 401 Unauthorized: invalid bearer token: check RUNPOD_API_KEY"},
+      {"listing-html", "pods", 1, "gpubill: runpod: GET /v2/pods: "},
+      {"listing-truncated", "pods", 1, "gpubill: runpod: GET /v2/pods: "},
+      {"listing-unwrapped", "pods", 1, "gpubill: runpod: GET /v2/pods: expected {\"pods\": [...]}, got an array"},
+      {"listing-500", "endpoints", 1, "gpubill: runpod: GET /v2/serverless: 500 Internal Server Error"},
+  };
+  for (const Case& c : cases) {
+    INFO(c.fault << " " << c.resource);
+    CliResult r = run_cli({"runpod", c.resource, "--retries", "0", "--out-file", out},
+                          env_for(cloud, "", c.fault));
+    CHECK(r.exit_code == c.exit_code);
+    CHECK_THAT(r.err, Catch::StartsWith(c.message));
+    CHECK(std::count(r.err.begin(), r.err.end(), '\n') == 1);
+    CHECK(r.out.empty());
+    CHECK_FALSE(std::ifstream(out).good());
+  }
+  // The network volumes have no listing: a broken listing does not touch them.
+  CHECK(run_cli({"runpod", "network-volumes", "-q"}, env_for(cloud, "", "listing-500")).exit_code == 0);
+}
+
+TEST_CASE("e2e runpod v2: Done when, v1 answering 410, the first command prints v1's rows",
+          "[e2e][runpod][v2][join]") {
+  FakeCloud before;  // the same account before 2026-11-15, when v1 still answered
+  before.start();
+  std::vector<std::string> args = {"runpod", "pods", "--bucket", "day", "--start", "2026-10-01",
+                                   "--end", "2026-11-01", "-o", "csv"};
+  CliResult v1 = run_cli(args, env_for(before, "", "404"));  // v2 not there yet: auto used v1
+  FakeCloud after;
+  after.start();
+  CliResult v2 = run_cli(args, env_for(after, "410"));
+  REQUIRE(v1.exit_code == 0);
+  REQUIRE(v2.exit_code == 0);
+  CHECK(before.requests().back().path == "/runpod/v1/billing/pods");
+  CHECK(columns(v2, k_by_type) == columns(v1, k_by_type));
+  CHECK(columns(v2, k_by_type).size() == 31 * 4);  // 31 days x 4 GPU types
+  CHECK(csv_total(v2) == csv_total(v1));
+  CHECK(csv_total(v2) == after.last_answer().total);
 }

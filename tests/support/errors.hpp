@@ -23,4 +23,16 @@ void check_provider_error(Call&& call, const std::string& prefix, const std::str
   }
 }
 
+/// The message of the ProviderError `call` throws; fails the test if it throws none.
+template <typename Call>
+std::string provider_error_message(Call&& call) {
+  try {
+    call();
+  } catch (const ProviderError& e) {
+    return e.what();
+  }
+  FAIL("no ProviderError was thrown");
+  return {};
+}
+
 }  // namespace gpubill::test

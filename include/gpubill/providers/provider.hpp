@@ -4,12 +4,14 @@
 // adapter includes CLI11.
 
 #include <map>
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "gpubill/model/balance.hpp"
 #include "gpubill/model/cost_record.hpp"
 #include "gpubill/model/query.hpp"
+#include "gpubill/providers/response_cache.hpp"
 #include "gpubill/transport/transport.hpp"
 
 namespace gpubill::providers {
@@ -79,6 +81,8 @@ struct FetchRequest {
   /// Part of `gpubill report`: options from report_plan() are hints the adapter may drop
   /// where its API cannot honour them (the totals do not depend on them).
   bool from_report = false;
+  /// Answers shared by every fetch() of this provider in one run; null: none.
+  std::shared_ptr<ResponseCache> cache{};
 };
 
 /// One request of a provider's share of `gpubill report`.

@@ -1,11 +1,12 @@
 #include "providers/runpod/runpod_provider.hpp"
 
 #include <algorithm>
-
+#include "gpubill/providers/windows.hpp"
 #include "gpubill/util/error.hpp"
 #include "gpubill/util/log.hpp"
 #include "providers/runpod/runpod_api.hpp"
 #include "providers/runpod/runpod_v2_api.hpp"
+#include "providers/runpod/runpod_v2_resources.hpp"
 
 namespace gpubill::providers::runpod {
 
@@ -17,15 +18,17 @@ OptionSpec bucket_option() {
   return {"bucket", "Length of each billing bucket (default day)", false, k_buckets};
 }
 
-// Flags that exist in only one of the two APIs (docs/providers/runpod.md).
-const std::vector<std::string> k_v1_only = {"grouping", "gpu-type", "datacenter", "image",
-                                            "template-id"};
+// Flags that exist in only one of the two APIs (docs/providers/runpod.md). --grouping and
+// --gpu-type are v1 parameters that v2 serves by joining its billing to the pod and endpoint
+// listings; endpoints' --grouping podId cannot be served that way.
+const std::vector<std::string> k_v1_only = {"datacenter", "image", "template-id"};
 const std::vector<std::string> k_v2_only = {"last", "volume-id", "cluster-id",
                                             "split-components"};
 
 OptionSpec api_option() {
-  return {"api", "Runpod API: auto (v1, then v2 if v1 is retired), v1 or v2 (default: "
-                 "api_version in the config file, else auto)",
+  return {"api", "Runpod API: auto (REST v2; v1 only if v2 answers 404 or a flag needs v1), "
+                 "v1 (retired 2026-11-15) or v2 (default: GPUBILL_RUNPOD_API, then api_version "
+                 "in the config file, else auto)",
           false, {"auto", "v1", "v2"}};
 }
 
@@ -42,9 +45,18 @@ std::vector<OptionSpec> v2_options(std::vector<OptionSpec> own) {
 
 std::string first_flag(const OptionValues& options, const std::vector<std::string>& flags) {
   for (const std::string& f : flags) {
-    if (options.count(f) > 0) return f;
+    if (options.count(f) > 0) return "--" + f;
   }
   return {};
+}
+
+// The first flag of `req` that only REST v1 can answer, as the user wrote it, or empty.
+std::string v1_only_flag(const FetchRequest& req) {
+  std::string flag = first_flag(req.options, k_v1_only);
+  if (flag.empty() && req.resource == "endpoints" && option_value(req.options, "grouping") == "podId") {
+    flag = "--grouping podId";
+  }
+  return flag;
 }
 
 class RunpodProvider final : public Provider {
@@ -54,20 +66,24 @@ class RunpodProvider final : public Provider {
                "RUNPOD_API_KEY", "GPUBILL_RUNPOD_URL", "https://rest.runpod.io/v1"},
         m_resources{
             {"pods",
-             "Pod billing per bucket: v1 grouped by GPU type (default) or by pod; v2 per pod",
+             "Pod billing per bucket, grouped by GPU type (default) or by pod",
              "gpubill runpod pods --bucket day --start 2026-10-01 --end 2026-11-01 -o csv",
-             v2_options({{"grouping", "v1: group rows by gpuTypeId (default) or podId", false,
+             v2_options({{"grouping", "Group rows by gpuTypeId (default) or podId (v2: joined "
+                                      "to the pod listing)", false,
                           {"gpuTypeId", "podId"}},
-                         {"gpu-type", "v1: only pods with this GPU, e.g. \"NVIDIA GeForce RTX 4090\"",
+                         {"gpu-type", "Only pods with this GPU, e.g. \"NVIDIA GeForce RTX 4090\" "
+                                      "(v2: from the pod listing)",
                           false, {}},
                          {"pod-id", "Only this pod, e.g. xedezhzb9la3ye", false, {}}})},
             {"endpoints",
              "Serverless endpoint billing per bucket (v2: /billing/serverless)",
              "gpubill runpod endpoints --datacenter EU-RO-1 --datacenter US-TX-3 "
              "--grouping gpuTypeId",
-             v2_options({{"grouping", "v1: group rows by endpointId (default), podId or gpuTypeId",
+             v2_options({{"grouping", "Group rows by endpointId (default), gpuTypeId (v2: "
+                                      "joined to the endpoint listing) or podId (v1 only)",
                           false, {"endpointId", "podId", "gpuTypeId"}},
-                         {"gpu-type", "v1: only endpoints with this GPU type (repeatable)", true, {}},
+                         {"gpu-type", "Only endpoints with this GPU type (repeatable; v2: "
+                                      "endpoints whose pools hold one type)", true, {}},
                          {"datacenter", "v1: only endpoints in this data center, e.g. EU-RO-1 "
                                         "(repeatable)", true, {}},
                          {"endpoint-id", "Only this endpoint, e.g. jpnw0v75y3qoql", false, {}},
@@ -88,7 +104,7 @@ class RunpodProvider final : public Provider {
              "gpubill runpod public-endpoints --bucket month --start 2026-10", v2_options({})},
         } {
     m_info.extra_settings = {
-        {"api_version", "", "auto", false},
+        {"api_version", "GPUBILL_RUNPOD_API", "auto", false},
         {"v2_base_url", "GPUBILL_RUNPOD_V2_URL", "https://api.runpod.io/v2", true}};
   }
 
@@ -106,47 +122,47 @@ class RunpodProvider final : public Provider {
                                        transport::Transport& transport) const override {
     std::string api = option_value(req.options, "api", setting(req, "api_version", "auto"));
     if (api != "auto" && api != "v1" && api != "v2") {
-      throw UsageError("runpod: api_version '" + api + "' in the config file: use auto, v1 or v2");
+      throw UsageError("runpod: api_version '" + api + "' (GPUBILL_RUNPOD_API or the config "
+                       "file): use auto, v1 or v2");
     }
     bool v2_only_resource = req.resource == "all" || req.resource == "clusters" ||
                             req.resource == "public-endpoints";
-    // The report's grouping by GPU type is a v1 nicety; v2 answers the same totals without it.
-    std::string v1_flag = req.from_report ? std::string() : first_flag(req.options, k_v1_only);
+    // The report's plan asks nothing only v1 can answer.
+    std::string v1_flag = req.from_report ? std::string() : v1_only_flag(req);
     std::string v2_flag = first_flag(req.options, k_v2_only);
-    if (api == "v1" && (v2_only_resource || !v2_flag.empty())) {
-      throw UsageError("runpod " + req.resource + ": " +
-                       (v2_only_resource ? "exists only in REST v2" : "--" + v2_flag + " exists only in REST v2") +
-                       "; use --api v2 (or auto)");
-    }
-    if (api == "v2" || v2_only_resource || !v2_flag.empty()) {
-      if (!v1_flag.empty()) {
-        throw UsageError("runpod " + req.resource + ": --" + v1_flag +
-                         " exists only in REST v1, which " +
-                         (api == "v2" ? "--api v2 / api_version = \"v2\" turns off" : "this query cannot use") +
-                         "; drop it or use --api v1");
+    if (api == "v1") {
+      if (v2_only_resource || !v2_flag.empty()) {
+        throw UsageError("runpod " + req.resource + ": " +
+                         (v2_only_resource ? "exists only in REST v2" : v2_flag + " exists only in REST v2") +
+                         "; use --api v2 (or auto)");
       }
-      return fetch_v2(without_v1_flags(req), transport);
+      return *fetch_v1(req, transport, false);
     }
-    std::optional<std::vector<model::CostRecord>> v1 = fetch_v1(req, transport, api == "auto");
-    if (v1) return *std::move(v1);
-    // auto, and v1 answered 404/410 on a billing path: the v1 API is gone.
+    if (!v1_flag.empty() && (api == "v2" || v2_only_resource || !v2_flag.empty())) {
+      throw UsageError("runpod " + req.resource + ": " + v1_flag +
+                       " exists only in REST v1, which " +
+                       (api == "v2" ? "--api v2 / api_version = \"v2\" turns off" : "this query cannot use") +
+                       "; drop it or use --api v1");
+    }
     if (!v1_flag.empty()) {
+      // auto, and only v1 can answer this: ask it, though it is retired.
+      std::optional<std::vector<model::CostRecord>> v1 = fetch_v1(req, transport, true);
+      if (v1) return *std::move(v1);
       throw ProviderError("runpod: GET /billing/" + req.resource +
-                          ": REST v1 answered 404/410 (retired?) and --" + v1_flag +
-                          " only exists in v1: drop it to use REST v2 (--api v2)");
+                          ": REST v1 answered 404/410 (retired 2026-11-15) and " + v1_flag +
+                          " only exists in v1: drop it to use REST v2");
     }
-    util::log().warn("runpod: REST v1 billing answered 404/410 (retired?); asked REST v2 "
-                     "instead. Set api_version = \"v2\" under [runpod] in the config file to "
-                     "go there directly");
-    return fetch_v2(without_v1_flags(req), transport);
+    bool may_fall_back = api == "auto" && !v2_only_resource && v2_flag.empty();
+    std::optional<std::vector<model::CostRecord>> v2 = fetch_v2(req, transport, may_fall_back);
+    if (v2) return *std::move(v2);
+    // auto, and v2 answered 404 on a billing path: a proxy or gateway that only speaks v1.
+    util::log().warn("runpod: REST v2 billing answered 404; asked REST v1 instead (retired "
+                     "2026-11-15, so this may not last). Check GPUBILL_RUNPOD_V2_URL, or set "
+                     "api_version = \"v1\" under [runpod] to go there directly");
+    return *fetch_v1(req, transport, false);
   }
 
  private:
-  static FetchRequest without_v1_flags(FetchRequest req) {
-    for (const std::string& f : k_v1_only) req.options.erase(f);
-    return req;
-  }
-
   static std::string setting(const FetchRequest& req, const char* key, const char* fallback) {
     auto it = req.settings.find(key);
     return it == req.settings.end() || it->second.empty() ? fallback : it->second;
@@ -212,8 +228,10 @@ class RunpodProvider final : public Provider {
                          {resource, bucket, req.query.period, req.query.now, ep});
   }
 
-  std::vector<model::CostRecord> fetch_v2(const FetchRequest& req,
-                                          transport::Transport& transport) const {
+  /// nullopt: `not_found_is_soft` and the billing path answered 404 (the caller may go to v1).
+  std::optional<std::vector<model::CostRecord>> fetch_v2(const FetchRequest& req,
+                                                         transport::Transport& transport,
+                                                         bool not_found_is_soft) const {
     struct V2Resource {
       const char* resource;
       const char* path;
@@ -263,21 +281,107 @@ class RunpodProvider final : public Provider {
 
     std::string base = setting(req, "v2_base_url", "https://api.runpod.io/v2");
     std::string path = target->path;
-    transport::HttpResponse response = send_v2(req, transport, base, path, query);
+    // Pods and endpoints are joined to their listing and the GPU catalog, asked together with
+    // the billing (runpod-v2-resources.md section 2).
+    const char* listing = req.resource == "pods"        ? "/pods"
+                          : req.resource == "endpoints" ? "/serverless"
+                                                        : nullptr;
+    std::vector<transport::HttpResponse> answers;
+    if (listing == nullptr) {
+      answers.push_back(send_v2(req, transport, base, path, query));
+    } else {
+      std::vector<std::pair<std::string, std::string>> listing_query;
+      if (req.resource == "pods") listing_query.emplace_back("includeClusterPods", "true");
+      answers = parallel_map<transport::HttpResponse>(
+          3, static_cast<std::size_t>(std::max(1, req.parallel)), [&](std::size_t i) {
+            if (i == 0) return send_v2(req, transport, base, path, query);
+            std::string what = i == 1 ? listing : "/catalog/gpus";
+            std::vector<std::pair<std::string, std::string>> q;
+            if (i == 1) q = listing_query;
+            // Asked once per run (FetchRequest::cache): `report` needs the catalog for
+            // pods and endpoints, and metadata counts against the billing rate limit.
+            return cached(req.cache.get(), "runpod v2 " + base + what, [&] {
+              return send_v2(req, transport, base, what, q);
+            });
+          });
+    }
+    transport::HttpResponse& response = answers[0];
     if (target->alternate_path != nullptr && response.failure == transport::TransportFailure::none &&
         response.status == 404) {
       util::log().debug("runpod: GET {} answered 404; trying {}", path, target->alternate_path);
       path = target->alternate_path;
       response = send_v2(req, transport, base, path, query);
     }
+    if (not_found_is_soft && response.failure == transport::TransportFailure::none &&
+        response.status == 404) {
+      return std::nullopt;
+    }
     Endpoint ep{"runpod", m_info.key_env, "GET /v2" + path};
     check_response(response, ep, [](long status) -> std::optional<std::string> {
       if (status == 404) return "check GPUBILL_RUNPOD_V2_URL (or v2_base_url in the config file)";
       return std::nullopt;
     });
-    return parse_v2_billing(response.body,
-                            {req.resource, req.query.now,
-                             req.options.count("split-components") > 0, ep});
+    V2ParseContext ctx{req.resource, req.query.now, false, ep};
+    std::vector<model::CostRecord> records = parse_v2_billing(response.body, ctx);
+    if (listing != nullptr) records = join_v2(req, std::move(records), answers, listing);
+    if (req.options.count("split-components") > 0) {
+      records = split_components(std::move(records), ctx);
+      model::sort_by_period_start(records);
+    }
+    return records;
+  }
+
+  /// The v2 records of pods or endpoints joined to their listing and the catalog, then
+  /// filtered by --gpu-type and grouped as --grouping says (v1's parameters, served here).
+  std::vector<model::CostRecord> join_v2(const FetchRequest& req,
+                                         std::vector<model::CostRecord> records,
+                                         const std::vector<transport::HttpResponse>& answers,
+                                         const char* listing) const {
+    bool pods = req.resource == "pods";
+    Endpoint listing_ep{"runpod", m_info.key_env, std::string("GET /v2") + listing};
+    Endpoint catalog_ep{"runpod", m_info.key_env, "GET /v2/catalog/gpus"};
+    check_response(answers[1], listing_ep);
+    check_response(answers[2], catalog_ep);
+    V2Resources meta;
+    if (pods) {
+      parse_pod_listing(answers[1].body, listing_ep, meta);
+    } else {
+      parse_serverless_listing(answers[1].body, listing_ep, meta);
+    }
+    parse_gpu_catalog(answers[2].body, catalog_ep, meta);
+
+    JoinOutcome joined = pods ? join_pods(records, meta) : join_endpoints(records, meta);
+    if (joined.unlisted_resources > 0) {
+      const char* noun = pods ? "pod" : "endpoint";
+      util::log().warn("runpod: {} {}(s) billed in this period are not in GET /v2{} "
+                       "(terminated?): their {} record(s) are kept under GPU type \"{}\"",
+                       joined.unlisted_resources, noun, listing, joined.unlisted_records,
+                       pods ? k_unlisted_pod_gpu : k_unlisted_endpoint_gpu);
+    }
+    auto filter = req.options.find("gpu-type");
+    if (filter != req.options.end() && !filter->second.empty()) {
+      const std::vector<std::string>& wanted = filter->second;
+      std::size_t unknown_left_out = 0;
+      std::erase_if(records, [&](const model::CostRecord& r) {
+        if (std::find(wanted.begin(), wanted.end(), r.gpu_type.str()) != wanted.end()) return false;
+        if (r.gpu_type == k_unlisted_pod_gpu || r.gpu_type == k_unlisted_endpoint_gpu ||
+            r.attributes.contains("gpubill_gpu_candidates")) {
+          ++unknown_left_out;
+        }
+        return true;
+      });
+      if (unknown_left_out > 0) {
+        util::log().warn("runpod: --gpu-type leaves out {} record(s) whose single GPU type is "
+                         "not known (an unlisted {} or a pool of several types)",
+                         unknown_left_out, pods ? "pod" : "endpoint");
+      }
+    }
+    std::string grouping = option_value(req.options, "grouping", pods ? "gpuTypeId" : "endpointId");
+    if (grouping == "gpuTypeId") {
+      Endpoint billing_ep{"runpod", m_info.key_env, "GET /v2/billing/" + std::string(pods ? "pods" : "serverless")};
+      records = group_by_gpu_type(records, billing_ep);
+    }
+    return records;
   }
 
   static transport::HttpResponse send_v2(const FetchRequest& req, transport::Transport& transport,

@@ -45,6 +45,20 @@ struct V2ParseContext {
 /// so totals never change. Throws ProviderError for anything but the documented envelope.
 std::vector<model::CostRecord> parse_v2_billing(std::string_view body, const V2ParseContext& ctx);
 
+/// One record per non-zero component (every `*Amount` but totalAmount, in the order sent, read
+/// as numbers or decimal strings), and "<service>:other" for what they leave of totalAmount
+/// beyond a millionth of a dollar. A record without an amount stays whole. What
+/// parse_v2_billing does with split_components; also used after the join and the grouping.
+std::vector<model::CostRecord> split_components(std::vector<model::CostRecord> whole,
+                                                const V2ParseContext& ctx);
+
+/// The array of a v2 wrapped list ({"records": [...]}, {"pods": [...]}, ...), null as empty.
+/// ProviderError for another shape: the error the body carries, else what was expected
+/// (`shape`, default {"member": [...]}) and what came.
+const nlohmann::json& v2_wrapped_list(const nlohmann::json& doc, std::string_view body,
+                                      const Endpoint& endpoint, const char* member,
+                                      const char* shape = nullptr);
+
 /// "podGpuAmount" -> "pod-gpu"; "highPerformanceAmount" -> "high-performance".
 std::string component_name(std::string_view amount_field);
 

@@ -25,6 +25,28 @@ std::string component_name(std::string_view amount_field) {
   return out;
 }
 
+const nlohmann::json& v2_wrapped_list(const nlohmann::json& doc, std::string_view body,
+                                      const Endpoint& ep, const char* member, const char* shape) {
+  static const json k_empty = json::array();
+  if (!doc.is_object() || !doc.contains(member)) {
+    std::string message = doc.is_object() ? error_message_from_body(body) : "";
+    if (!message.empty()) {
+      throw ProviderError(ep.prefix() + ": the provider answered with an error: " + message);
+    }
+    throw ProviderError(ep.prefix() + ": expected " +
+                        (shape != nullptr ? std::string(shape) : "{\"" + std::string(member) + "\": [...]}") +
+                        ", got " + json_type_name(doc) +
+                        ": the API may have changed; check GPUBILL_RUNPOD_V2_URL");
+  }
+  const json& items = doc[member];
+  if (items.is_null()) return k_empty;
+  if (!items.is_array()) {
+    throw ProviderError(ep.prefix() + ": field '" + member + "' is " + json_type_name(items) +
+                        ", expected an array");
+  }
+  return items;
+}
+
 namespace {
 
 bool is_component(const std::string& key) {
@@ -40,8 +62,8 @@ std::string resource_id(const json& item) {
   return {};
 }
 
-// One record per non-zero component (every `*Amount` but totalAmount, in the order sent), and
-// "<service>:other" for what they leave of totalAmount. A record without an amount stays whole.
+}  // namespace
+
 std::vector<CostRecord> split_components(std::vector<CostRecord> whole, const V2ParseContext& ctx) {
   std::vector<CostRecord> records;
   for (CostRecord& r : whole) {
@@ -78,8 +100,6 @@ std::vector<CostRecord> split_components(std::vector<CostRecord> whole, const V2
   }
   return records;
 }
-
-}  // namespace
 
 std::vector<CostRecord> parse_v2_billing(std::string_view body, const V2ParseContext& ctx) {
   const Endpoint& ep = ctx.endpoint;
@@ -122,21 +142,7 @@ std::vector<CostRecord> parse_v2_billing(std::string_view body, const V2ParseCon
     records = std::move(read->records);
   } else {
     json doc = parse_json_text(body, ep);
-    if (!doc.is_object() || !doc.contains("records")) {
-      std::string message = doc.is_object() ? error_message_from_body(body) : "";
-      if (!message.empty()) {
-        throw ProviderError(ep.prefix() + ": the provider answered with an error: " + message);
-      }
-      throw ProviderError(ep.prefix() + ": expected {\"records\": [...], \"metadata\": {...}}, got " +
-                          std::string(json_type_name(doc)) +
-                          ": the API may have changed; check GPUBILL_RUNPOD_V2_URL");
-    }
-    const json& items = doc["records"];
-    if (items.is_null()) return {};
-    if (!items.is_array()) {
-      throw ProviderError(ep.prefix() + ": field 'records' is " + json_type_name(items) +
-                          ", expected an array");
-    }
+    const json& items = v2_wrapped_list(doc, body, ep, "records", "{\"records\": [...], \"metadata\": {...}}");
     for_each_object(items, ep, "record", [&](const json& item, const std::string& where) {
       CostRecord r;
       make(item, where, r);

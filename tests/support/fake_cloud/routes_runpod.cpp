@@ -2,9 +2,14 @@
 // it: Bearer auth, bucketSize, startTime/endTime (endTime exclusive), grouping, filters
 // (gpuTypeId and dataCenterId repeatable on endpoints), bare JSON arrays.
 //
-// The data: hourly usage from 2026-08-01 to 2026-12-01 for five pods, three serverless
-// endpoints and two network volumes, generated deterministically. Amounts are integers of
-// 1e-12 USD, so sums are exact and the response carries up to 12 decimals, like the real API.
+// The data: hourly usage from 2026-08-01 to 2026-12-01 for six pods (one of them terminated
+// on 2026-08-21, so REST v2's pod listing no longer knows it), three serverless endpoints and
+// two network volumes, generated deterministically. Amounts are integers of 1e-12 USD, so sums
+// are exact and the response carries up to 12 decimals, like the real API.
+//
+// REST v2 serves the same data: billing (runpod.md section 3.2) and the resource metadata a
+// client joins it to (runpod-v2-resources.md): GET /v2/pods (section 3, 4.1, example in 9),
+// GET /v2/serverless (4.2, 9) and GET /v2/catalog/gpus (4.3, 9), each one unpaged wrapped list.
 #include <algorithm>
 #include <chrono>
 #include <map>
@@ -12,6 +17,7 @@
 #include <tuple>
 
 #include <date/date.h>
+#include <nlohmann/json.hpp>
 
 #include "gpubill/model/period.hpp"
 #include "support/fake_cloud/fake_cloud_state.hpp"
@@ -27,6 +33,12 @@ struct Pod {
   const char* gpu;
   Units rate;  // per hour
   long long disk_gb;
+  // REST v2 metadata (runpod-v2-resources.md 4.1)
+  const char* name;
+  int gpu_count;
+  const char* dc;
+  bool listed;   // false: terminated, GET /v2/pods no longer lists it
+  int last_day;  // 0: billed every day; else billed only up to this day of August 2026
 };
 struct Serverless {
   const char* id;
@@ -35,6 +47,11 @@ struct Serverless {
   const char* image;
   const char* template_id;
   Units rate_per_second;
+  // REST v2 metadata (runpod-v2-resources.md 4.2): the pool and the pool's other types
+  // excluded, so that exactly one catalog GPU type remains (the one v1 reports).
+  const char* name;
+  const char* pool;
+  const char* excluded;
 };
 struct Volume {
   long long gb;
@@ -42,17 +59,41 @@ struct Volume {
 };
 
 const Pod k_pods[] = {
-    {"xedezhzb9la3ye", "NVIDIA H100 80GB HBM3", 2'990'000'000'000, 200},
-    {"p2rtx4090a0001", "NVIDIA GeForce RTX 4090", 690'000'000'000, 50},
-    {"p3h100x8train1", "NVIDIA H100 80GB HBM3", 23'920'000'000'000, 1000},
-    {"p4a40devbox001", "NVIDIA A40", 390'000'000'000, 20},
-    {"p5l40sinfer001", "NVIDIA L40S", 860'000'000'000, 100},
+    {"xedezhzb9la3ye", "NVIDIA H100 80GB HBM3", 2'990'000'000'000, 200, "train-h100", 1,
+     "US-TX-3", true, 0},
+    {"p2rtx4090a0001", "NVIDIA GeForce RTX 4090", 690'000'000'000, 50, "notebook-4090", 1,
+     "EU-RO-1", true, 0},
+    {"p3h100x8train1", "NVIDIA H100 80GB HBM3", 23'920'000'000'000, 1000, "llm-pretrain ×8", 8,
+     "US-TX-3", true, 0},
+    {"p4a40devbox001", "NVIDIA A40", 390'000'000'000, 20, "devbox", 1, "CA-MTL-1", true, 0},
+    {"p5l40sinfer001", "NVIDIA L40S", 860'000'000'000, 100, "infer-l40s", 1, "EU-SE-1", true, 0},
+    {"p6gone00000001", "NVIDIA RTX A6000", 790'000'000'000, 40, "old-a6000", 2, "US-GA-1", false,
+     20},
 };
 const Serverless k_endpoints[] = {
     {"jpnw0v75y3qoql", "NVIDIA GeForce RTX 4090", "EU-RO-1", "runpod/worker-vllm:stable",
-     "30zmvf89kd", 310'000'000},
-    {"ep2sdxl0000001", "NVIDIA L4", "US-TX-3", "runpod/sdxl:1.0", "t2sdxl0001", 190'000'000},
-    {"ep3whisper0001", "NVIDIA A40", "CA-MTL-1", "runpod/whisper:2", "t3whisper1", 250'000'000},
+     "30zmvf89kd", 310'000'000, "vllm-llama", "ADA_24", "NVIDIA L4"},
+    {"ep2sdxl0000001", "NVIDIA L4", "US-TX-3", "runpod/sdxl:1.0", "t2sdxl0001", 190'000'000,
+     "sdxl", "ADA_24", "NVIDIA GeForce RTX 4090"},
+    {"ep3whisper0001", "NVIDIA A40", "CA-MTL-1", "runpod/whisper:2", "t3whisper1", 250'000'000,
+     "whisper", "AMPERE_48", "NVIDIA RTX A6000"},
+};
+// GET /v2/catalog/gpus (runpod-v2-resources.md 4.3): every type the data uses, and a listed pod
+// on a CPU flavour (4.1: `cpu` instead of `gpu`) that billed nothing.
+struct GpuType {
+  const char* id;
+  const char* name;
+  const char* pool;
+  int memory;
+  const char* secure_price;
+};
+const GpuType k_gpu_types[] = {
+    {"NVIDIA H100 80GB HBM3", "H100 SXM", "HOPPER_80", 80, "2.99"},
+    {"NVIDIA GeForce RTX 4090", "RTX 4090", "ADA_24", 24, "0.69"},
+    {"NVIDIA L4", "L4", "ADA_24", 24, "0.43"},
+    {"NVIDIA A40", "A40", "AMPERE_48", 48, "0.39"},
+    {"NVIDIA RTX A6000", "RTX A6000", "AMPERE_48", 48, "0.49"},
+    {"NVIDIA L40S", "L40S", "ADA_48_PRO", 48, "0.86"},
 };
 const Volume k_volumes[] = {{100, 0}, {500, 50}};
 
@@ -76,7 +117,11 @@ const std::vector<Event>& dataset() {
     model::Timestamp end = date::sys_days{date::year{2026} / 12 / 1};
     std::uint64_t h = 0;
     for (model::Timestamp t = begin; t < end; t += std::chrono::hours{1}, ++h) {
-      for (int i = 0; i < 5; ++i) {
+      for (int i = 0; i < static_cast<int>(std::size(k_pods)); ++i) {
+        if (k_pods[i].last_day > 0 && t >= date::sys_days{date::year{2026} / 8 / k_pods[i].last_day} +
+                                                date::days{1}) {
+          continue;  // terminated
+        }
         std::uint64_t r = mix(h * 16 + static_cast<std::uint64_t>(i));
         if (r % 10 >= 7) continue;  // idle this hour
         long long ms = (r % 4 == 0) ? static_cast<long long>(mix(r) % 3'600'000) : 3'600'000;
@@ -160,6 +205,8 @@ void handle_billing(const httplib::Request& req, httplib::Response& res,
   }
   if (fault == "500") return send_message(res, 500, "internal server error");
   if (fault == "404") return send_message(res, 404, "Not Found");
+  // After 2026-11-15 (runpod.md 3.0): the retired API, as a gateway may answer it.
+  if (fault == "410") return send_message(res, 410, "Gone: REST v1 has been retired");
   if (fault == "html") {
     res.status = 200;
     res.set_content("<!DOCTYPE html><html><head><title>Just a moment...</title></head>"
@@ -303,21 +350,25 @@ struct V2Row {
   std::map<std::string, Units> components;   // "gpuAmount" -> units
 };
 
-void handle_v2(const httplib::Request& req, httplib::Response& res, FakeCloud::State& state) {
-  state.record(req);
-  std::string fault = req.matches[1];
-  std::string resource = req.matches[2];  // empty: the aggregate
-
+// What every authenticated v2 answer shares (runpod.md 3.2, runpod-v2-resources.md 6): Bearer
+// auth with problem+json errors, and the RateLimit headers: a 60-per-minute window whose
+// remainder counts this server's v2 requests; fault "ratelimit-low" reports 1 left for 2 s.
+// False when it has answered (an auth error).
+bool v2_gate(const httplib::Request& req, httplib::Response& res, FakeCloud::State& state,
+             const std::string& fault) {
   std::string auth = req.get_header_value("Authorization");
-  if (auth.empty()) return send_problem(res, 401, "Unauthorized", "missing bearer token");
+  if (auth.empty()) {
+    send_problem(res, 401, "Unauthorized", "missing bearer token");
+    return false;
+  }
   if (auth == "Bearer " + state.options.runpod_readonly_key) {
-    return send_problem(res, 403, "Forbidden", "this key has no billing access");
+    send_problem(res, 403, "Forbidden", "this key has no billing access");
+    return false;
   }
   if (auth != "Bearer " + state.options.runpod_key) {
-    return send_problem(res, 401, "Unauthorized", "invalid bearer token");
+    send_problem(res, 401, "Unauthorized", "invalid bearer token");
+    return false;
   }
-  // Rate limits, on every authenticated answer: a 60-per-minute window whose remainder
-  // counts this server's v2 requests; fault "ratelimit-low" reports 1 left for 2 s.
   int used = state.hit("v2-requests");
   int remaining = std::max(0, 60 - used);
   int reset = 60;
@@ -330,6 +381,16 @@ void handle_v2(const httplib::Request& req, httplib::Response& res, FakeCloud::S
                                   std::to_string(3000 - used) + ";t=1812");
   res.set_header("RateLimit-Policy", "\"minute\";q=60;w=60, \"hour\";q=3000;w=3600, "
                                      "\"day\";q=50000;w=86400");
+  return true;
+}
+
+void handle_v2(const httplib::Request& req, httplib::Response& res, FakeCloud::State& state) {
+  state.record(req);
+  std::string fault = req.matches[1];
+  std::string resource = req.matches[2];  // empty: the aggregate
+  if (!v2_gate(req, res, state, fault)) return;
+  // A proxy or an old gateway that speaks only v1: every v2 billing path is unknown.
+  if (fault == "404") return send_problem(res, 404, "Not Found", "resource not found");
   if (fault == "429-once" && state.hit(fault) == 1) {
     res.set_header("Retry-After", "1");
     return send_problem(res, 429, "Too Many Requests", "rate limit exceeded for the minute window");
@@ -456,6 +517,85 @@ void handle_v2(const httplib::Request& req, httplib::Response& res, FakeCloud::S
   res.set_content(body, "application/json");
 }
 
+
+// GET /v2/pods, /v2/serverless, /v2/catalog/gpus: the metadata REST v2 billing is joined to.
+// Shapes: runpod-v2-resources.md section 4 (fields) and 9 (examples), every required key
+// present; no paging (section 3). Faults for the listings alone, so that billing still
+// answers: listing-500, listing-401, listing-html, listing-truncated, listing-unwrapped (a
+// bare array instead of {"pods": [...]}).
+void handle_v2_listing(const httplib::Request& req, httplib::Response& res,
+                       FakeCloud::State& state) {
+  using nlohmann::ordered_json;
+  state.record(req);
+  std::string fault = req.matches[1];
+  std::string what = req.matches[2];  // pods, serverless, catalog/gpus
+  if (fault == "listing-401") return send_problem(res, 401, "Unauthorized", "invalid bearer token");
+  if (!v2_gate(req, res, state, fault)) return;
+  if (fault == "listing-500") return send_problem(res, 500, "Internal Server Error", "try again later");
+  if (fault == "listing-html") {
+    res.status = 200;
+    res.set_content("<html><body>maintenance</body></html>", "text/html");
+    return;
+  }
+  ordered_json items = ordered_json::array();
+  const char* wrapper = "pods";
+  if (what == "pods") {
+    for (const Pod& p : k_pods) {
+      if (!p.listed) continue;  // terminated: the listing no longer knows it (section 7)
+      ordered_json pod = {
+          {"id", p.id}, {"name", p.name}, {"status", "RUNNING"},
+          {"actions", {"stop", "restart", "terminate"}}, {"image", "runpod/pytorch:2.8"},
+          {"args", ""}, {"disk", p.disk_gb}, {"mounts", ordered_json::object()},
+          {"ports", {"22/tcp"}}, {"env", ordered_json::object()}, {"registry", nullptr},
+          {"gpu", {{"id", p.gpu}, {"count", p.gpu_count}}}, {"cloud", "SECURE"},
+          {"dataCenterId", p.dc}, {"cudaVersion", "12.8"},
+          {"ssh", {{"proxy", nullptr}, {"direct", nullptr}}}, {"template", nullptr},
+          {"cost", 0.0}, {"locked", false}, {"globalNetworking", {{"enabled", false}}},
+          {"runtime", nullptr}, {"createdAt", "2026-07-01T12:00:00Z"},
+          {"startedAt", "2026-07-01T12:02:00Z"}};
+      items.push_back(std::move(pod));
+    }
+    // A CPU pod (section 4.1: `cpu` instead of `gpu`), stopped, with no billing in the data.
+    items.push_back({{"id", "p7cpuetl000001"}, {"name", "etl"}, {"status", "EXITED"},
+                     {"actions", {"start", "terminate"}}, {"image", "ubuntu:24.04"},
+                     {"args", ""}, {"disk", 20}, {"mounts", ordered_json::object()},
+                     {"ports", ordered_json::array()}, {"env", ordered_json::object()},
+                     {"registry", nullptr},
+                     {"cpu", {{"id", "cpu5c"}, {"vcpuCount", 4}, {"memory", 16}}},
+                     {"cloud", "SECURE"}, {"dataCenterId", "EU-RO-1"}, {"cudaVersion", nullptr},
+                     {"ssh", {{"proxy", nullptr}, {"direct", nullptr}}}, {"template", nullptr},
+                     {"cost", 0.0}, {"locked", false}, {"globalNetworking", {{"enabled", false}}},
+                     {"runtime", nullptr}, {"createdAt", "2026-05-20T08:00:00Z"},
+                     {"startedAt", nullptr}});
+  } else if (what == "serverless") {
+    wrapper = "endpoints";
+    for (const Serverless& e : k_endpoints) {
+      items.push_back(
+          {{"id", e.id}, {"name", e.name}, {"type", "QUEUE"}, {"image", e.image}, {"args", ""},
+           {"disk", 20}, {"ports", ordered_json::array()}, {"env", ordered_json::object()},
+           {"registry", nullptr},
+           {"gpu", {{"pools", {e.pool}}, {"excludedTypes", {e.excluded}}, {"count", 1},
+                    {"allowedCudaVersions", ordered_json::array()}, {"minCudaVersion", nullptr}}},
+           {"workers", {{"min", 0}, {"max", 5}, {"idleTimeout", 5}}},
+           {"scaling", {{"type", "QUEUE_DELAY"}, {"queueDelay", 4}}},
+           {"dataCenterIds", {e.dc}}, {"networkVolumes", ordered_json::array()},
+           {"timeout", 300000}, {"flashboot", "OFF"}, {"createdAt", "2026-07-01T12:00:00Z"}});
+    }
+  } else {
+    wrapper = "gpus";
+    for (const GpuType& g : k_gpu_types) {
+      items.push_back({{"id", g.id}, {"name", g.name}, {"pool", g.pool}, {"manufacturer", "NVIDIA"},
+                       {"memory", g.memory}, {"secure", true}, {"community", false},
+                       {"price", {{"secure", std::stod(g.secure_price)}, {"community", 0}}},
+                       {"maxCount", {{"secure", 8}, {"community", 0}}}});
+    }
+  }
+  std::string body = fault == "listing-unwrapped" ? items.dump() : ordered_json{{wrapper, items}}.dump();
+  if (fault == "listing-truncated") body = body.substr(0, body.size() / 2);
+  res.status = 200;
+  res.set_content(body, "application/json");
+}
+
 }  // namespace
 
 std::string runpod_bulk_body(std::size_t count, std::string* total_out) {
@@ -509,6 +649,10 @@ void add_runpod_routes(httplib::Server& server, FakeCloud::State& state) {
                      });
                });
   }
+  server.Get(R"(/runpod(?:/fault/([a-z0-9-]+))?/v2/(pods|serverless|catalog/gpus))",
+             [&state](const httplib::Request& req, httplib::Response& res) {
+               handle_v2_listing(req, res, state);
+             });
   server.Get(R"(/runpod(?:/fault/([a-z0-9-]+))?/v2/billing(?:/(pods|serverless|network-volumes|networkvolumes|endpoints|clusters))?)",
              [&state](const httplib::Request& req, httplib::Response& res) {
                handle_v2(req, res, state);
