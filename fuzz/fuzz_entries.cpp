@@ -16,6 +16,7 @@
 #include "providers/novita/novita_api.hpp"
 #include "providers/runpod/runpod_api.hpp"
 #include "providers/runpod/runpod_v2_api.hpp"
+#include "providers/runpod/runpod_v2_resources.hpp"
 
 namespace gpubill::fuzz {
 
@@ -84,6 +85,19 @@ void runpod(std::string_view data) {
     return outcome([&] { return parse_v2_billing(data, {"pods", k_now, true, k_ep, how}); });
   };
   if (v2({1, 1}) != v2({3, 1, 2})) finding("runpod v2: threaded and sequential reads differ");
+  // The v2 listings, and the join and grouping over whatever they and the billing gave.
+  V2Resources meta;
+  expect_clean([&] { parse_pod_listing(data, k_ep, meta); });
+  expect_clean([&] { parse_serverless_listing(data, k_ep, meta); });
+  expect_clean([&] { parse_gpu_catalog(data, k_ep, meta); });
+  expect_clean([&] {
+    std::vector<model::CostRecord> pods = parse_v2_billing(data, {"pods", k_now, false, k_ep});
+    std::vector<model::CostRecord> endpoints = pods;
+    join_pods(pods, meta);
+    join_endpoints(endpoints, meta);
+    group_by_gpu_type(pods, k_ep);
+    group_by_gpu_type(endpoints, k_ep);
+  });
 }
 
 void novita(std::string_view data) {

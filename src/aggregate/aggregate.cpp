@@ -75,6 +75,12 @@ std::optional<model::Decimal> gpu_hours_of(const model::CostRecord& r) {
 
 }  // namespace
 
+std::size_t spanning_rows(const std::vector<model::CostRecord>& grouped) {
+  return static_cast<std::size_t>(std::count_if(grouped.begin(), grouped.end(), [](const model::CostRecord& r) {
+    return r.attributes.contains(k_spans_buckets_attribute);
+  }));
+}
+
 std::vector<model::CostRecord> group_records(const std::vector<model::CostRecord>& records,
                                              const std::vector<std::string>& keys) {
   std::string problem = check_group_keys(keys);
@@ -88,6 +94,7 @@ std::vector<model::CostRecord> group_records(const std::vector<model::CostRecord
   struct Group {
     model::CostRecord record;
     std::optional<std::string> unit;  // the common usage unit so far
+    std::pair<std::string, std::string> usage_kind;  // and its provider and service
     bool usage_mixed = false;
     std::size_t count = 0;
     std::size_t without_amount = 0;
@@ -113,14 +120,23 @@ std::vector<model::CostRecord> group_records(const std::vector<model::CostRecord
     }
     if (has("region")) key_record.region = r.region;
     key_record.currency = r.currency;
+    // A record longer than its bucket (a month of Hyperstack history under --group-by day, a
+    // subscription from the 15th to the 14th under month) is never filed under the bucket it
+    // starts in: it is a row of its own with its true start and end.
+    bool spans = false;
     if (!time_key.empty()) {
       model::Timestamp start = bucket_of(r.period.start, time_key);
       key_record.period = {start, bucket_end(start, time_key)};
+      if (r.period.end > key_record.period.end) {
+        spans = true;
+        key_record.period = r.period;
+      }
     }
     std::vector<std::string> id = {key_record.provider,    key_record.service,
                                    key_record.resource_id, key_record.resource_name,
                                    key_record.gpu_type,    key_record.gpu_model,
                                    key_record.region,      model::format_rfc3339(key_record.period.start),
+                                   spans ? model::format_rfc3339(key_record.period.end) : "",
                                    key_record.currency};
     auto [it, fresh] = groups.try_emplace(id);
     Group& g = it->second;
@@ -128,6 +144,7 @@ std::vector<model::CostRecord> group_records(const std::vector<model::CostRecord
       g.record = key_record;
       if (time_key.empty()) g.record.period = r.period;
       g.record.amount = model::Decimal{};
+      if (spans) g.record.attributes[k_spans_buckets_attribute] = true;
     } else if (time_key.empty()) {
       g.record.period.start = std::min(g.record.period.start, r.period.start);
       g.record.period.end = std::max(g.record.period.end, r.period.end);
@@ -156,11 +173,15 @@ std::vector<model::CostRecord> group_records(const std::vector<model::CostRecord
       ++g.without_amount;
     }
     if (r.usage_quantity && !g.usage_mixed) {
+      // Quantities add only when they mean the same thing: one unit of one provider's service
+      // (VM hours and volume hours are both "hour", and adding them means nothing).
+      std::pair<std::string, std::string> kind{r.provider, r.service};
       if (!g.unit) {
         g.unit = r.usage_unit;
+        g.usage_kind = kind;
         g.record.usage_quantity = *r.usage_quantity;
         g.record.usage_unit = r.usage_unit;
-      } else if (*g.unit == r.usage_unit) {
+      } else if (*g.unit == r.usage_unit && g.usage_kind == kind) {
         *g.record.usage_quantity += *r.usage_quantity;
       } else {
         g.usage_mixed = true;

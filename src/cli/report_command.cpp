@@ -224,6 +224,14 @@ int run_report(const Invocation& inv, const config::Environment& env) {
               {"providers", succeeded},
               {"failed_providers", failed}};
   describe_fx(in, inv.fx);
+  for (const std::string& k : inv.group_by) {
+    if (k != "day" && k != "week" && k != "month") continue;
+    if (std::size_t n = aggregate::spanning_rows(grouped)) {
+      in.notes.push_back(std::to_string(n) + " row(s) cover more than one " + k +
+                         ": the provider billed them as one amount, so they are shown with "
+                         "their own START and END, not filed under one " + k + ".");
+    }
+  }
   if (std::find(inv.group_by.begin(), inv.group_by.end(), "gpu") != inv.group_by.end()) {
     // Comparing clouds: what each GPU model cost per GPU hour, where the hours are known.
     auto attribute = [](const char* key) {

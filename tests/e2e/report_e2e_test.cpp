@@ -3,7 +3,9 @@
 
 #include <algorithm>
 #include <regex>
+#include <map>
 #include <set>
+#include <tuple>
 
 #include <nlohmann/json.hpp>
 
@@ -433,4 +435,74 @@ TEST_CASE("e2e: windows fetched in parallel print exactly what a serial run prin
     CHECK(std::count(a.out.begin(), a.out.end(), '\n') > 3);  // something to compare
     CHECK(a.out == b.out);
   }
+}
+
+TEST_CASE("e2e report: every amount in its own month; three months equal three one-month reports",
+          "[e2e][report][period]") {
+  FakeCloud cloud;
+  cloud.start();
+  auto env = env_all(cloud);
+  // (provider, currency, month of the row's START) -> exact sum
+  using Key = std::tuple<std::string, std::string, std::string>;
+  auto by_month = [&](const std::vector<std::string>& args) {
+    CliResult r = run_cli(args, env);
+    INFO(r.err);
+    REQUIRE(r.exit_code == 0);
+    std::map<Key, model::Decimal> out;
+    std::vector<std::vector<std::string>> rows = test::parse_csv(r.out);
+    REQUIRE(rows.size() > 1);
+    for (std::size_t i = 1; i < rows.size(); ++i) {
+      if (rows[i][9].empty()) continue;
+      out[{rows[i][0], rows[i][10], rows[i][7].substr(0, 7)}] += *model::Decimal::parse(rows[i][9]);
+    }
+    return out;
+  };
+  std::map<Key, model::Decimal> quarter = by_month(
+      {"report", "--start", "2026-08", "--end", "2026-11", "--group-by", "provider,month", "-o", "csv", "-q"});
+  std::map<Key, model::Decimal> months;
+  for (const char* month : {"2026-08", "2026-09", "2026-10"}) {
+    for (const auto& [key, amount] : by_month({"report", "--start", month, "--group-by", "provider",
+                                               "-o", "csv", "-q"})) {
+      months[{std::get<0>(key), std::get<1>(key), month}] += amount;
+    }
+  }
+  CHECK(quarter == months);
+  for (const char* provider : {"runpod", "novita", "gcore", "hyperstack"}) {
+    for (const char* month : {"2026-08", "2026-09", "2026-10"}) {
+      INFO(provider << " " << month);
+      CHECK(quarter.count({provider, provider == std::string("gcore") ? "EUR" : "USD", month}) == 1);
+    }
+  }
+
+  // The issue's example: Hyperstack's three months are three rows, each ending where it should.
+  CliResult hs = run_cli({"report", "--providers", "hyperstack", "--start", "2026-08", "--end",
+                          "2026-11", "--group-by", "provider,month", "-o", "csv"},
+                         env);
+  REQUIRE(hs.exit_code == 0);
+  std::vector<std::vector<std::string>> rows = test::parse_csv(hs.out);
+  REQUIRE(rows.size() == 4);
+  CHECK(rows[1][7] == "2026-08-01T00:00:00Z");
+  CHECK(rows[1][8] == "2026-09-01T00:00:00Z");
+  CHECK(rows[3][8] == "2026-11-01T00:00:00Z");
+
+  // What no API splits (a Novita subscription from the 15th) keeps its true period, marked,
+  // and the table says so under it.
+  CliResult table = run_cli({"report", "--providers", "novita", "--start", "2026-08", "--end",
+                             "2026-11", "--group-by", "provider,month"},
+                            env);
+  REQUIRE(table.exit_code == 0);
+  CHECK_THAT(table.out, Catch::Contains("2026-09-15 00:00  2026-10-15 00:00"));
+  CHECK_THAT(table.out, Catch::Contains("\n3 row(s) cover more than one month: the provider billed "
+                                        "them as one amount, so they are shown with their own "
+                                        "START and END, not filed under one month.\n"));
+  CliResult json = run_cli({"report", "--providers", "novita", "--start", "2026-08", "--end",
+                            "2026-11", "--group-by", "provider,month", "-o", "json"},
+                           env);
+  REQUIRE(json.exit_code == 0);
+  nlohmann::json doc = nlohmann::json::parse(json.out);
+  std::size_t marked = 0;
+  for (const auto& r : doc["records"]) {
+    if (r["attributes"].contains("gpubill_spans_buckets")) ++marked;
+  }
+  CHECK(marked == 3);
 }

@@ -128,3 +128,58 @@ TEST_CASE("group: by gpu, one row per canonical model and currency, GPU hours wh
   CHECK(g[3].gpu_type == "Quantum 9000");
   CHECK(g[3].gpu_model.empty());
 }
+
+TEST_CASE("group: a record longer than its bucket is a row of its own with its true period",
+          "[aggregate][group][period]") {
+  CostRecord quarter = rec("hyperstack", "vms", "", "2026-08-01", "300", "USD", "2208");
+  quarter.period.end = at("2026-11-01");
+  CostRecord subscription = rec("novita", "gpu", "", "2026-09-15", "252", "USD");
+  subscription.period.end = at("2026-10-15");
+  std::vector<CostRecord> rs = {
+      quarter, subscription,
+      rec("novita", "gpu", "", "2026-09-20", "1", "USD"),  // a day inside September
+      rec("novita", "gpu", "", "2026-10-03", "2", "USD"),
+  };
+  auto g = aggregate::group_records(rs, {"provider", "month"});
+  REQUIRE(g.size() == 4);
+  CHECK(aggregate::spanning_rows(g) == 2);
+  // hyperstack: never filed under August; START and END are the record's own.
+  CHECK(g[0].provider == "hyperstack");
+  CHECK(model::format_rfc3339(g[0].period.start) == "2026-08-01T00:00:00Z");
+  CHECK(model::format_rfc3339(g[0].period.end) == "2026-11-01T00:00:00Z");
+  CHECK(g[0].attributes[aggregate::k_spans_buckets_attribute] == true);
+  // novita September: the day in its month; the subscription alone, Sep 15 to Oct 15.
+  CHECK(model::format_rfc3339(g[1].period.start) == "2026-09-01T00:00:00Z");
+  CHECK(model::format_rfc3339(g[1].period.end) == "2026-10-01T00:00:00Z");
+  CHECK(g[1].amount == Decimal::parse("1"));
+  CHECK_FALSE(g[1].attributes.contains(aggregate::k_spans_buckets_attribute));
+  CHECK(model::format_rfc3339(g[2].period.start) == "2026-09-15T00:00:00Z");
+  CHECK(model::format_rfc3339(g[2].period.end) == "2026-10-15T00:00:00Z");
+  CHECK(g[2].amount == Decimal::parse("252"));
+  CHECK(g[3].amount == Decimal::parse("2"));
+
+  // A whole month under month is not spanning; under day it is.
+  CostRecord october = rec("gcore", "instance", "", "2026-10-01", "9", "EUR");
+  october.period.end = at("2026-11-01");
+  CHECK(aggregate::spanning_rows(aggregate::group_records({october}, {"month"})) == 0);
+  CHECK(aggregate::spanning_rows(aggregate::group_records({october}, {"day"})) == 1);
+  CHECK(aggregate::spanning_rows(aggregate::group_records({october}, {"provider"})) == 0);
+}
+
+TEST_CASE("group: usage adds only within one unit of one provider's service",
+          "[aggregate][group]") {
+  std::vector<CostRecord> rs = {
+      rec("hyperstack", "vms", "", "2026-10-01", "10", "USD", "744", "hour"),
+      rec("hyperstack", "volumes", "", "2026-10-01", "1", "USD", "744", "hour"),
+      rec("hyperstack", "vms", "", "2026-10-02", "10", "USD", "24", "hour"),
+  };
+  auto by_provider = aggregate::group_records(rs, {"provider"});
+  REQUIRE(by_provider.size() == 1);
+  CHECK(by_provider[0].amount == Decimal::parse("21"));
+  CHECK_FALSE(by_provider[0].usage_quantity.has_value());  // VM hours + volume hours
+  CHECK(by_provider[0].usage_unit.empty());
+  auto by_service = aggregate::group_records(rs, {"provider", "service"});
+  REQUIRE(by_service.size() == 2);
+  CHECK(by_service[0].usage_quantity == Decimal::parse("768"));
+  CHECK(by_service[1].usage_quantity == Decimal::parse("744"));
+}

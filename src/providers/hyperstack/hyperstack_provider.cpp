@@ -5,9 +5,12 @@
 
 #include <algorithm>
 #include <cctype>
+#include <functional>
+#include <iterator>
 #include <set>
 
 #include "gpubill/providers/paging.hpp"
+#include "gpubill/providers/windows.hpp"
 #include "gpubill/util/error.hpp"
 #include "gpubill/util/log.hpp"
 #include "providers/hyperstack/hyperstack_api.hpp"
@@ -107,15 +110,15 @@ class HyperstackProvider final : public Provider {
 
   std::vector<model::CostRecord> fetch(const FetchRequest& req,
                                        transport::Transport& transport) const override {
-    std::vector<std::pair<std::string, std::string>> dates = {
-        {"start_date", request_date(req.query.period.start)},
-        {"end_date", request_date(req.query.period.end)}};
+    std::vector<std::pair<std::string, std::string>> dates = dates_of(req.query.period);
     if (req.resource == "history") {
       const std::string path = "/billing/billing/history";
       Endpoint ep{"hyperstack", m_info.key_env, "GET " + path};
-      transport::HttpResponse response = transport.send(get(req, path, dates));
-      check_response(response, ep);
-      return parse_history(response.body, req.query.period, ep);
+      return per_month(req.query.period, [&](const model::Period& window) {
+        transport::HttpResponse response = transport.send(get(req, path, dates_of(window)));
+        check_response(response, ep);
+        return parse_history(response.body, window, ep);
+      });
     }
     if (req.resource == "last-day") {
       const std::string path = "/billing/billing/last-day-cost";
@@ -141,25 +144,50 @@ class HyperstackProvider final : public Provider {
       std::string id = option_value(req.options, "id");
       bool graph = option_value(req.options, "graph") == "true";
       if (graph && id.empty()) throw UsageError("--graph needs --id N (the resource's numeric id)");
-      if (id.empty()) return fetch_list(req, transport, kind, dates);
+      if (id.empty()) {
+        return per_month(req.query.period, [&](const model::Period& window) {
+          return fetch_list(req, transport, kind, window);
+        });
+      }
       if (id.size() > 18 || !std::all_of(id.begin(), id.end(), ::isdigit)) {
         throw UsageError("--id '" + id + "': use the resource's numeric id (infrahub_id)");
       }
       std::string path = std::string("/billing/billing/history/") + kind.path + "/" + id +
                          (graph ? "/graph" : "");
       Endpoint ep{"hyperstack", m_info.key_env, "GET " + path};
-      transport::HttpResponse response = transport.send(get(req, path, dates));
-      check_response(response, ep);
-      if (graph) {
+      if (graph) {  // a time series: its datapoints carry their own times
+        transport::HttpResponse response = transport.send(get(req, path, dates));
+        check_response(response, ep);
         return parse_graph(response.body, kind.graph_wrapper, kind.command, req.query.period, ep);
       }
-      return parse_list(response.body, kind.detail_wrapper, kind.command, req.query.period, ep)
-          .records;
+      return per_month(req.query.period, [&](const model::Period& window) {
+        transport::HttpResponse response = transport.send(get(req, path, dates_of(window)));
+        check_response(response, ep);
+        return parse_list(response.body, kind.detail_wrapper, kind.command, window, ep).records;
+      });
     }
     throw UsageError("hyperstack: unknown resource '" + req.resource + "'");
   }
 
  private:
+  static std::vector<std::pair<std::string, std::string>> dates_of(const model::Period& p) {
+    return {{"start_date", request_date(p.start)}, {"end_date", request_date(p.end)}};
+  }
+
+  // The history and the lists answer one total per resource for the dates asked: a period of
+  // several months is asked one calendar month at a time (one after another: no bursts), so
+  // that every amount is in the month it belongs to (docs/report.md).
+  static std::vector<model::CostRecord> per_month(
+      const model::Period& period,
+      const std::function<std::vector<model::CostRecord>(const model::Period&)>& fetch_window) {
+    std::vector<model::CostRecord> all;
+    for (const model::Period& window : month_windows(period)) {
+      std::vector<model::CostRecord> part = fetch_window(window);
+      std::move(part.begin(), part.end(), std::back_inserter(all));
+    }
+    return all;
+  }
+
   transport::HttpRequest get(const FetchRequest& req, const std::string& path,
                              const std::vector<std::pair<std::string, std::string>>& query) const {
     transport::HttpRequest http;
@@ -170,9 +198,9 @@ class HyperstackProvider final : public Provider {
 
   // Pages one after another until page >= pages; with pages 0 or missing, until total_count
   // items have come or a page is empty. A resource seen on an earlier page is not added again.
-  std::vector<model::CostRecord> fetch_list(
-      const FetchRequest& req, transport::Transport& transport, const ListKind& kind,
-      const std::vector<std::pair<std::string, std::string>>& dates) const {
+  std::vector<model::CostRecord> fetch_list(const FetchRequest& req, transport::Transport& transport,
+                                            const ListKind& kind, const model::Period& window) const {
+    const std::vector<std::pair<std::string, std::string>> dates = dates_of(window);
     const std::string path = std::string("/billing/billing/history/") + kind.path;
     Endpoint ep{"hyperstack", m_info.key_env, "GET " + path};
     std::string search = option_value(req.options, "search");
@@ -188,7 +216,7 @@ class HyperstackProvider final : public Provider {
       }
       transport::HttpResponse response = transport.send(get(req, path, query));
       check_response(response, ep);
-      ListPage got = parse_list(response.body, kind.wrapper, kind.command, req.query.period, ep);
+      ListPage got = parse_list(response.body, kind.wrapper, kind.command, window, ep);
       bool empty = got.records.empty();
       for (model::CostRecord& r : got.records) {
         std::string identity = r.resource_id.empty() ? r.attributes.dump() : r.resource_id.str();
