@@ -103,6 +103,7 @@ std::vector<model::CostRecord> group_records(const std::vector<model::CostRecord
     bool gpu_type_mixed = false;
     model::Decimal gpu_hours;
     bool gpu_hours_complete = true;  // every priced record said its GPU hours
+    bool incomplete = false;  // a record of it is still growing
   };
   std::map<std::vector<std::string>, Group> groups;
   for (const model::CostRecord& r : records) {
@@ -165,6 +166,7 @@ std::vector<model::CostRecord> group_records(const std::vector<model::CostRecord
         g.gpu_hours_complete = false;
       }
     }
+    if (r.attributes.contains(model::k_incomplete_attribute)) g.incomplete = true;
     auto fx = r.attributes.find(k_fx_attribute);
     if (fx != r.attributes.end()) merge_fx(g.fx, *fx);
     if (r.amount) {
@@ -198,6 +200,7 @@ std::vector<model::CostRecord> group_records(const std::vector<model::CostRecord
     if (g.without_amount > 0) g.record.attributes["records_without_amount"] = g.without_amount;
     if (!g.fx.empty()) g.record.attributes[k_fx_attribute] = std::move(g.fx);
     if (g.gpu_type && !g.gpu_type_mixed) g.record.gpu_type = *g.gpu_type;
+    if (g.incomplete) g.record.attributes[model::k_incomplete_attribute] = true;
     if (g.gpu_hours_complete && g.gpu_hours > model::Decimal{}) {
       g.record.attributes[model::k_gpu_hours_attribute] = g.gpu_hours.to_string();
       if (g.record.amount) {

@@ -168,4 +168,19 @@ void describe_fx(format::RenderInput& in, const std::optional<aggregate::FxRates
                               }});
 }
 
+void describe_period(format::RenderInput& in, const std::string& asked) {
+  in.asked = asked;
+  if (!asked.empty()) in.query["asked"] = asked;
+  if (in.records.empty()) return;
+  model::Period cover = in.records.front().period;
+  for (const model::CostRecord& r : in.records) {
+    cover.start = std::min(cover.start, r.period.start);
+    cover.end = std::max(cover.end, r.period.end);
+  }
+  if (asked.empty() && cover.start >= in.period.start && cover.end <= in.period.end) return;
+  in.rows_cover = cover;
+  in.query["rows_cover"] = {{"start", model::format_rfc3339(cover.start)},
+                            {"end", model::format_rfc3339(cover.end)}};
+}
+
 }  // namespace gpubill::cli

@@ -79,4 +79,10 @@ void convert_currencies(std::vector<model::CostRecord>& records,
 /// fx_original_amount. Nothing when fx is nullopt.
 void describe_fx(format::RenderInput& in, const std::optional<aggregate::FxRates>& fx);
 
+/// The caption tells the truth about periods: `asked` (non-empty when the resource or an
+/// option chose the period, not --start/--end) replaces the period in the caption, and
+/// in.rows_cover is set to the rows' span when they reach outside what the caption names
+/// (always, with `asked`). Both go into the JSON query block too ("asked", "rows_cover").
+void describe_period(format::RenderInput& in, const std::string& asked);
+
 }  // namespace gpubill::cli

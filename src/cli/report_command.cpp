@@ -224,6 +224,18 @@ int run_report(const Invocation& inv, const config::Environment& env) {
               {"providers", succeeded},
               {"failed_providers", failed}};
   describe_fx(in, inv.fx);
+  describe_period(in, "");
+  // A failure is said where the numbers are, not only on stderr: a person reading the table
+  // (or a cron mail of it) must not take the totals for the whole bill.
+  if (failures > 0) {
+    std::string names;
+    for (const Outcome& o : outcomes) {
+      if (o.error.empty()) continue;
+      in.notes.push_back("failed: " + util::scrub(o.error));
+      names += (names.empty() ? "" : ", ") + o.provider->info().name;
+    }
+    in.notes.push_back("totals exclude: " + names);
+  }
   for (const std::string& k : inv.group_by) {
     if (k != "day" && k != "week" && k != "month") continue;
     if (std::size_t n = aggregate::spanning_rows(grouped)) {

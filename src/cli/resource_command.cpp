@@ -97,6 +97,20 @@ int run_resource(const Invocation& inv, const config::Environment& env) {
               {"end", model::format_rfc3339(period.end)},
               {"options", options}};
   describe_fx(in, inv.fx);
+  // What the rows answer when it is not --start/--end: the resource's own period, or an option
+  // that chose one (Runpod's --last N).
+  std::string asked;
+  for (const providers::ResourceSpec& r : provider->resources()) {
+    if (r.name != inv.resource) continue;
+    asked = r.fixed_period;
+    for (const providers::OptionSpec& o : r.options) {
+      auto given = inv.options.find(o.flag);
+      if (o.replaces_period && given != inv.options.end() && !given->second.empty()) {
+        asked = "--" + o.flag + " " + given->second.back();
+      }
+    }
+  }
+  describe_period(in, asked);
 
   if (records.empty()) {
     util::log().warn("{}: no cost records in {} .. {}", title, model::format_rfc3339(period.start),

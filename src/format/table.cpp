@@ -36,10 +36,19 @@ std::string pad(const std::string& text, std::size_t width, bool right) {
 }  // namespace
 
 std::string render_table(const RenderInput& in) {
-  std::string out = in.title + "  " + model::format_rfc3339(in.period.start) + " .. " +
-                    model::format_rfc3339(in.period.end) + " (UTC, end exclusive)\n";
+  std::string out = in.title + "  " +
+                    (in.asked.empty() ? model::format_rfc3339(in.period.start) + " .. " +
+                                            model::format_rfc3339(in.period.end) +
+                                            " (UTC, end exclusive)"
+                                      : util::escape_for_terminal(in.asked)) +
+                    "\n";
+  if (in.rows_cover) {
+    out += "rows cover " + model::format_rfc3339(in.rows_cover->start) + " .. " +
+           model::format_rfc3339(in.rows_cover->end) + "\n";
+  }
   if (in.records.empty()) {
     out += "No cost records in this period.\n";
+    for (const std::string& note : in.notes) out += util::escape_for_terminal(note) + "\n";
     return out;
   }
   std::vector<Column> all = {
@@ -51,7 +60,12 @@ std::string render_table(const RenderInput& in) {
       {"GPU_MODEL", false, [](const model::CostRecord& r) { return r.gpu_model; }},
       {"REGION", false, [](const model::CostRecord& r) { return r.region; }},
       {"START", false, [](const model::CostRecord& r) { return short_time(r.period.start); }},
-      {"END", false, [](const model::CostRecord& r) { return short_time(r.period.end); }},
+      // A bucket still growing (it ends after now): its amount is not final.
+      {"END", false, [](const model::CostRecord& r) {
+         auto it = r.attributes.find(model::k_incomplete_attribute);
+         bool so_far = it != r.attributes.end() && it->is_boolean() && it->get<bool>();
+         return short_time(r.period.end) + (so_far ? " (so far)" : "");
+       }},
       {"USAGE", true,
        [](const model::CostRecord& r) { return fixed_or(r.usage_quantity, 2, ""); }},
       {"UNIT", false, [](const model::CostRecord& r) { return r.usage_unit; }},

@@ -64,4 +64,10 @@ void sort_by_period_start(std::vector<CostRecord>& records) {
   }
 }
 
+void mark_incomplete(std::vector<CostRecord>& records, Timestamp now) {
+  for (CostRecord& r : records) {
+    if (r.period.end > now) r.attributes[k_incomplete_attribute] = true;
+  }
+}
+
 }  // namespace gpubill::model

@@ -37,6 +37,12 @@ struct RenderInput {
   std::size_t records_without_amount = 0;
   std::string title;                        ///< table caption, e.g. "runpod pods"
   model::Period period;
+  /// What was asked when it is not `period` ("--last 3", "yesterday (UTC)"): the caption names
+  /// it instead. Empty: the period.
+  std::string asked;
+  /// Set when the rows reach outside what the caption names (a week bucket starting before
+  /// --start, a subscription running past --end, --last): the caption's second line says it.
+  std::optional<model::Period> rows_cover;
   nlohmann::ordered_json query = nlohmann::ordered_json::object();  ///< JSON "query" block
   bool color = false;                       ///< table only: ANSI bold header and totals
   /// csv only: text cells that a spreadsheet would run as a formula (= + - @ tab CR first)

@@ -37,6 +37,14 @@ struct CostRecord {
   Attributes attributes;
 };
 
+/// The attribute of a record whose bucket or window ends after now: its amount is still
+/// growing (the table shows "(so far)" after its END).
+inline constexpr const char* k_incomplete_attribute = "gpubill_incomplete_bucket";
+
+/// Marks every record of `records` whose period ends after `now` with k_incomplete_attribute,
+/// for providers whose windows are metered (not prepaid): the money for time to come is not in.
+void mark_incomplete(std::vector<CostRecord>& records, Timestamp now);
+
 enum class ColumnKind { text, decimal, time };
 
 /// One cell of a record: its column name, its kind, and its value as text, or nullopt when

@@ -22,6 +22,9 @@ struct OptionSpec {
   bool repeatable = false;           ///< may be given more than once
   std::vector<std::string> choices;  ///< allowed values; empty = free text
   bool is_switch = false;            ///< takes no value; present as {"true"} when given
+  /// Given, it chooses the rows' period instead of --start/--end (Runpod's --last N): the
+  /// caption then names it as what was asked, and says what the rows cover.
+  bool replaces_period = false;
 };
 
 enum class ResourceKind {
@@ -35,6 +38,9 @@ struct ResourceSpec {
   std::string example;  ///< a full command line shown in --help
   std::vector<OptionSpec> options;
   ResourceKind kind = ResourceKind::cost_records;
+  /// Non-empty: the resource answers this period whatever --start/--end say ("yesterday
+  /// (UTC)"); the caption names it as what was asked, and says what the rows cover.
+  std::string fixed_period{};
 };
 
 /// A setting of one provider beyond key and base URL: the environment variable first, then

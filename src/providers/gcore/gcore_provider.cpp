@@ -158,7 +158,8 @@ class GcoreProvider final : public Provider {
              resources_options()},
             {"reservations",
              "One month's totals with commit and over-commit pricing (accounts with reservations)",
-             "gpubill gcore reservations --month 2026-10 -o csv", reservations_options()}} {}
+             "gpubill gcore reservations --month 2026-10 -o csv", reservations_options(),
+             ResourceKind::cost_records, "one calendar month (--month, else the month --start is in)"}} {}
 
   const ProviderInfo& info() const override { return m_info; }
   const std::vector<ResourceSpec>& resources() const override { return m_resources; }
@@ -191,6 +192,8 @@ class GcoreProvider final : public Provider {
       util::log().warn("gcore {}: Gcore answered price_status '{}': its prices may be hidden or "
                        "incomplete for this account", req.resource, status);
     }
+    // Whole UTC days: today's window ends after now, and its usage is still coming in.
+    model::mark_incomplete(records, req.query.now);
     return records;
   }
 

@@ -69,11 +69,13 @@ std::vector<ResourceSpec> resource_specs() {
       {"history", "Organisation totals for the period, one record per cost component",
        "gpubill hyperstack history --start last-month", {}},
       {"last-day", "Yesterday's cost (UTC) per component; --start/--end do not apply",
-       "gpubill hyperstack last-day -o json", {}},
+       "gpubill hyperstack last-day -o json", {}, ResourceKind::cost_records, "yesterday (UTC)"},
       {"usage", "Every resource with its total bill and up-time (its lifetime, not the period)",
        "gpubill hyperstack usage --deleted -o csv",
        {{"deleted", "Terminated resources instead of active ones", false, {}, true},
-        {"environment", "Only this environment (id or name)", false, {}}}}};
+        {"environment", "Only this environment (id or name)", false, {}}},
+       ResourceKind::cost_records,
+       "each resource's lifetime"}};
   for (const ListKind& k : k_lists) {
     std::vector<OptionSpec> options = {{"search", "Only resources whose name or id matches", false, {}}};
     if (k.detail_wrapper != nullptr) {
@@ -114,7 +116,7 @@ class HyperstackProvider final : public Provider {
     if (req.resource == "history") {
       const std::string path = "/billing/billing/history";
       Endpoint ep{"hyperstack", m_info.key_env, "GET " + path};
-      return per_month(req.query.period, [&](const model::Period& window) {
+      return per_month(req.query.period, req.query.now, [&](const model::Period& window) {
         transport::HttpResponse response = transport.send(get(req, path, dates_of(window)));
         check_response(response, ep);
         return parse_history(response.body, window, ep);
@@ -145,7 +147,7 @@ class HyperstackProvider final : public Provider {
       bool graph = option_value(req.options, "graph") == "true";
       if (graph && id.empty()) throw UsageError("--graph needs --id N (the resource's numeric id)");
       if (id.empty()) {
-        return per_month(req.query.period, [&](const model::Period& window) {
+        return per_month(req.query.period, req.query.now, [&](const model::Period& window) {
           return fetch_list(req, transport, kind, window);
         });
       }
@@ -160,7 +162,7 @@ class HyperstackProvider final : public Provider {
         check_response(response, ep);
         return parse_graph(response.body, kind.graph_wrapper, kind.command, req.query.period, ep);
       }
-      return per_month(req.query.period, [&](const model::Period& window) {
+      return per_month(req.query.period, req.query.now, [&](const model::Period& window) {
         transport::HttpResponse response = transport.send(get(req, path, dates_of(window)));
         check_response(response, ep);
         return parse_list(response.body, kind.detail_wrapper, kind.command, window, ep).records;
@@ -178,13 +180,14 @@ class HyperstackProvider final : public Provider {
   // several months is asked one calendar month at a time (one after another: no bursts), so
   // that every amount is in the month it belongs to (docs/report.md).
   static std::vector<model::CostRecord> per_month(
-      const model::Period& period,
+      const model::Period& period, model::Timestamp now,
       const std::function<std::vector<model::CostRecord>(const model::Period&)>& fetch_window) {
     std::vector<model::CostRecord> all;
     for (const model::Period& window : month_windows(period)) {
       std::vector<model::CostRecord> part = fetch_window(window);
       std::move(part.begin(), part.end(), std::back_inserter(all));
     }
+    model::mark_incomplete(all, now);  // an --end after now: that month is still growing
     return all;
   }
 

@@ -149,6 +149,9 @@ class NovitaProvider final : public Provider {
     util::log().debug("{}: {} window(s), {} bill(s), {} repeated across windows, {} starting "
                       "before the period, {} summary row(s) left out beside per-product rows",
                       ep.prefix(), windows.size(), records.size(), repeated, earlier, summaries);
+    // Usage is metered: today's cycle is still growing. Fixed-term bills are paid for their
+    // whole term up front, so a subscription running past now is not "so far".
+    if (list == BillList::usage) model::mark_incomplete(records, req.query.now);
     return records;
   }
 

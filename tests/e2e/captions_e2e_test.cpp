@@ -1,0 +1,95 @@
+// What a person reads above and below a table says the truth about periods and failures:
+// golden files of the real binary against the fake cloud (fixtures/golden/captions/).
+#include <catch2/catch.hpp>
+
+#include <nlohmann/json.hpp>
+
+#include "support/fake_cloud/fake_cloud.hpp"
+#include "support/golden.hpp"
+#include "support/run_cli.hpp"
+
+using namespace gpubill;
+using test::CliResult;
+using test::FakeCloud;
+using test::run_cli;
+
+namespace {
+
+std::map<std::string, std::string> env_all(const FakeCloud& cloud, const std::string& gcore_fault = "") {
+  return {{"RUNPOD_API_KEY", "rpa_FAKE_TEST_KEY_1234567890"},
+          {"GPUBILL_RUNPOD_URL", cloud.runpod_url()},
+          {"GPUBILL_RUNPOD_V2_URL", cloud.runpod_v2_url()},
+          {"NOVITA_API_KEY", "nv_FAKE_TEST_KEY_1234567890"},
+          {"GPUBILL_NOVITA_URL", cloud.novita_url()},
+          {"GCORE_API_KEY", "gc_FAKE$TEST_KEY_1234567890"},
+          {"GPUBILL_GCORE_URL", cloud.gcore_url(gcore_fault)},
+          {"HYPERSTACK_API_KEY", "hs_FAKE_TEST_KEY_1234567890"},
+          {"GPUBILL_HYPERSTACK_URL", cloud.hyperstack_url()},
+          {"GPUBILL_NOW", "2026-11-23T12:00:00Z"}};
+}
+
+}  // namespace
+
+TEST_CASE("e2e captions: the period asked and the period the rows cover, when they differ",
+          "[e2e][captions][golden]") {
+  FakeCloud cloud;
+  cloud.start();
+  auto env = env_all(cloud);
+  struct Case {
+    const char* golden;
+    std::vector<std::string> args;
+  };
+  const Case cases[] = {
+      // --last N: no --start/--end was asked; the rows are the last N buckets (today so far).
+      {"captions/runpod_last.table.txt", {"runpod", "pods", "--last", "2", "--bucket", "day"}},
+      // Week buckets start on Monday, before a Wednesday --start.
+      {"captions/runpod_week.table.txt",
+       {"runpod", "pods", "--bucket", "week", "--start", "2026-10-07", "--end", "2026-10-19"}},
+      // The current month, still growing.
+      {"captions/runpod_month_so_far.table.txt", {"runpod", "endpoints", "--bucket", "month"}},
+      {"captions/hyperstack_last_day.table.txt", {"hyperstack", "last-day"}},
+      {"captions/gcore_reservations.table.txt",
+       {"gcore", "reservations", "--month", "2026-09", "--start", "2026-11"}},
+      // Nothing to say: the rows are the period asked.
+      {"captions/hyperstack_history.table.txt", {"hyperstack", "history", "--start", "2026-10"}},
+      // Months that a subscription crosses keep it whole, and say so.
+      {"captions/report_spanning.table.txt",
+       {"report", "--providers", "novita", "--start", "2026-08", "--end", "2026-11", "--group-by",
+        "provider,month"}},
+  };
+  for (const Case& c : cases) {
+    INFO(c.golden);
+    CliResult r = run_cli(c.args, env);
+    INFO(r.err);
+    REQUIRE(r.exit_code == 0);
+    test::check_golden(c.golden, r.out);
+  }
+
+  // JSON says the same in its query block.
+  CliResult last = run_cli({"runpod", "pods", "--last", "2", "--bucket", "day", "-o", "json"}, env);
+  REQUIRE(last.exit_code == 0);
+  nlohmann::json doc = nlohmann::json::parse(last.out);
+  CHECK(doc["query"]["asked"] == "--last 2");
+  CHECK(doc["query"]["rows_cover"] == nlohmann::json({{"start", "2026-11-22T00:00:00Z"},
+                                                      {"end", "2026-11-24T00:00:00Z"}}));
+  CliResult plain = run_cli({"hyperstack", "history", "--start", "2026-10", "-o", "json"}, env);
+  nlohmann::json plain_doc = nlohmann::json::parse(plain.out);
+  CHECK_FALSE(plain_doc["query"].contains("rows_cover"));
+  CHECK_FALSE(plain_doc["query"].contains("asked"));
+}
+
+TEST_CASE("e2e captions: a failed provider is named under the numbers it is missing from",
+          "[e2e][captions][golden][report]") {
+  FakeCloud cloud;
+  cloud.start();
+  CliResult r = run_cli({"report", "--start", "2026-10", "--group-by", "provider", "--retries", "0"},
+                        env_all(cloud, "500"));
+  CHECK(r.exit_code == 4);
+  test::check_golden("captions/report_failed.table.txt", r.out);
+  CHECK_THAT(r.err, Catch::Contains("gpubill: report: gcore: POST /cloud/v1/cost_report/totals: 500"));
+  CliResult json = run_cli({"report", "--start", "2026-10", "--retries", "0", "-o", "json"},
+                           env_all(cloud, "500"));
+  CHECK(json.exit_code == 4);
+  nlohmann::json doc = nlohmann::json::parse(json.out);
+  CHECK(doc["query"]["failed_providers"] == nlohmann::json::array({"gcore"}));
+}
