@@ -43,7 +43,9 @@ run "$GPUBILL" providers
 run "$GPUBILL" report --start 2026-10
 run "$GPUBILL" report --start 2026-10 --group-by gpu
 run "$GPUBILL" report --start 2026-10 --group-by provider --fx USD --fx EUR=1.08
+run "$GPUBILL" report --start 2026-08 --end 2026-11 --group-by provider,month
 run "$GPUBILL" runpod pods --bucket month --start 2026-08 --end 2026-12
+run "$GPUBILL" runpod pods --last 3 --bucket day
 run "$GPUBILL" runpod pods --bucket week --grouping podId --start 2026-10 --gpu-type "NVIDIA H100 80GB HBM3"
 run "$GPUBILL" runpod endpoints --bucket month --start 2026-10 --grouping gpuTypeId
 run "$GPUBILL" runpod network-volumes --bucket month --start 2026-09 --end 2026-11 -o csv
