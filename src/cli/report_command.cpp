@@ -28,12 +28,26 @@ namespace {
 
 using nlohmann::ordered_json;
 
+/// One part of a provider's plan that failed while others answered.
+struct PartFailure {
+  std::string resource;
+  std::string error;
+};
+
 struct Outcome {
   const providers::Provider* provider = nullptr;
   std::vector<model::CostRecord> records;
-  std::string error;                       ///< empty: success
+  std::string error;                       ///< empty: success (perhaps with part_failures)
   ExitCode code = ExitCode::success;
+  std::vector<PartFailure> part_failures;  ///< parts that failed; their records are absent
   double seconds = 0;
+};
+
+/// What one part of a plan gave: its records, or its error.
+struct PartResult {
+  std::vector<model::CostRecord> records;
+  std::string error;
+  ExitCode code = ExitCode::success;
 };
 
 // One live line per provider on a terminal: running (with the time so far), done (records,
@@ -72,11 +86,14 @@ class ReportProgress {
     if (!m_lines.enabled()) return;
     std::lock_guard<std::mutex> lock(m_mutex);
     m_done[i] = true;
-    m_lines.set(i, o.error.empty()
-                       ? fmt::format("{:<11} done     {} record(s) in {:.2f} s", m_names[i],
-                                     o.records.size(), o.seconds)
-                       : fmt::format("{:<11} failed   after {:.2f} s (see below)", m_names[i],
-                                     o.seconds));
+    std::string line =
+        o.error.empty()
+            ? fmt::format("{:<11} done     {} record(s) in {:.2f} s", m_names[i], o.records.size(), o.seconds)
+            : fmt::format("{:<11} failed   after {:.2f} s (see below)", m_names[i], o.seconds);
+    if (o.error.empty() && !o.part_failures.empty()) {
+      line += fmt::format(", {} part(s) failed (see below)", o.part_failures.size());
+    }
+    m_lines.set(i, line);
   }
 
  private:
@@ -150,17 +167,41 @@ int run_report(const Invocation& inv, const config::Environment& env) {
         // does not depend on timing), all through the provider's one in-flight limit.
         std::vector<providers::ReportPart> plan = o.provider->report_plan();
         auto cache = std::make_shared<providers::ResponseCache>();
-        std::vector<std::vector<model::CostRecord>> parts =
-            providers::parallel_map<std::vector<model::CostRecord>>(
-                plan.size(), static_cast<std::size_t>(transport.parallel), [&](std::size_t k) {
-                  providers::FetchRequest request{plan[k].resource, {period, now},
-                                                  plan[k].options,  api_key,
-                                                  settings.base_url, g.parallel,
-                                                  settings.extra, true, cache};
-                  return o.provider->fetch(request, *transport.retrying);
-                });
-        for (std::vector<model::CostRecord>& got : parts) {
-          std::move(got.begin(), got.end(), std::back_inserter(o.records));
+        // A part that fails (or does not exist on this account: a 404) is named on its own;
+        // the provider's other parts are kept. Each part is whole or absent, never half.
+        std::vector<PartResult> parts = providers::parallel_map<PartResult>(
+            plan.size(), static_cast<std::size_t>(transport.parallel), [&](std::size_t k) {
+              providers::FetchRequest request{plan[k].resource, {period, now},
+                                              plan[k].options,  api_key,
+                                              settings.base_url, g.parallel,
+                                              settings.extra, true, cache};
+              PartResult part;
+              try {
+                part.records = o.provider->fetch(request, *transport.retrying);
+              } catch (const Error& e) {
+                part.error = e.what();
+                part.code = e.code();
+              } catch (const std::exception& e) {
+                part.error = info.name + " " + plan[k].resource + ": internal error: " + e.what();
+                part.code = ExitCode::provider;
+              }
+              return part;
+            });
+        std::size_t failed_parts = 0;
+        for (std::size_t k = 0; k < parts.size(); ++k) {
+          if (parts[k].error.empty()) {
+            std::move(parts[k].records.begin(), parts[k].records.end(), std::back_inserter(o.records));
+          } else {
+            ++failed_parts;
+            o.part_failures.push_back({plan[k].resource, parts[k].error});
+          }
+        }
+        if (failed_parts == parts.size() && !parts.empty()) {
+          // Nothing answered: the provider failed, with its first part's error and code.
+          o.error = parts.front().error;
+          o.code = parts.front().code;
+          o.part_failures.clear();
+          o.records.clear();
         }
       } catch (const Error& e) {
         o.error = e.what();
@@ -180,8 +221,10 @@ int run_report(const Invocation& inv, const config::Environment& env) {
 
   std::vector<model::CostRecord> records;
   ordered_json failed = ordered_json::array();
+  ordered_json failed_parts = ordered_json::array();
   ordered_json succeeded = ordered_json::array();
   std::size_t failures = 0;
+  std::size_t part_failures = 0;
   bool all_auth = true;
   for (Outcome& o : outcomes) {
     if (o.error.empty()) {
@@ -189,6 +232,10 @@ int run_report(const Invocation& inv, const config::Environment& env) {
                         o.records.size(), o.seconds);
       succeeded.push_back(o.provider->info().name);
       std::move(o.records.begin(), o.records.end(), std::back_inserter(records));
+      for (const PartFailure& f : o.part_failures) {
+        ++part_failures;
+        failed_parts.push_back(o.provider->info().name + " " + f.resource);
+      }
     } else {
       ++failures;
       all_auth = all_auth && o.code == ExitCode::credentials;
@@ -197,9 +244,13 @@ int run_report(const Invocation& inv, const config::Environment& env) {
   }
   // Each failure on its own line, named, before anything else is decided.
   for (const Outcome& o : outcomes) {
-    if (o.error.empty()) continue;
-    std::string line = "gpubill: report: " + util::escape_for_terminal(util::scrub(o.error)) + "\n";
-    std::fwrite(line.data(), 1, line.size(), stderr);
+    std::vector<std::string> errors;
+    if (!o.error.empty()) errors.push_back(o.error);
+    for (const PartFailure& f : o.part_failures) errors.push_back(f.error);
+    for (const std::string& error : errors) {
+      std::string line = "gpubill: report: " + util::escape_for_terminal(util::scrub(error)) + "\n";
+      std::fwrite(line.data(), 1, line.size(), stderr);
+    }
   }
   std::fflush(stderr);
   if (failures == outcomes.size()) {
@@ -222,17 +273,23 @@ int run_report(const Invocation& inv, const config::Environment& env) {
               {"end", model::format_rfc3339(period.end)},
               {"group_by", group_by},
               {"providers", succeeded},
-              {"failed_providers", failed}};
+              {"failed_providers", failed},
+              {"failed_parts", failed_parts}};
   describe_fx(in, inv.fx);
   describe_period(in, "");
   // A failure is said where the numbers are, not only on stderr: a person reading the table
   // (or a cron mail of it) must not take the totals for the whole bill.
-  if (failures > 0) {
+  if (failures + part_failures > 0) {
     std::string names;
     for (const Outcome& o : outcomes) {
-      if (o.error.empty()) continue;
-      in.notes.push_back("failed: " + util::scrub(o.error));
-      names += (names.empty() ? "" : ", ") + o.provider->info().name;
+      if (!o.error.empty()) {
+        in.notes.push_back("failed: " + util::scrub(o.error));
+        names += (names.empty() ? "" : ", ") + o.provider->info().name;
+      }
+      for (const PartFailure& f : o.part_failures) {
+        in.notes.push_back("failed: " + util::scrub(f.error));
+        names += (names.empty() ? "" : ", ") + o.provider->info().name + " " + f.resource;
+      }
     }
     in.notes.push_back("totals exclude: " + names);
   }
@@ -265,7 +322,7 @@ int run_report(const Invocation& inv, const config::Environment& env) {
                      model::format_rfc3339(period.end));
   }
   output.deliver(in, fmt);
-  return failures > 0 ? static_cast<int>(ExitCode::partial) : 0;
+  return failures + part_failures > 0 ? static_cast<int>(ExitCode::partial) : 0;
 }
 
 }  // namespace gpubill::cli

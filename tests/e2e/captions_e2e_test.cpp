@@ -42,7 +42,8 @@ TEST_CASE("e2e captions: the period asked and the period the rows cover, when th
   const Case cases[] = {
       // --last N: no --start/--end was asked; the rows are the last N buckets (today so far).
       {"captions/runpod_last.table.txt", {"runpod", "pods", "--last", "2", "--bucket", "day"}},
-      // Week buckets start on Monday, before a Wednesday --start.
+      // Week buckets start on Monday: from a Wednesday, the first week is asked in days and
+      // shown from the Wednesday (v2 would otherwise answer the whole week).
       {"captions/runpod_week.table.txt",
        {"runpod", "pods", "--bucket", "week", "--start", "2026-10-07", "--end", "2026-10-19"}},
       // The current month, still growing.

@@ -52,6 +52,7 @@ std::map<std::string, model::Decimal> sums(const std::vector<std::string>& args,
 }  // namespace
 
 TEST_CASE("e2e report: four providers, totals equal the per-provider commands", "[e2e][report]") {
+  // ... and Runpod's share equals Runpod's own aggregate, /v2/billing's totalAmount.
   FakeCloud cloud;
   cloud.start();
   auto env = env_all(cloud);
@@ -64,6 +65,8 @@ TEST_CASE("e2e report: four providers, totals equal the per-provider commands", 
       {"runpod", "pods", "--grouping", "gpuTypeId"},
       {"runpod", "endpoints", "--grouping", "gpuTypeId"},
       {"runpod", "network-volumes"},
+      {"runpod", "clusters"},
+      {"runpod", "public-endpoints"},
       {"gcore", "totals"}};
   for (const char* c : {"gpu", "serverless", "cloud_storage", "local_storage", "image", "bare_metal"}) {
     commands.push_back({"novita", "bills", "--category", c});
@@ -78,6 +81,12 @@ TEST_CASE("e2e report: four providers, totals equal the per-provider commands", 
     args.insert(args.end(), {"--start", "2026-10", "-o", "csv", "-q"});
     for (const auto& [currency, amount] : sums(args, env)) expected[currency] += amount;
   }
+  std::map<std::string, model::Decimal> runpod_share =
+      sums({"report", "--providers", "runpod", "--start", "2026-10", "-o", "csv", "-q"}, env);
+  std::map<std::string, model::Decimal> aggregate =
+      sums({"runpod", "all", "--start", "2026-10", "-o", "csv", "-q"}, env);
+  CHECK(runpod_share == aggregate);
+  CHECK(aggregate.at("USD") == *model::Decimal::parse(cloud.last_answer().total));
   REQUIRE(report.size() == 2);
   CHECK(report["EUR"] == expected["EUR"]);
   CHECK(report["USD"] == expected["USD"]);

@@ -82,19 +82,20 @@ TEST_CASE("e2e runpod v2: the same totals as v1 over the same data", "[e2e][runp
   for (std::size_t i = 1; i < rows.size(); ++i) services.insert(rows[i][1]);
   CHECK(services == std::set<std::string>{"pods:cpu", "pods:disk", "pods:gpu"});
 
-  // The aggregate over the same month is the sum of the three.
+  // The aggregate over the same month is the sum of the five: pods, serverless, storage,
+  // Instant Clusters and Public Endpoints.
   CliResult all = run_cli({"runpod", "all", "--bucket", "day", "--start", "2026-10-01", "--end",
                            "2026-11-01", "-o", "csv"},
                           env);
   REQUIRE(all.exit_code == 0);
-  model::Decimal three;
-  for (const char* resource : {"pods", "endpoints", "network-volumes"}) {
-    three += *model::Decimal::parse(csv_total(run_cli(
+  model::Decimal five;
+  for (const char* resource : {"pods", "endpoints", "network-volumes", "clusters", "public-endpoints"}) {
+    five += *model::Decimal::parse(csv_total(run_cli(
         {"runpod", resource, "--bucket", "day", "--start", "2026-10-01", "--end", "2026-11-01",
          "-o", "csv"},
         env)));
   }
-  CHECK(csv_total(all) == three.to_string());
+  CHECK(csv_total(all) == five.to_string());
 }
 
 TEST_CASE("e2e runpod v2: auto asks REST v2; v1 only when v2 answers 404 or a flag needs it",
@@ -143,11 +144,18 @@ TEST_CASE("e2e runpod v2: auto asks REST v2; v1 only when v2 answers 404 or a fl
   CHECK_THAT(gone.err, Catch::Contains("--datacenter only exists in v1: drop it to use REST v2"));
   CHECK(gone.out.empty());
 
-  // The report keeps working through the fallback too.
+  // The report keeps working through the fallback too, and says what v1 cannot answer:
+  // Instant Clusters and Public Endpoints are billed only in v2 (exit 4, the parts named).
   CliResult report = run_cli({"report", "--providers", "runpod", "--start", "2026-10", "-q",
                               "-o", "json"},
                              env_for(old, "", "404"));
-  CHECK(report.exit_code == 0);
+  CHECK(report.exit_code == 4);
+  nlohmann::json doc = nlohmann::json::parse(report.out);
+  CHECK(doc["query"]["failed_parts"] ==
+        nlohmann::json::array({"runpod clusters", "runpod public-endpoints"}));
+  CHECK(doc["query"]["providers"] == nlohmann::json::array({"runpod"}));
+  CHECK(doc["records"].size() > 0);
+  CHECK_THAT(report.err, Catch::Contains("gpubill: report: runpod: GET /v2/billing/clusters: 404"));
 }
 
 TEST_CASE("e2e runpod v2: flags of the other version, --last, config api_version",
@@ -256,10 +264,10 @@ TEST_CASE("e2e runpod v2: a nearly used-up rate window slows the next requests d
   test::TempDir dir;
   std::string config = dir.path() + "/config.toml";
   std::ofstream(config) << "[runpod]\napi_version = \"v2\"\n";
-  // Every answer says: 1 request left in a window that resets in 2 s. The report's six
-  // Runpod requests (three billing, the pod and endpoint listings, the catalog once), one at a
-  // time, are spaced 1 s apart instead of running into a 429.
-  CliResult r = run_cli({"report", "--providers", "runpod", "--config", config, "--parallel", "1",
+  // Every answer says: 1 request left in a window that resets in 2 s. The three requests of
+  // `runpod pods` (billing, the pod listing, the catalog), one at a time, are spaced 1 s apart
+  // instead of running into a 429.
+  CliResult r = run_cli({"runpod", "pods", "--config", config, "--parallel", "1",
                          "--start", "2026-10", "-v", "-o", "json"},
                         env_for(cloud, "", "ratelimit-low"));
   INFO(r.err);
@@ -269,9 +277,9 @@ TEST_CASE("e2e runpod v2: a nearly used-up rate window slows the next requests d
        at = r.err.find("near the rate limit: waiting", at + 1)) {
     ++waits;
   }
-  CHECK(waits == 5);
-  CHECK(r.seconds >= 5.0);
-  CHECK(cloud.requests().size() == 6);
+  CHECK(waits == 2);
+  CHECK(r.seconds >= 2.0);
+  CHECK(cloud.requests().size() == 3);
 }
 
 namespace {
@@ -446,4 +454,57 @@ TEST_CASE("e2e runpod v2: Done when, v1 answering 410, the first command prints 
   CHECK(columns(v2, k_by_type).size() == 31 * 4);  // 31 days x 4 GPU types
   CHECK(csv_total(v2) == csv_total(v1));
   CHECK(csv_total(v2) == after.last_answer().total);
+}
+
+TEST_CASE("e2e runpod v2: an unaligned period is never widened to whole buckets",
+          "[e2e][runpod][v2][period]") {
+  // v2 snaps startTime down and endTime up (runpod.md 3.2): asked for October 15 on by month,
+  // it would answer all of October. The money from before the 15th must not be counted.
+  struct Case {
+    const char* start;
+    const char* end;
+    const char* bucket;
+  };
+  const Case cases[] = {{"2026-10-15", "2026-12-01", "month"},
+                        {"2026-09-10", "2026-10-20", "month"},
+                        {"2026-10-07", "2026-10-19", "week"},
+                        {"2026-10-06T06:00:00Z", "2026-10-09T18:00:00Z", "day"}};
+  for (const Case& c : cases) {
+    INFO(c.start << " .. " << c.end << " by " << c.bucket);
+    // A fresh server per case: its rate window allows 60 v2 requests a minute, and gpubill
+    // slows down as the window runs out (tested on its own above).
+    FakeCloud cloud;
+    cloud.start();
+    auto env = env_for(cloud);
+    for (const char* resource : {"pods", "endpoints", "network-volumes", "all"}) {
+      INFO(resource);
+      std::vector<std::string> args = {"runpod", resource, "--bucket", c.bucket, "--start", c.start,
+                                       "--end", c.end, "-o", "csv"};
+      CliResult v2 = run_cli(args, env);
+      // The truth: the same period in hours, every one inside it.
+      CliResult hours = run_cli({"runpod", resource, "--bucket", "hour", "--start", c.start, "--end",
+                                 c.end, "-o", "csv"},
+                                env);
+      REQUIRE(v2.exit_code == 0);
+      REQUIRE(hours.exit_code == 0);
+      CHECK(csv_total(v2) == csv_total(hours));
+      // And no row starts before the period or ends after it (now is 2026-11-23T12:00Z: the
+      // current month's row ends with its bucket, still growing).
+      for (const auto& row : columns(v2, {7, 8})) {
+        CHECK(row[0] >= std::string(c.start).substr(0, 10));
+        if (std::string(c.end) < "2026-11-23") CHECK(row[1] <= std::string(c.end) + "T00:00:00Z");
+      }
+    }
+  }
+  // The edge is one row per GPU type, with its true period.
+  FakeCloud cloud;
+  cloud.start();
+  CliResult r = run_cli({"runpod", "pods", "--bucket", "month", "--start", "2026-10-15", "--end",
+                         "2026-12-01", "-o", "csv"},
+                        env_for(cloud));
+  std::vector<std::vector<std::string>> rows = columns(r, {4, 7, 8});
+  CHECK(std::count(rows.begin(), rows.end(),
+                   std::vector<std::string>{"NVIDIA A40", "2026-10-15T00:00:00Z", "2026-11-01T00:00:00Z"}) == 1);
+  CHECK(std::count(rows.begin(), rows.end(),
+                   std::vector<std::string>{"NVIDIA A40", "2026-11-01T00:00:00Z", "2026-12-01T00:00:00Z"}) == 1);
 }

@@ -222,3 +222,57 @@ TEST_CASE("runpod v2 listings: bad answers are one-line errors naming the listin
   parse_pod_listing(R"({"pods": []})", k_pods_ep, meta);
   CHECK(meta.pods.empty());
 }
+
+TEST_CASE("runpod v2 periods: whole buckets inside, the edges in smaller buckets",
+          "[runpod][v2][period]") {
+  auto t = [](const char* s) { return *model::parse_provider_time(s); };
+  auto text = [](const std::vector<V2Segment>& segs) {
+    std::string out;
+    for (const V2Segment& s : segs) {
+      out += model::format_rfc3339(s.period.start) + ".." + model::format_rfc3339(s.period.end) + " " +
+             std::to_string(static_cast<int>(s.bucket)) + (s.edge ? " edge" : "") + "; ";
+    }
+    return out;
+  };
+  const model::Timestamp now = t("2026-11-23T12:00:00Z");
+  // Aligned: one request, as asked.
+  CHECK(text(v2_segments({t("2026-09-01"), t("2026-11-01")}, Bucket::month, now)) ==
+        "2026-09-01T00:00:00Z..2026-11-01T00:00:00Z 3; ");
+  // The issue's case: from the 15th by month, up to now: October's second half in days.
+  CHECK(text(v2_segments({t("2026-10-15"), now}, Bucket::month, now)) ==
+        "2026-10-15T00:00:00Z..2026-11-01T00:00:00Z 1 edge; 2026-11-01T00:00:00Z..2026-11-23T12:00:00Z 3; ");
+  // A past, unaligned end: both edges, no middle bucket, none crossing a month.
+  CHECK(text(v2_segments({t("2026-09-10"), t("2026-10-20")}, Bucket::month, now)) ==
+        "2026-09-10T00:00:00Z..2026-10-01T00:00:00Z 1 edge; 2026-10-01T00:00:00Z..2026-10-20T00:00:00Z 1 edge; ");
+  // Inside one week, ends at hours: hour buckets.
+  CHECK(text(v2_segments({t("2026-10-06T06:00:00Z"), t("2026-10-08T18:00:00Z")}, Bucket::week, now)) ==
+        "2026-10-06T06:00:00Z..2026-10-08T18:00:00Z 0 edge; ");
+  // Day buckets with an hour-aligned start: the first hours as an edge.
+  CHECK(text(v2_segments({t("2026-10-06T06:00:00Z"), t("2026-10-09")}, Bucket::day, now)) ==
+        "2026-10-06T06:00:00Z..2026-10-07T00:00:00Z 0 edge; 2026-10-07T00:00:00Z..2026-10-09T00:00:00Z 1; ");
+  // Nothing smaller than an hour: v2's own hour bucket, not an edge.
+  CHECK(text(v2_segments({t("2026-10-06T06:30:00Z"), t("2026-10-06T08:00:00Z")}, Bucket::hour, now)) ==
+        "2026-10-06T06:30:00Z..2026-10-06T08:00:00Z 0; ");
+  // Inside the current month, to now: one edge in days (nothing is billed after now).
+  CHECK(text(v2_segments({t("2026-11-05"), now}, Bucket::month, now)) ==
+        "2026-11-05T00:00:00Z..2026-11-23T12:00:00Z 1 edge; ");
+  // Weeks start on Monday (2026-10-05 is one).
+  CHECK(text(v2_segments({t("2026-10-07"), t("2026-10-19")}, Bucket::week, now)) ==
+        "2026-10-07T00:00:00Z..2026-10-12T00:00:00Z 1 edge; 2026-10-12T00:00:00Z..2026-10-19T00:00:00Z 2; ");
+  CHECK(model::format_rfc3339(bucket_floor(t("2026-11-23T12:00:00Z"), Bucket::year)) == "2026-01-01T00:00:00Z");
+}
+
+TEST_CASE("runpod v2 periods: an edge's records add up per resource, exactly",
+          "[runpod][v2][period]") {
+  std::vector<model::CostRecord> rs = billing("v2_pods_billing_to_join.json", "pods");
+  model::Period edge{*model::parse_provider_time("2026-06-01"), *model::parse_provider_time("2026-06-03")};
+  std::vector<model::CostRecord> merged = merge_into_period(rs, edge, k_billing_ep);
+  REQUIRE(merged.size() == 3);  // pod_h100a, pod_cpu01, pod_gone
+  CHECK(sum(merged) == sum(rs));
+  CHECK(merged[0].resource_id == "pod_h100a");
+  CHECK(merged[0].amount == Decimal::parse("215.28"));
+  CHECK(merged[0].attributes["gpuAmount"] == "210");
+  CHECK(merged[0].attributes["podId"] == "pod_h100a");
+  CHECK(merged[0].attributes["gpubill_partial_bucket"] == true);
+  CHECK(merged[0].period == edge);
+}

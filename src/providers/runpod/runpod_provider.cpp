@@ -14,6 +14,8 @@ namespace {
 
 const std::vector<std::string> k_buckets = {"hour", "day", "week", "month", "year"};
 
+const char* bucket_label(Bucket b) { return k_buckets[static_cast<std::size_t>(b)].c_str(); }
+
 OptionSpec bucket_option() {
   return {"bucket", "Length of each billing bucket (default day)", false, k_buckets};
 }
@@ -112,10 +114,14 @@ class RunpodProvider final : public Provider {
   const std::vector<ResourceSpec>& resources() const override { return m_resources; }
 
   std::vector<ReportPart> report_plan() const override {
-    // Pods and serverless by GPU type (so the report can group by GPU), and storage.
+    // Pods and serverless by GPU type (so the report can group by GPU), storage, and the two
+    // families only v2 bills: Instant Clusters and Public Endpoints. Together they are the
+    // aggregate's totalAmount (BillingAmounts lists exactly these components).
     return {{"pods", {{"grouping", {"gpuTypeId"}}}},
             {"endpoints", {{"grouping", {"gpuTypeId"}}}},
-            {"network-volumes", {}}};
+            {"network-volumes", {}},
+            {"clusters", {}},
+            {"public-endpoints", {}}};
   }
 
   std::vector<model::CostRecord> fetch(const FetchRequest& req,
@@ -131,6 +137,10 @@ class RunpodProvider final : public Provider {
     std::string v1_flag = req.from_report ? std::string() : v1_only_flag(req);
     std::string v2_flag = first_flag(req.options, k_v2_only);
     if (api == "v1") {
+      if (v2_only_resource && req.from_report) {
+        throw ProviderError("runpod " + req.resource + ": billed only in REST v2, which api_version "
+                            "= \"v1\" turns off: this spend is not in the report");
+      }
       if (v2_only_resource || !v2_flag.empty()) {
         throw UsageError("runpod " + req.resource + ": " +
                          (v2_only_resource ? "exists only in REST v2" : v2_flag + " exists only in REST v2") +
@@ -255,9 +265,9 @@ class RunpodProvider final : public Provider {
     if (target == nullptr) throw UsageError("runpod: unknown resource '" + req.resource + "'");
 
     std::string bucket_name = option_value(req.options, "bucket", "day");
-    parse_bucket(bucket_name);  // the same five sizes as v1
-    std::vector<std::pair<std::string, std::string>> query = {{"bucketSize", bucket_name}};
+    Bucket bucket = parse_bucket(bucket_name);  // the same five sizes as v1
     std::string last = option_value(req.options, "last");
+    std::vector<V2Segment> segments;
     if (!last.empty()) {
       if (req.query.period_given) {
         throw UsageError("runpod " + req.resource + ": --last counts buckets back from now; "
@@ -269,15 +279,25 @@ class RunpodProvider final : public Provider {
       if (!digits || std::stoi(last) < 1) {
         throw UsageError("--last: '" + last + "' is not a whole number of buckets, 1 or more");
       }
-      query.emplace_back("lastN", last);
+      segments.push_back({req.query.period, bucket, false});
     } else {
-      query.emplace_back("startTime", model::format_rfc3339(req.query.period.start));
-      query.emplace_back("endTime", model::format_rfc3339(req.query.period.end));
+      // v2 snaps startTime down and endTime up to whole buckets: the edges of an unaligned
+      // period are asked in smaller buckets, so no money from outside it is counted.
+      segments = v2_segments(req.query.period, bucket, req.query.now);
     }
-    if (target->id_flag != nullptr) {
-      std::string id = option_value(req.options, target->id_flag);
+    std::string id;
+    if (target->id_flag != nullptr) id = option_value(req.options, target->id_flag);
+    auto billing_query = [&](const V2Segment& seg) {
+      std::vector<std::pair<std::string, std::string>> query = {{"bucketSize", bucket_label(seg.bucket)}};
+      if (!last.empty()) {
+        query.emplace_back("lastN", last);
+      } else {
+        query.emplace_back("startTime", model::format_rfc3339(seg.period.start));
+        query.emplace_back("endTime", model::format_rfc3339(seg.period.end));
+      }
       if (!id.empty()) query.emplace_back(target->id_param, id);
-    }
+      return query;
+    };
 
     std::string base = setting(req, "v2_base_url", "https://api.runpod.io/v2");
     std::string path = target->path;
@@ -286,44 +306,50 @@ class RunpodProvider final : public Provider {
     const char* listing = req.resource == "pods"        ? "/pods"
                           : req.resource == "endpoints" ? "/serverless"
                                                         : nullptr;
-    std::vector<transport::HttpResponse> answers;
-    if (listing == nullptr) {
-      answers.push_back(send_v2(req, transport, base, path, query));
-    } else {
-      std::vector<std::pair<std::string, std::string>> listing_query;
-      if (req.resource == "pods") listing_query.emplace_back("includeClusterPods", "true");
-      answers = parallel_map<transport::HttpResponse>(
-          3, static_cast<std::size_t>(std::max(1, req.parallel)), [&](std::size_t i) {
-            if (i == 0) return send_v2(req, transport, base, path, query);
-            std::string what = i == 1 ? listing : "/catalog/gpus";
-            std::vector<std::pair<std::string, std::string>> q;
-            if (i == 1) q = listing_query;
-            // Asked once per run (FetchRequest::cache): `report` needs the catalog for
-            // pods and endpoints, and metadata counts against the billing rate limit.
-            return cached(req.cache.get(), "runpod v2 " + base + what, [&] {
-              return send_v2(req, transport, base, what, q);
-            });
+    const std::size_t n = segments.size();
+    std::vector<transport::HttpResponse> answers = parallel_map<transport::HttpResponse>(
+        n + (listing != nullptr ? 2 : 0), static_cast<std::size_t>(std::max(1, req.parallel)),
+        [&](std::size_t i) {
+          if (i < n) return send_v2(req, transport, base, path, billing_query(segments[i]));
+          std::string what = i == n ? listing : "/catalog/gpus";
+          std::vector<std::pair<std::string, std::string>> q;
+          if (i == n && req.resource == "pods") q.emplace_back("includeClusterPods", "true");
+          // Asked once per run (FetchRequest::cache): `report` needs the catalog for pods and
+          // endpoints, and metadata counts against the billing rate limit.
+          return cached(req.cache.get(), "runpod v2 " + base + what, [&] {
+            return send_v2(req, transport, base, what, q);
           });
-    }
-    transport::HttpResponse& response = answers[0];
-    if (target->alternate_path != nullptr && response.failure == transport::TransportFailure::none &&
-        response.status == 404) {
+        });
+    auto not_found = [](const transport::HttpResponse& r) {
+      return r.failure == transport::TransportFailure::none && r.status == 404;
+    };
+    if (target->alternate_path != nullptr && not_found(answers[0])) {
       util::log().debug("runpod: GET {} answered 404; trying {}", path, target->alternate_path);
       path = target->alternate_path;
-      response = send_v2(req, transport, base, path, query);
+      for (std::size_t i = 0; i < n; ++i) answers[i] = send_v2(req, transport, base, path, billing_query(segments[i]));
     }
-    if (not_found_is_soft && response.failure == transport::TransportFailure::none &&
-        response.status == 404) {
+    if (not_found_is_soft && std::any_of(answers.begin(), answers.begin() + static_cast<long>(n), not_found)) {
       return std::nullopt;
     }
     Endpoint ep{"runpod", m_info.key_env, "GET /v2" + path};
-    check_response(response, ep, [](long status) -> std::optional<std::string> {
-      if (status == 404) return "check GPUBILL_RUNPOD_V2_URL (or v2_base_url in the config file)";
-      return std::nullopt;
-    });
     V2ParseContext ctx{req.resource, req.query.now, false, ep};
-    std::vector<model::CostRecord> records = parse_v2_billing(response.body, ctx);
-    if (listing != nullptr) records = join_v2(req, std::move(records), answers, listing);
+    std::vector<model::CostRecord> records;
+    for (std::size_t i = 0; i < n; ++i) {
+      check_response(answers[i], ep, [](long status) -> std::optional<std::string> {
+        if (status == 404) return "check GPUBILL_RUNPOD_V2_URL (or v2_base_url in the config file)";
+        return std::nullopt;
+      });
+      std::vector<model::CostRecord> got = parse_v2_billing(answers[i].body, ctx);
+      if (segments[i].edge) got = merge_into_period(got, segments[i].period, ep);
+      std::move(got.begin(), got.end(), std::back_inserter(records));
+    }
+    if (n > 1) {
+      util::log().debug("runpod: {} .. {} asked as {} request(s): whole {} buckets and the edges "
+                        "in smaller ones", model::format_rfc3339(req.query.period.start),
+                        model::format_rfc3339(req.query.period.end), n, bucket_name);
+      model::sort_by_period_start(records);
+    }
+    if (listing != nullptr) records = join_v2(req, std::move(records), answers[n], answers[n + 1], listing);
     if (req.options.count("split-components") > 0) {
       records = split_components(std::move(records), ctx);
       model::sort_by_period_start(records);
@@ -335,20 +361,21 @@ class RunpodProvider final : public Provider {
   /// filtered by --gpu-type and grouped as --grouping says (v1's parameters, served here).
   std::vector<model::CostRecord> join_v2(const FetchRequest& req,
                                          std::vector<model::CostRecord> records,
-                                         const std::vector<transport::HttpResponse>& answers,
+                                         const transport::HttpResponse& listing_answer,
+                                         const transport::HttpResponse& catalog_answer,
                                          const char* listing) const {
     bool pods = req.resource == "pods";
     Endpoint listing_ep{"runpod", m_info.key_env, std::string("GET /v2") + listing};
     Endpoint catalog_ep{"runpod", m_info.key_env, "GET /v2/catalog/gpus"};
-    check_response(answers[1], listing_ep);
-    check_response(answers[2], catalog_ep);
+    check_response(listing_answer, listing_ep);
+    check_response(catalog_answer, catalog_ep);
     V2Resources meta;
     if (pods) {
-      parse_pod_listing(answers[1].body, listing_ep, meta);
+      parse_pod_listing(listing_answer.body, listing_ep, meta);
     } else {
-      parse_serverless_listing(answers[1].body, listing_ep, meta);
+      parse_serverless_listing(listing_answer.body, listing_ep, meta);
     }
-    parse_gpu_catalog(answers[2].body, catalog_ep, meta);
+    parse_gpu_catalog(catalog_answer.body, catalog_ep, meta);
 
     JoinOutcome joined = pods ? join_pods(records, meta) : join_endpoints(records, meta);
     if (joined.unlisted_resources > 0) {

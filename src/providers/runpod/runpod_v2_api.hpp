@@ -27,6 +27,7 @@
 
 #include "gpubill/model/cost_record.hpp"
 #include "gpubill/providers/api_call.hpp"
+#include "providers/runpod/runpod_api.hpp"
 
 namespace gpubill::providers::runpod {
 
@@ -58,6 +59,30 @@ std::vector<model::CostRecord> split_components(std::vector<model::CostRecord> w
 const nlohmann::json& v2_wrapped_list(const nlohmann::json& doc, std::string_view body,
                                       const Endpoint& endpoint, const char* member,
                                       const char* shape = nullptr);
+
+/// The start of the v1/v2 bucket holding t (weeks from Monday, calendar months and years).
+model::Timestamp bucket_floor(model::Timestamp t, Bucket bucket);
+
+/// One billing request of a v2 period: `period` asked in `bucket` buckets; `edge`: its records
+/// are added up per resource into one record with `period` (merge_into_period).
+struct V2Segment {
+  model::Period period;
+  Bucket bucket;
+  bool edge = false;
+};
+
+/// The requests that answer `period` in `bucket` buckets without v2 widening it (it snaps
+/// startTime down and endTime up): the whole buckets inside it, and each unaligned edge in the
+/// largest smaller bucket (day, else hour) whose boundaries are the edge's. An end at or after
+/// `now` is never an edge (nothing is billed after now). Where no smaller bucket fits (a
+/// period within one hour), v2's buckets are used as they are.
+std::vector<V2Segment> v2_segments(const model::Period& period, Bucket bucket, model::Timestamp now);
+
+/// The records of one edge added up: one record per service and resource id with `period`,
+/// amounts and every `*Amount` component exact (components as decimal strings), other
+/// attributes as the first record gave them, plus gpubill_partial_bucket: true.
+std::vector<model::CostRecord> merge_into_period(const std::vector<model::CostRecord>& records,
+                                                 const model::Period& period, const Endpoint& endpoint);
 
 /// "podGpuAmount" -> "pod-gpu"; "highPerformanceAmount" -> "high-performance".
 std::string component_name(std::string_view amount_field);

@@ -97,7 +97,9 @@ const GpuType k_gpu_types[] = {
 };
 const Volume k_volumes[] = {{100, 0}, {500, 50}};
 
-enum class Kind { pod, endpoint, volume };
+// cluster and public_endpoint spend exists only in REST v2 (runpod.md 3.2: /billing/clusters,
+// /billing/endpoints, and the aggregate's cluster* and endpointAmount fields).
+enum class Kind { pod, endpoint, volume, cluster, public_endpoint };
 
 struct Event {
   model::Timestamp hour;
@@ -150,6 +152,16 @@ const std::vector<Event>& dataset() {
         hp_gb += v.hp_gb;
       }
       out.push_back({t, Kind::volume, 0, 0, amount, gb, hp, hp_gb});
+      // An Instant Cluster (2 pods of 8 x H100) busy two hours in three, and Public Endpoint
+      // calls most hours.
+      std::uint64_t rc = mix(h * 16 + 12);
+      if (rc % 3 != 0) {
+        out.push_back({t, Kind::cluster, 0, 3'600'000, 47'840'000'000'000, 0, 0, 0});
+      }
+      std::uint64_t rp = mix(h * 16 + 13);
+      if (rp % 4 != 0) {
+        out.push_back({t, Kind::public_endpoint, 0, 0, static_cast<Units>(rp % 2'000'000) * 1'000'000, 0, 0, 0});
+      }
     }
     return out;
   }();
@@ -429,8 +441,10 @@ void handle_v2(const httplib::Request& req, httplib::Response& res, FakeCloud::S
     if (!t) return send_problem(res, 400, "Bad Request", std::string("invalid ") + key);
     *target = *t;
   }
-  // startTime snaps down to a bucket boundary; endTime stays exclusive.
+  // startTime snaps down to a bucket boundary and endTime up (runpod.md 3.2); endTime is
+  // exclusive.
   start = bucket_start(start, bucket);
+  if (bucket_start(end, bucket) != end) end = bucket_end(bucket_start(end, bucket), bucket);
 
   std::string id_param = resource == "pods"              ? "podId"
                          : resource == "serverless"      ? "serverlessId"
@@ -444,7 +458,8 @@ void handle_v2(const httplib::Request& req, httplib::Response& res, FakeCloud::S
 
   std::map<std::pair<model::Timestamp, std::string>, V2Row> rows;
   for (const Event& e : dataset()) {
-    if (e.hour < start || e.hour >= end) continue;
+    // Nothing is billed after the server's clock: the current bucket holds usage so far.
+    if (e.hour < start || e.hour >= end || e.hour >= now) continue;
     std::string id;
     std::map<std::string, Units> parts;
     Units gpu = e.amount * 80 / 100;
@@ -456,24 +471,41 @@ void handle_v2(const httplib::Request& req, httplib::Response& res, FakeCloud::S
       id = k_endpoints[e.entity].id;
       parts = {{"gpuAmount", gpu}, {"cpuAmount", cpu}, {"diskAmount", e.amount - gpu - cpu},
                {"feeAmount", 0}};
-    } else {
+    } else if (e.kind == Kind::volume) {
       id = "nv-account";
       parts = {{"standardAmount", e.amount - e.hp_amount}, {"highPerformanceAmount", e.hp_amount}};
+    } else if (e.kind == Kind::cluster) {
+      // ClusterBillingAmounts: gpu, disk, networking (no cpu).
+      Units disk = e.amount * 3 / 100;
+      Units net = e.amount * 2 / 100;
+      id = "cluster_ddp01";
+      parts = {{"gpuAmount", e.amount - disk - net}, {"diskAmount", disk}, {"networkingAmount", net}};
+    } else {
+      // EndpointBillingAmounts: totalAmount alone, no id.
+      parts = {{"", e.amount}};
     }
     if (!resource.empty()) {
       bool wanted = (resource == "pods" && e.kind == Kind::pod) ||
                     (resource == "serverless" && e.kind == Kind::endpoint) ||
                     ((resource == "network-volumes" || resource == "networkvolumes") &&
-                     e.kind == Kind::volume);
+                     e.kind == Kind::volume) ||
+                    (resource == "clusters" && e.kind == Kind::cluster) ||
+                    (resource == "endpoints" && e.kind == Kind::public_endpoint);
       if (!wanted || (!only.empty() && only != id)) continue;
     } else {
-      // The aggregate: one row per bucket, components named by what they are.
-      const char* prefix = e.kind == Kind::pod ? "pod" : e.kind == Kind::endpoint ? "serverless" : "";
+      // The aggregate (BillingAmounts): one row per bucket, every component named by its
+      // resource family, all fourteen present.
+      const char* prefix = e.kind == Kind::pod        ? "pod"
+                           : e.kind == Kind::endpoint ? "serverless"
+                           : e.kind == Kind::cluster  ? "cluster"
+                                                      : "";
       std::map<std::string, Units> named;
       for (const auto& [k, v] : parts) {
         std::string n = k;
         if (e.kind == Kind::volume) {
           n = k == "standardAmount" ? "storageStandardAmount" : "storageHighPerformanceAmount";
+        } else if (e.kind == Kind::public_endpoint) {
+          n = "endpointAmount";
         } else {
           n[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(n[0])));
           n = prefix + n;
@@ -485,6 +517,15 @@ void handle_v2(const httplib::Request& req, httplib::Response& res, FakeCloud::S
     }
     V2Row& row = rows[{bucket_start(e.hour, bucket), id}];
     row.id = id;
+    if (resource.empty() && row.components.empty()) {
+      for (const char* k : {"podGpuAmount", "podCpuAmount", "podDiskAmount", "serverlessGpuAmount",
+                            "serverlessCpuAmount", "serverlessDiskAmount", "serverlessFeeAmount",
+                            "storageStandardAmount", "storageHighPerformanceAmount",
+                            "endpointAmount", "clusterGpuAmount", "clusterDiskAmount",
+                            "clusterNetworkingAmount"}) {
+        row.components[k] = 0;
+      }
+    }
     for (const auto& [k, v] : parts) row.components[k] += v;
   }
 
@@ -500,7 +541,9 @@ void handle_v2(const httplib::Request& req, httplib::Response& res, FakeCloud::S
             model::format_rfc3339(bucket_end(key.first, bucket)) + "\"";
     if (!id_param.empty()) body += ", \"" + id_param + "\": \"" + row.id + "\"";
     body += ", \"totalAmount\": " + units_text(sum, 12);
-    for (const auto& [k, v] : row.components) body += ", \"" + k + "\": " + units_text(v, 12);
+    for (const auto& [k, v] : row.components) {
+      if (!k.empty()) body += ", \"" + k + "\": " + units_text(v, 12);  // "": the total alone
+    }
     body += "}";
     total += sum;
   }
