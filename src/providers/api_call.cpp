@@ -709,7 +709,13 @@ std::optional<model::Decimal> FieldReader::decimal(const char* key) const {
   } else if (v.is_string()) {
     std::string s = v.get<std::string>();
     d = model::Decimal::parse(s);
-    if (!d) fail(key, "is not a number: \"" + one_line(s, 40) + "\"");
+    if (!d) {
+      // Plain decimal text that does not fit is out of range, not "not a number".
+      std::size_t digits = std::count_if(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
+      bool plain = digits > 0 && s.find_first_not_of("+-.0123456789") == std::string::npos;
+      if (plain) fail(key, "is out of range (|x| must be below 1e18)");
+      fail(key, "is not a number: \"" + one_line(s, 40) + "\"");
+    }
   } else {
     fail(key, std::string("is ") + json_type_name(v) + ", expected a number");
   }
@@ -757,15 +763,12 @@ std::optional<long long> FieldReader::integer(const char* key) const {
 
 std::optional<model::Decimal> FieldReader::scaled_integer(const char* key, long long divisor,
                                                          bool allow_negative) const {
-  auto it = m_object.find(key);
-  if (it == m_object.end() || it->is_null()) return std::nullopt;
-  std::optional<long long> n = integer(key);
-  if (!n) return std::nullopt;
-  if (*n < 0 && !allow_negative) fail(key, "is negative (" + std::to_string(*n) + ")");
-  if (*n > 999'999'999'999'999'999LL || *n < -999'999'999'999'999'999LL) {
-    fail(key, "is out of range");
-  }
-  return model::Decimal::from_int(*n).divided_by(divisor);
+  // A count of 1/divisor units. Documented as whole numbers, but a value with decimals is read
+  // exactly, not refused, and a negative one is a credit (a refund), kept with its sign.
+  std::optional<model::Decimal> d = decimal(key);
+  if (!d) return std::nullopt;
+  if (*d < model::Decimal{} && !allow_negative) fail(key, "is negative (" + d->to_string() + ")");
+  return d->divided_by(divisor);
 }
 
 }  // namespace gpubill::providers

@@ -71,7 +71,10 @@ TEST_CASE("e2e report: four providers, totals equal the per-provider commands", 
   for (const char* c : {"gpu", "serverless", "cloud_storage", "local_storage", "image", "bare_metal"}) {
     commands.push_back({"novita", "bills", "--category", c});
   }
-  commands.push_back({"novita", "usage", "--category", "gpu"});
+  for (const char* c : {"gpu", "llm", "serverless", "cloud_storage", "gen_api", "cloud_sandbox",
+                        "llm_dedicated_endpoint", "web_search", "bare_metal"}) {
+    commands.push_back({"novita", "usage", "--category", c});
+  }
   for (const char* k : {"vms", "volumes", "snapshots", "buckets", "clusters", "contracts",
                         "serverless", "fine-tuning", "model-evaluation", "data-synthesis",
                         "image-generation"}) {

@@ -145,11 +145,12 @@ class FieldReader {
   std::optional<std::string> string(const char* key) const;
   /// A JSON integer or an integral string.
   std::optional<long long> integer(const char* key) const;
-  /// An integer count of 1/`divisor` units, exactly (Novita: "1000000" / 10000 = 100 USD).
-  /// Accepts an integer string or a JSON integer; rejects fractions, exponents, more than 18
-  /// digits and, unless `allow_negative`, negative values.
+  /// A count of 1/`divisor` units, exactly (Novita: "1000000" / 10000 = 100 USD). Documented
+  /// as integers; a value with decimals is read exactly all the same (never refused), and a
+  /// negative one is a credit, kept with its sign, unless `allow_negative` is false. Numbers
+  /// and numeric strings as decimal() reads them (|x| < 1e18).
   std::optional<model::Decimal> scaled_integer(const char* key, long long divisor,
-                                               bool allow_negative = false) const;
+                                               bool allow_negative = true) const;
   bool has(const char* key) const;
   [[noreturn]] void fail(const char* key, const std::string& problem) const;
 

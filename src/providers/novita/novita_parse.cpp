@@ -87,9 +87,11 @@ std::vector<CostRecord> parse_bills(std::string_view body, const ParseContext& c
     } else {
       std::optional<Decimal> unit = f.scaled_integer("discountPrice0", k_units_per_usd);
       if (unit) r.attributes["gpubill_unit_price"] = decimal_text(unit->divided_by(precision));
-      std::optional<Decimal> quantity = f.scaled_integer("billNum0", 1);
       // billNum0 is documented as cards x billed time for GPU rows (seconds in the docs'
-      // example: 86400 for a day) and as input tokens for LLM rows.
+      // example: 86400 for a day), input tokens for LLM rows and "size * time" for storage,
+      // with no unit: read as a decimal (a storage row's may have a fraction), kept in
+      // attributes, and a usage column only where its unit is known.
+      std::optional<Decimal> quantity = f.decimal("billNum0");
       if (quantity && r.service == "gpu") {
         r.usage_quantity = quantity->divided_by(3600);
         r.usage_unit = "hour";

@@ -175,27 +175,45 @@ class NovitaProvider final : public Provider {
     return http;
   }
 
-  // Statements are paged with no total: walk pages from the period's first month until an
-  // empty one, keep the months that overlap the period, each once.
+  // Statements are paged with no total, and a page may hold more or fewer rows than pageSize
+  // (novita.md 2.4). They run month by month from startMonth, so the walk ends at the first
+  // page holding the current month (none can come after it) or an empty page; a page that
+  // brings no statement not seen before, while months up to now are still missing, is a
+  // server ignoring `page`: an error, never a silently short list. The months that overlap
+  // the period are kept, each once.
   std::vector<model::CostRecord> fetch_statements(const FetchRequest& req,
                                                   transport::Transport& transport) const {
     const std::string path = "/openapi/v1/billing/monthly/bill";
     Endpoint ep{"novita", m_info.key_env, "GET " + path};
     std::string start_month = model::format_date(req.query.period.start).substr(0, 7);
     std::vector<model::CostRecord> records;
-    std::set<std::string> seen;
+    std::set<std::string> all_seen;
+    model::Timestamp latest{};
     walk_pages(ep, 1, k_max_statement_pages, [&](int page) {
       transport::HttpResponse response = transport.send(
           get(req, path, {{"startMonth", start_month}, {"page", std::to_string(page)},
                           {"pageSize", std::to_string(k_statement_page_size)}}));
       check_response(response, ep);
       std::vector<model::CostRecord> rows = parse_statements(response.body, ep);
+      std::size_t fresh = 0;
+      bool reached_now = false;
       for (model::CostRecord& r : rows) {
         std::string identity = r.resource_id + '\n' + model::format_rfc3339(r.period.start);
+        latest = std::max(latest, r.period.start);
+        reached_now = reached_now || r.period.end > req.query.now;
+        if (!all_seen.insert(identity).second) continue;
+        ++fresh;
         bool overlaps = r.period.start < req.query.period.end && req.query.period.start < r.period.end;
-        if (overlaps && seen.insert(identity).second) records.push_back(std::move(r));
+        if (overlaps) records.push_back(std::move(r));
       }
-      return !rows.empty();
+      if (rows.empty() || reached_now) return false;
+      if (fresh == 0) {
+        throw ProviderError(ep.prefix() + ": page " + std::to_string(page) +
+                            " repeats statements already read (the server ignores 'page'?): the "
+                            "months after " + model::format_date(latest).substr(0, 7) +
+                            " may be missing");
+      }
+      return true;
     });
     model::sort_by_period_start(records);
     return records;

@@ -10,7 +10,10 @@
 //     second and end exactly at its last second (window edges);
 //   - one summary row per cycle month, the sum of that month's product bills.
 // Usage bills (bill/list): hourly GPU use of two instances, bucketed by cycleType inside the
-// query window.
+// query window; and pay-as-you-go cloud storage (productCategory cloud_storage) billed per
+// day, whose billNum0 is "size * time" (novita.md 2.3: no unit, here GB-hours with a
+// fraction where the volume grew), with a refund line on the 15th of each month (a negative
+// payAmount: a credit, as a refund is).
 // A bill is returned when its [startTime, endTime] overlaps the query's (inclusive) window.
 #include <algorithm>
 #include <cstdio>
@@ -222,6 +225,27 @@ void handle(const httplib::Request& req, httplib::Response& res, FakeCloud::Stat
     }
     std::string category = req.has_param("productCategory") ? req.get_param_value("productCategory") : "";
     if (category.empty()) return error(400, "INVALID_PRODUCT_CATEGORY", "productCategory is required");
+    if (category == "cloud_storage") {
+      for (long long day = unix_of(date::year{2026} / 8 / 1); day < unix_of(date::year{2026} / 12 / 1);
+           day += 86400) {
+        if (day + 86399 < qs || day > qe) continue;
+        date::year_month_day ymd{date::floor<date::days>(model::from_unix(day))};
+        bool refund = static_cast<unsigned>(ymd.day()) == 15;
+        long long amount = refund ? -20'000 : 3'945 + static_cast<long long>(mix(static_cast<std::uint64_t>(day)) % 100);
+        std::string quantity = refund ? "0" : "12000." + std::to_string(static_cast<int>(mix(static_cast<std::uint64_t>(day) + 1) % 9) + 1) + "5";
+        rows.push_back("{\"userId\": \"u-fake\", \"startTime\": " + qn(std::max(day, qs)) +
+                       ", \"endTime\": " + qn(std::min(day + 86399, qe)) +
+                       ", \"billingMethod\": 1, \"productName\": " +
+                       q(refund ? "Cloud Storage refund" : "Cloud Storage (pay-as-you-go)") +
+                       ", \"category\": \"cloud_storage\", \"ownerID\": \"vol-fake-1\", \"billNum0\": " +
+                       q(quantity) + ", \"billNum1\": \"0\", \"basePrice0\": \"3288\", \"basePrice1\": \"0\", "
+                       "\"discountPrice0\": \"3288\", \"discountPrice1\": \"0\", \"amount\": " + qn(amount) +
+                       ", \"voucherAmount\": \"0\", \"payAmount\": " + qn(amount) +
+                       ", \"payAmountDisplay\": " + units_text(amount, 4) +
+                       ", \"pricePrecision\": 10000, \"productId\": \"p-storage\"}");
+        total += amount;
+      }
+    }
     if (category == "gpu") {
       // (bucket start, owner) -> seconds, price, product
       std::map<std::pair<long long, std::string>, std::pair<long long, const Usage*>> groups;
