@@ -183,4 +183,20 @@ void describe_period(format::RenderInput& in, const std::string& asked) {
                             {"end", model::format_rfc3339(cover.end)}};
 }
 
+void describe_caveats(format::RenderInput& in, std::vector<std::string> caveats) {
+  bool growing = std::any_of(in.records.begin(), in.records.end(), [](const model::CostRecord& r) {
+    return r.attributes.contains(model::k_incomplete_attribute);
+  });
+  if (growing) caveats.push_back("(so far): the bucket is still open; its amount will grow");
+  nlohmann::ordered_json list = nlohmann::ordered_json::array();
+  std::vector<std::string> seen;
+  for (const std::string& c : caveats) {
+    if (std::find(seen.begin(), seen.end(), c) != seen.end()) continue;
+    seen.push_back(c);
+    in.notes.push_back(c);
+    list.push_back(c);
+  }
+  if (!list.empty()) in.query["caveats"] = list;
+}
+
 }  // namespace gpubill::cli

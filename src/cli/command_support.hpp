@@ -85,4 +85,9 @@ void describe_fx(format::RenderInput& in, const std::optional<aggregate::FxRates
 /// (always, with `asked`). Both go into the JSON query block too ("asked", "rows_cover").
 void describe_period(format::RenderInput& in, const std::string& asked);
 
+/// Lines that qualify the figures, once each, under the table and in the JSON query block
+/// ("caveats"): the providers' own (Provider::caveats) and, when a row is still growing, what
+/// "(so far)" means.
+void describe_caveats(format::RenderInput& in, std::vector<std::string> caveats);
+
 }  // namespace gpubill::cli

@@ -277,6 +277,14 @@ int run_report(const Invocation& inv, const config::Environment& env) {
               {"failed_parts", failed_parts}};
   describe_fx(in, inv.fx);
   describe_period(in, "");
+  std::vector<std::string> caveats;
+  for (const Outcome& o : outcomes) {
+    if (!o.error.empty()) continue;
+    for (const providers::ReportPart& part : o.provider->report_plan()) {
+      for (std::string& c : o.provider->caveats(part.resource)) caveats.push_back(std::move(c));
+    }
+  }
+  describe_caveats(in, std::move(caveats));
   // A failure is said where the numbers are, not only on stderr: a person reading the table
   // (or a cron mail of it) must not take the totals for the whole bill.
   if (failures + part_failures > 0) {

@@ -86,9 +86,12 @@ TEST_CASE("e2e gcore: two months of totals, exact per currency, never EUR plus U
   // Rows without a price are kept, empty, and stderr says why.
   std::size_t empty = 0;
   for (std::size_t i = 1; i < rows.size(); ++i) empty += rows[i][9].empty() ? 1 : 0;
-  CHECK(empty == 4);
-  CHECK_THAT(r.err, Catch::Contains("4 row(s) have no price and are left out of the totals: "
-                                    "cost null (2); err: tariff not found for snap_t_standard_gbm (2)"));
+  CHECK(empty == 2);
+  CHECK_THAT(r.err, Catch::Contains("2 row(s) have no price and are left out of the totals: "
+                                    "cost null (2)"));
+  // The snapshot carries an err and a cost: counted, and said once.
+  CHECK_THAT(r.err, Catch::Contains("gcore totals: 2 row(s) carry an error from Gcore ('err') "
+                                    "with a cost: the cost is counted as Gcore gave it"));
 
   CliResult json_run = run_cli({"gcore", "totals", "--start", "2026-09-01", "--end", "2026-11-01",
                                 "-o", "json", "-q"},
@@ -189,4 +192,45 @@ TEST_CASE("e2e gcore: reservations for one month", "[e2e][gcore]") {
   CHECK(rows[1][8] == "2026-11-01T00:00:00Z");
   CliResult project = run_cli({"gcore", "reservations", "--project", "16"}, env_for(cloud));
   CHECK(project.exit_code == 2);  // this endpoint has no projects filter
+}
+
+TEST_CASE("e2e gcore: hidden prices are no price, at most 10 tags, and the figures' limits said",
+          "[e2e][gcore]") {
+  FakeCloud cloud;
+  cloud.start();
+  // price_status "hide" with every cost 0: no row is priced, none is counted as a real 0.
+  CliResult hidden = run_cli({"gcore", "totals", "--start", "2026-10", "-o", "csv"},
+                             env_for(cloud, "hide-zero"));
+  REQUIRE(hidden.exit_code == 0);
+  std::vector<std::vector<std::string>> rows = test::parse_csv(hidden.out);
+  REQUIRE(rows.size() > 1);
+  for (std::size_t i = 1; i < rows.size(); ++i) CHECK(rows[i][9].empty());
+  CHECK_THAT(hidden.err, Catch::Contains("price_status 'hide'"));
+  CHECK_THAT(hidden.err, Catch::Contains("cost 0 with price_status hide"));
+
+  // The API takes 10 tag conditions: an 11th is a usage error before any request.
+  std::vector<std::string> args = {"gcore", "totals"};
+  for (int i = 0; i < 11; ++i) args.insert(args.end(), {"--tag", "team=ml" + std::to_string(i)});
+  std::size_t before = cloud.requests().size();
+  CliResult tags = run_cli(args, env_for(cloud));
+  CHECK(tags.exit_code == 2);
+  CHECK(tags.err == "gpubill: --tag: at most 10 (the API takes 10 tag conditions), got 11\n");
+  CHECK(cloud.requests().size() == before);
+  args.resize(args.size() - 2);
+  CHECK(run_cli(args, env_for(cloud)).exit_code == 0);
+
+  // What Gcore says its reports are not, once under the table and in JSON.
+  CliResult table = run_cli({"gcore", "totals", "--start", "2026-10"}, env_for(cloud));
+  REQUIRE(table.exit_code == 0);
+  CHECK_THAT(table.out, Catch::Contains("\ngcore: pay-as-you-go list prices before tax and "
+                                        "discounts; Gcore says these reports are not accurate "
+                                        "for accounts with commits or prepaid plans (see gpubill "
+                                        "gcore reservations)\n"));
+  CliResult json = run_cli({"gcore", "totals", "--start", "2026-10", "-o", "json"}, env_for(cloud));
+  nlohmann::json doc = nlohmann::json::parse(json.out);
+  REQUIRE(doc["query"]["caveats"].size() == 1);
+  CHECK_THAT(doc["query"]["caveats"][0].get<std::string>(), Catch::StartsWith("gcore: pay-as-you-go"));
+  CliResult report = run_cli({"report", "--providers", "gcore", "--start", "2026-10", "-o", "json"},
+                             env_for(cloud));
+  CHECK(nlohmann::json::parse(report.out)["query"]["caveats"] == doc["query"]["caveats"]);
 }

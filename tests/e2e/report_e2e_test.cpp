@@ -218,7 +218,7 @@ TEST_CASE("e2e report: --fx converts into one currency, says so, and never guess
                           env);
   REQUIRE(csv.exit_code == 0);
   std::vector<std::vector<std::string>> rows = test::parse_csv(csv.out);
-  REQUIRE(rows.size() == 7);  // four providers, and Gcore's two unpriced rows (EUR, none)
+  REQUIRE(rows.size() == 6);  // four providers, and Gcore's unpriced image (no currency)
   CHECK(rows[0].size() == 17);
   CHECK(rows[0][14] == "fx_from");
   CHECK(rows[0][15] == "fx_rate");

@@ -101,22 +101,32 @@ TEST_CASE("gcore: every one of the 25 types parses with its extra fields", "[gco
   CHECK(find("containers").usage_quantity == Decimal::parse("3600.5"));
 }
 
-TEST_CASE("gcore: null cost, err and missing currency keep the row without a price",
+TEST_CASE("gcore: null cost and missing currency keep the row without a price; err keeps its cost",
           "[gcore][parse]") {
   ReportPage page = parse("totals_no_price.json");
   REQUIRE(page.records.size() == 4);
   CHECK(page.price_status == "hide");
   CHECK_FALSE(page.records[0].amount.has_value());
   CHECK(page.records[0].attributes["gpubill_no_price_reason"] == "cost null (price_status hide)");
-  CHECK_FALSE(page.records[1].amount.has_value());  // err set: the cost is not trusted
-  CHECK(page.records[1].attributes["gpubill_no_price_reason"] == "err: tariff not found");
+  // err set with a cost: the docs call err the row's error message and never say it cancels
+  // the cost, so the cost counts, and the error stays as sent.
+  CHECK(page.records[1].amount == Decimal::parse("1.5"));
+  CHECK(page.records[1].attributes["err"] == "tariff not found");
+  CHECK_FALSE(page.records[1].attributes.contains("gpubill_no_price_reason"));
   CHECK_FALSE(page.records[2].amount.has_value());
   CHECK(page.records[2].attributes["gpubill_no_price_reason"] == "cost without a currency");
   CHECK(page.records[3].amount == Decimal::parse("0.5"));
   aggregate::Totals t = aggregate::totals_by_currency(page.records);
-  CHECK(t.records_without_amount == 3);
+  CHECK(t.records_without_amount == 2);
   REQUIRE(t.by_currency.size() == 1);
-  CHECK(t.by_currency[0] == model::Money{"EUR", *Decimal::parse("0.5")});
+  CHECK(t.by_currency[0] == model::Money{"EUR", *Decimal::parse("2")});
+
+  // Prices hidden: a 0 is not a price (and is never counted as a real 0); other costs stand.
+  ReportPage hidden = parse("totals_hidden_zero.json");
+  REQUIRE(hidden.records.size() == 2);
+  CHECK_FALSE(hidden.records[0].amount.has_value());
+  CHECK(hidden.records[0].attributes["gpubill_no_price_reason"] == "cost 0 with price_status hide");
+  CHECK(hidden.records[1].amount == Decimal::parse("0.5"));
 }
 
 TEST_CASE("gcore: EUR and USD rows stay apart in every format", "[gcore][parse]") {

@@ -114,6 +114,13 @@ class Provider {
   /// The resources that together give this provider's whole bill for a period, without
   /// double counting (docs/report.md says why each was chosen).
   virtual std::vector<ReportPart> report_plan() const = 0;
+  /// What the provider's docs say its figures for `resource` are not (final, the whole bill,
+  /// after tax or discounts): one line each, shown once under the table and in JSON
+  /// (query.caveats). None by default.
+  virtual std::vector<std::string> caveats(const std::string& resource) const {
+    (void)resource;
+    return {};
+  }
 };
 
 }  // namespace gpubill::providers

@@ -130,16 +130,21 @@ ReportPage parse_report(std::string_view body, const model::Period& window, cons
     r.currency = f.string("currency").value_or("");
     std::optional<Decimal> cost = f.decimal("cost");
     std::optional<std::string> err = f.string("err");
+    bool shown = page.price_status.empty() || page.price_status == "show";
     std::string no_price;
-    if (err && !err->empty()) {
-      no_price = "err: " + *err;
-    } else if (!cost) {
-      no_price = "cost null" + (page.price_status.empty() || page.price_status == "show"
-                                    ? std::string()
-                                    : " (price_status " + page.price_status + ")");
+    if (!cost) {
+      // No cost: say why, the row's error first.
+      no_price = err && !err->empty() ? "err: " + *err
+                                      : "cost null" + (shown ? std::string()
+                                                             : " (price_status " + page.price_status + ")");
+    } else if (!shown && cost->is_zero()) {
+      // Prices hidden (or failed) for this account: a 0 then is not a price.
+      no_price = "cost 0 with price_status " + page.price_status;
     } else if (r.currency.empty()) {
       no_price = "cost without a currency";
     } else {
+      // `err` is "Error message for this row" (gcore.md 1.3); nothing says it cancels the
+      // cost, so the cost counts and the error stays in attributes.
       r.amount = cost;
     }
     std::string unit = f.string("billing_value_unit").value_or("");

@@ -93,6 +93,10 @@ json filter_body(const OptionValues& options) {
   if (!types.empty()) body["types"] = types;
 
   std::vector<std::string> tags = all_of(options, "tag");
+  if (tags.size() > 10) {
+    throw UsageError("--tag: at most 10 (the API takes 10 tag conditions), got " +
+                     std::to_string(tags.size()));
+  }
   if (!tags.empty()) {
     bool strict = option_value(options, "tag-strict") == "true";
     json conditions = json::array();
@@ -170,6 +174,15 @@ class GcoreProvider final : public Provider {
   }
 
 
+  std::vector<std::string> caveats(const std::string& resource) const override {
+    if (resource != "totals" && resource != "resources") return {};
+    // gcore.md 1.7: the cost reports assume pure pay-as-you-go and "will not be accurate"
+    // otherwise; its amounts are list prices, before tax and discounts.
+    return {"gcore: pay-as-you-go list prices before tax and discounts; Gcore says these reports "
+            "are not accurate for accounts with commits or prepaid plans (see gpubill gcore "
+            "reservations)"};
+  }
+
   std::vector<model::CostRecord> fetch(const FetchRequest& req,
                                        transport::Transport& transport) const override {
     json filters = filter_body(req.options);  // validated before any request
@@ -191,6 +204,15 @@ class GcoreProvider final : public Provider {
     for (const std::string& status : statuses) {
       util::log().warn("gcore {}: Gcore answered price_status '{}': its prices may be hidden or "
                        "incomplete for this account", req.resource, status);
+    }
+    std::size_t errors = static_cast<std::size_t>(std::count_if(records.begin(), records.end(), [](const model::CostRecord& r) {
+      auto it = r.attributes.find("err");
+      return r.amount && it != r.attributes.end() && it->is_string() && !it->get<std::string>().empty();
+    }));
+    if (errors > 0) {
+      util::log().warn("gcore {}: {} row(s) carry an error from Gcore ('err') with a cost: the "
+                       "cost is counted as Gcore gave it; the error is in attributes.err",
+                       req.resource, errors);
     }
     // Whole UTC days: today's window ends after now, and its usage is still coming in.
     model::mark_incomplete(records, req.query.now);

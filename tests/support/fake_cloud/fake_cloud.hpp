@@ -64,7 +64,8 @@ std::string runpod_bulk_body(std::size_t count, std::string* total = nullptr);
 LastAnswer novita_usage_truth(long long start, long long end_exclusive);
 
 /// Exact Gcore totals per currency for the whole UTC days in [start, end_exclusive) (unix
-/// seconds), leaving out rows with no price: what gpubill must print, whatever its windows.
+/// seconds), leaving out rows with no price (cost null) and counting a row with `err` set by
+/// its cost: what gpubill must print, whatever its windows.
 std::map<std::string, std::string> gcore_totals_truth(long long start, long long end_exclusive);
 
 /// The same for the per-resource report (three resources per line).

@@ -6,8 +6,10 @@
 //
 // Data: per day from 2026-06-01 to 2026-12-01, an 8x H100 bare-metal cluster, an L40S virtual
 // cluster, a VM, a volume, egress traffic and a floating IP in region 76 (EUR), one cluster in
-// region 38 billed in USD, an image with no price (cost null) and a snapshot with err set.
-// Costs are integers of 1e-9 of the currency, so sums are exact.
+// region 38 billed in USD, an image with no price (cost null) and a snapshot with err set and a
+// cost (gcore.md 1.3: `err` is "Error message for this row"; nothing says it cancels `cost`,
+// so it counts). Costs are integers of 1e-9 of the currency, so sums are exact. Fault
+// `hide-zero`: price_status "hide" with every cost 0, prices hidden for the UI (gcore.md 1.3).
 #include <algorithm>
 #include <cctype>
 #include <map>
@@ -186,12 +188,13 @@ const std::vector<std::string> k_totals_keys = {
     "time_from", "time_to", "enable_last_day", "projects", "regions", "response_format",
     "rounding", "schema_filter", "tags", "types"};
 
-std::vector<std::string> totals_rows(const json& body, long long f, long long t) {
+std::vector<std::string> totals_rows(const json& body, long long f, long long t, bool zero_costs = false) {
   std::vector<Sum> s = sums(f, t);
   std::vector<std::string> rows;
   for (std::size_t i = 0; i < std::size(k_lines); ++i) {
     if (!selected(body, k_lines[i]) || s[i].value == 0) continue;
-    rows.push_back(row_json(k_lines[i], s[i].value, s[i].cost, body.value("rounding", true), ""));
+    rows.push_back(row_json(k_lines[i], s[i].value, zero_costs ? 0 : s[i].cost,
+                            body.value("rounding", true), ""));
   }
   return rows;
 }
@@ -202,8 +205,9 @@ void handle_totals(const httplib::Request& req, httplib::Response& res, FakeClou
   long long f = 0;
   long long t = 0;
   if (body.is_null() || !days_of(body, res, f, t)) return;
-  std::vector<std::string> rows = totals_rows(body, f, t);
-  respond(res, std::string(req.matches[1]) == "hide" ? "hide" : "show",
+  std::string fault = req.matches[1];
+  std::vector<std::string> rows = totals_rows(body, f, t, fault == "hide-zero");
+  respond(res, fault == "hide" || fault == "hide-zero" ? "hide" : "show",
           static_cast<long long>(rows.size()), rows);
 }
 
@@ -268,7 +272,7 @@ std::map<std::string, std::string> gcore_resources_truth(long long start, long l
   long long days = (std::min(end_exclusive, last_day()) - std::max(start, first_day())) / k_day;
   std::map<std::string, Units> by_currency;
   for (std::size_t i = 0; i < std::size(k_lines); ++i) {
-    if (k_lines[i].currency == nullptr || k_lines[i].err != nullptr || s[i].value == 0) continue;
+    if (k_lines[i].currency == nullptr || s[i].value == 0) continue;
     for (int k = 0; k < k_resources_per_line; ++k) by_currency[k_lines[i].currency] += s[i].cost + k * days;
   }
   std::map<std::string, std::string> out;
@@ -280,7 +284,7 @@ std::map<std::string, std::string> gcore_totals_truth(long long start, long long
   std::vector<Sum> s = sums(start, end_exclusive);
   std::map<std::string, Units> by_currency;
   for (std::size_t i = 0; i < std::size(k_lines); ++i) {
-    if (k_lines[i].currency == nullptr || k_lines[i].err != nullptr || s[i].value == 0) continue;
+    if (k_lines[i].currency == nullptr || s[i].value == 0) continue;
     by_currency[k_lines[i].currency] += s[i].cost;
   }
   std::map<std::string, std::string> out;
