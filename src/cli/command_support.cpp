@@ -126,6 +126,7 @@ ProviderTransport make_transport(const GlobalOptions& g, const providers::Provid
   transport::RetryPolicy policy;
   policy.max_retries = g.retries;
   policy.base_delay = std::chrono::milliseconds{info.retry_base_delay_ms};
+  policy.rate_window = std::chrono::milliseconds{info.rate_limit_window_ms};
   t.retrying = std::make_unique<transport::RetryingTransport>(
       *t.limiting, policy,
       [deadline = t.deadline.get()](std::chrono::milliseconds d) {

@@ -3,6 +3,8 @@
 // others: what was fetched is printed, each failure is one line on stderr, and the exit code
 // is 4 (partial). With no provider configured: exit 3, listing the key variables.
 #include <condition_variable>
+#include <map>
+#include <tuple>
 #include <mutex>
 #include <optional>
 #include <thread>
@@ -115,6 +117,53 @@ class ReportProgress {
   std::thread m_ticker;
 };
 
+// The provider's own totals (one or more records per currency and period, added up) against
+// what the plan's parts add up to over each of those periods: a difference of a millionth of
+// a unit or more (beyond the rounding of doubles) becomes an "other" record, so the report's
+// totals are the provider's. Parts whose period lies in no total's period are not compared.
+void reconcile(std::vector<model::CostRecord>& records, const std::vector<model::CostRecord>& totals,
+               const std::string& provider) {
+  using Key = std::tuple<std::string, model::Timestamp, model::Timestamp>;
+  std::map<Key, model::Decimal> own;
+  for (const model::CostRecord& t : totals) {
+    if (t.amount) own[Key{t.currency, t.period.start, t.period.end}] += *t.amount;
+  }
+  const model::Decimal tolerance = model::Decimal::from_units(model::Decimal::k_one / 1'000'000);
+  std::vector<model::CostRecord> others;
+  std::map<std::string, model::Decimal> differences;
+  for (const auto& [key, total] : own) {
+    const auto& [currency, start, end] = key;
+    model::Decimal parts;
+    for (const model::CostRecord& r : records) {
+      if (r.amount && r.currency == currency && start <= r.period.start && r.period.end <= end) {
+        parts += *r.amount;
+      }
+    }
+    model::Decimal difference = total - parts;
+    if (difference < tolerance && -difference < tolerance) continue;
+    model::CostRecord other;
+    other.provider = provider;
+    other.service = "other";
+    other.currency = currency;
+    other.period = {start, end};
+    other.amount = difference;
+    other.description = provider + "'s own total less what the report's parts add up to";
+    other.attributes["gpubill_provider_total"] = total.to_string();
+    other.attributes["gpubill_parts_total"] = parts.to_string();
+    differences[currency] += difference;
+    others.push_back(std::move(other));
+  }
+  for (const auto& [currency, difference] : differences) {
+    std::size_t periods = static_cast<std::size_t>(std::count_if(others.begin(), others.end(), [&](const model::CostRecord& r) {
+      return r.currency == currency;
+    }));
+    util::log().warn("report: {}: its own total differs from what its parts add up to by {} {} "
+                     "over {} period(s): shown as service 'other'",
+                     provider, difference.to_string(), currency, periods);
+  }
+  std::move(others.begin(), others.end(), std::back_inserter(records));
+}
+
 bool progress_wanted(const GlobalOptions& g, const config::Environment& env) {
   if (g.quiet || g.verbose > 0) return false;  // -v logs the same, line by line
   return is_capable_terminal(STDERR_FILENO, env);
@@ -166,6 +215,8 @@ int run_report(const Invocation& inv, const config::Environment& env) {
         // The parts are independent: started together, merged in plan order (the output
         // does not depend on timing), all through the provider's one in-flight limit.
         std::vector<providers::ReportPart> plan = o.provider->report_plan();
+        std::optional<providers::ReportPart> own_total = o.provider->report_total();
+        if (own_total) plan.push_back(*own_total);  // fetched beside the parts, never added
         auto cache = std::make_shared<providers::ResponseCache>();
         // A part that fails (or does not exist on this account: a 404) is named on its own;
         // the provider's other parts are kept. Each part is whole or absent, never half.
@@ -187,6 +238,12 @@ int run_report(const Invocation& inv, const config::Environment& env) {
               }
               return part;
             });
+        std::optional<PartResult> total_part;
+        if (own_total) {
+          total_part = std::move(parts.back());
+          parts.pop_back();
+          plan.pop_back();
+        }
         std::size_t failed_parts = 0;
         for (std::size_t k = 0; k < parts.size(); ++k) {
           if (parts[k].error.empty()) {
@@ -202,6 +259,11 @@ int run_report(const Invocation& inv, const config::Environment& env) {
           o.code = parts.front().code;
           o.part_failures.clear();
           o.records.clear();
+        } else if (total_part && !total_part->error.empty()) {
+          util::log().warn("report: {}: could not compare with {}'s own total: {}", info.name,
+                           info.name, util::scrub(total_part->error));
+        } else if (total_part) {
+          reconcile(o.records, total_part->records, info.name);
         }
       } catch (const Error& e) {
         o.error = e.what();

@@ -76,6 +76,7 @@ milliseconds RetryingTransport::delay_for(const HttpResponse& response, int retr
       return std::min(*d, m_policy.max_retry_after);
     }
   }
+  if (response.status == 429 && m_policy.rate_window.count() > 0) return m_policy.rate_window;
   // Full jitter: uniform in [ceiling/2, ceiling], ceiling = base * 2^retry, capped.
   long long ceiling = m_policy.base_delay.count();
   for (int i = 0; i < retry && ceiling < m_policy.max_backoff.count(); ++i) ceiling *= 2;

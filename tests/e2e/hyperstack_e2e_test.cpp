@@ -6,6 +6,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "gpubill/model/decimal.hpp"
 #include "support/csv.hpp"
 #include "support/fake_cloud/fake_cloud.hpp"
 #include "support/run_cli.hpp"
@@ -60,8 +61,9 @@ TEST_CASE("e2e hyperstack: every list command and the history", "[e2e][hyperstac
       {"data-synthesis", "data_synthesis"}, {"image-generation", "image_generation"}};
   for (const auto& [command, path] : commands) {
     INFO("command: " << command);
+    // Contracts: the docs' guess of a body (their spec documents none; see below).
     CliResult r = run_cli({"hyperstack", command, "--start", "2026-10", "-o", "csv", "-q"},
-                          env_for(cloud));
+                          env_for(cloud, std::string(command) == "contracts" ? "contract-json" : ""));
     INFO(r.err);
     REQUIRE(r.exit_code == 0);
     std::vector<std::vector<std::string>> rows = test::parse_csv(r.out);
@@ -69,13 +71,36 @@ TEST_CASE("e2e hyperstack: every list command and the history", "[e2e][hyperstac
     CHECK(rows.size() == truth.rows + 1);
     CHECK(test::sum_csv_column(rows, "amount") == truth.total);
   }
+  // As documented, the contracts list answers 200 with no body: nothing is known, which is
+  // not "no contracts". One row without a price says so; never an error, never a silent 0.
+  CliResult contracts = run_cli({"hyperstack", "contracts", "--start", "2026-10", "-o", "csv"},
+                                env_for(cloud));
+  REQUIRE(contracts.exit_code == 0);
+  std::vector<std::vector<std::string>> contract_rows = test::parse_csv(contracts.out);
+  REQUIRE(contract_rows.size() == 2);
+  CHECK(contract_rows[1][9].empty());
+  CHECK_THAT(contracts.err, Catch::Contains("contracts list answered with no body: its costs are not known"));
+
   CliResult history = run_cli({"hyperstack", "history", "--start", "2026-10", "-o", "csv"},
                               env_for(cloud));
   REQUIRE(history.exit_code == 0);
   std::vector<std::vector<std::string>> rows = test::parse_csv(history.out);
-  REQUIRE(rows.size() == 5);  // vm, volume, snapshot, contract
+  REQUIRE(rows.size() == 6);  // vm, volume, snapshot, contract, and what incurred_bill adds
   CHECK(rows[1][1] == "vm");
   CHECK(rows[1][9] == test::hyperstack_list_truth("virtual-machine", 31).total);
+  CHECK(rows[5][1] == "other");
+  // The history's total is Hyperstack's incurred_bill: every list's money.
+  model::Decimal all;
+  for (const char* path : {"virtual-machine", "volume", "snapshot", "bucket", "cluster", "contract",
+                           "serverless_inference", "fine_tuning", "model_evaluation",
+                           "data_synthesis", "image_generation"}) {
+    all += *model::Decimal::parse(test::hyperstack_list_truth(path, 31).total);
+  }
+  CHECK(test::sum_csv_column(rows, "amount") == all.to_string());
+  // The other reading (incurred_bill is the four components): no "other" row.
+  CliResult components = run_cli({"hyperstack", "history", "--start", "2026-10", "-o", "csv"},
+                                 env_for(cloud, "components-only"));
+  CHECK(test::parse_csv(components.out).size() == 5);
 }
 
 TEST_CASE("e2e hyperstack: shape variants, guards and errors", "[e2e][hyperstack][errors]") {
@@ -117,10 +142,15 @@ TEST_CASE("e2e hyperstack: last-day and usage", "[e2e][hyperstack]") {
   CliResult usage = run_cli({"hyperstack", "usage", "-o", "csv"}, env_for(cloud));
   REQUIRE(usage.exit_code == 0);
   std::vector<std::vector<std::string>> rows = test::parse_csv(usage.out);
-  REQUIRE(rows.size() == 3);
+  REQUIRE(rows.size() == 4);
   CHECK(rows[1][7] == "2026-11-01T09:12:44Z");
   CHECK(rows[1][8] == "2026-11-23T12:00:00Z");  // running: to now
   CHECK(rows[2][7] == "2026-11-06T16:04:09Z");  // space, no zone: UTC
+  // exclude_billing: Hyperstack does not bill it, so its total_bill is no charge.
+  CHECK(rows[3][3] == "credit-trial");
+  CHECK(rows[3][9].empty());
+  CHECK_THAT(usage.err, Catch::Contains("exclude_billing: Hyperstack does not bill it (1)"));
+  rows.pop_back();
   CHECK(test::sum_csv_column(rows, "amount") == "305.20037");
   CHECK(cloud.requests().back().params.find("deleted")->second == "false");
 

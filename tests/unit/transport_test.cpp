@@ -227,3 +227,25 @@ TEST_CASE("rate limit: the pacing transport waits before the next request", "[tr
   pacing.send(req);
   CHECK(rec.waits.size() == 1);                       // plenty left again: no wait
 }
+
+TEST_CASE("transport: a 429 in a per-minute rate window waits for the next window",
+          "[transport][retry]") {
+  // Hyperstack: 500 requests a minute per IP, and a 429 holds for the rest of that minute,
+  // so backoff (1 s, 2 s, 4 s ...) would retry into the same window and fail.
+  test::FakeTransport fake;
+  fake.push(429, R"({"status": false, "message": "Too many requests"})");
+  fake.push(500, "{}");
+  fake.push(429, "{}", {{"retry-after", "3"}});
+  fake.push(200, "[]");
+  Recorder rec;
+  transport::RetryPolicy policy;
+  policy.base_delay = 2000ms;
+  policy.rate_window = 60s;
+  transport::RetryingTransport rt(fake, policy, rec.sleeper(), 7);
+  transport::HttpResponse r = rt.send({"GET", "http://x/y", {}, ""});
+  CHECK(r.status == 200);
+  REQUIRE(rec.waits.size() == 3);
+  CHECK(rec.waits[0] == 60000ms);  // the whole window
+  CHECK(rec.waits[1] < 60000ms);   // a 500 backs off as usual
+  CHECK(rec.waits[2] == 3000ms);   // the server's own Retry-After comes first
+}

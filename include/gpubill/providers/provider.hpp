@@ -5,6 +5,7 @@
 
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -63,6 +64,9 @@ struct ProviderInfo {
   /// Requests in flight to this provider at once, at most, whatever --parallel says: every
   /// request of a command (and of a provider's whole report share) goes through one limit.
   int max_in_flight = 4;
+  /// > 0: the provider's rate limit counts requests per window of this many ms, and a 429
+  /// lasts for the rest of it: a 429 without Retry-After waits one whole window.
+  int rate_limit_window_ms = 0;
   std::vector<ExtraSetting> extra_settings{};
 };
 
@@ -114,6 +118,11 @@ class Provider {
   /// The resources that together give this provider's whole bill for a period, without
   /// double counting (docs/report.md says why each was chosen).
   virtual std::vector<ReportPart> report_plan() const = 0;
+  /// The part whose records are the provider's own total for each period it answers (Runpod's
+  /// aggregate, Hyperstack's history incurred_bill), or nullopt. `report` fetches it beside the
+  /// plan, never adds it, and shows any difference from what the plan's parts add up to over
+  /// the same period as an explicit "other" record, so the totals are the provider's.
+  virtual std::optional<ReportPart> report_total() const { return std::nullopt; }
   /// What the provider's docs say its figures for `resource` are not (final, the whole bill,
   /// after tax or discounts): one line each, shown once under the table and in JSON
   /// (query.caveats). None by default.

@@ -19,6 +19,10 @@ struct RetryPolicy {
   std::chrono::milliseconds base_delay{500};           ///< first backoff ceiling
   std::chrono::milliseconds max_backoff{8'000};        ///< backoff ceiling
   std::chrono::milliseconds max_retry_after{60'000};   ///< cap on a server's Retry-After
+  /// > 0: a 429 without Retry-After waits this long, a whole rate-limit window (Hyperstack
+  /// counts requests per minute, and a 429 holds for the rest of it: backoff would retry
+  /// into the same window and fail).
+  std::chrono::milliseconds rate_window{0};
 };
 
 /// True for the statuses and failures worth another attempt.

@@ -152,6 +152,27 @@ std::vector<CostRecord> parse_history(std::string_view body, const model::Period
       r.attributes = json(metrics);
       records.push_back(std::move(r));
     }
+    // incurred_bill is the organisation's bill; the four components need not add up to it
+    // (the docs' own example differs): what they leave is a record of its own, so the total
+    // is Hyperstack's.
+    if (any && m.has("incurred_bill")) {
+      Decimal rest = *m.decimal("incurred_bill");
+      for (const auto& [service, field] : components) {
+        if (std::optional<Decimal> d = m.decimal(field)) rest = rest - *d;
+      }
+      if (!rest.is_zero()) {
+        CostRecord r;
+        r.provider = "hyperstack";
+        r.service = "other";
+        r.period = period;
+        r.currency = "USD";
+        r.amount = rest;
+        r.description = "organisation incurred_bill less its vm, volume, snapshot and contract costs";
+        r.resource_id = id;
+        r.attributes = json(metrics);
+        records.push_back(std::move(r));
+      }
+    }
     if (!any && m.has("incurred_bill")) {  // no breakdown: the total, rather than nothing
       CostRecord r;
       r.provider = "hyperstack";
@@ -301,6 +322,12 @@ std::vector<CostRecord> parse_usage(std::string_view body, model::Timestamp now,
     r.currency = "USD";
     r.amount = f.decimal("total_bill");
     if (!r.amount) r.attributes["gpubill_no_price_reason"] = "total_bill missing";
+    auto excluded = item.find("exclude_billing");
+    if (excluded != item.end() && excluded->is_boolean() && excluded->get<bool>()) {
+      // Hyperstack does not bill it: its total_bill (kept as sent) is no charge.
+      r.amount.reset();
+      r.attributes["gpubill_no_price_reason"] = "exclude_billing: Hyperstack does not bill it";
+    }
     if (std::optional<Decimal> minutes = f.decimal("total_up_time")) {
       r.usage_quantity = minutes->divided_by(60);
       r.usage_unit = "hour";

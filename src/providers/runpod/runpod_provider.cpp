@@ -124,6 +124,11 @@ class RunpodProvider final : public Provider {
             {"public-endpoints", {}}};
   }
 
+  std::optional<ReportPart> report_total() const override {
+    // The aggregate: totalAmount across every billable resource, a month at a time.
+    return ReportPart{"all", {{"bucket", {"month"}}}};
+  }
+
   std::vector<model::CostRecord> fetch(const FetchRequest& req,
                                        transport::Transport& transport) const override {
     std::string api = option_value(req.options, "api", setting(req, "api_version", "auto"));

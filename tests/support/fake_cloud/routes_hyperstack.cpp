@@ -97,6 +97,13 @@ void handle_list(const httplib::Request& req, httplib::Response& res, FakeCloud:
     all.push_back({{"attributes", attributes}, {"metrics", metrics}});
   }
   bool paged = std::string(kind.path) != "contract";
+  // The contracts list is documented with no 200 body at all (hyperstack.md 6): that is what
+  // it answers. Fault `contract-json` serves the docs' guess of a body instead.
+  if (!paged && fault != "contract-json") {
+    res.status = 200;
+    res.set_content("", "application/json");
+    return;
+  }
   long long per_page = std::min(k_page_cap, req.has_param("per_page") ? std::stoll(req.get_param_value("per_page")) : 20LL);
   long long page = req.has_param("page") ? std::stoll(req.get_param_value("page")) : 1;
   long long total = static_cast<long long>(all.size());
@@ -170,11 +177,18 @@ void handle_history(const httplib::Request& req, httplib::Response& res, FakeClo
   Units volume = total_of("volume");
   Units snapshot = total_of("snapshot");
   Units contract = total_of("contract");
+  // incurred_bill is the organisation's bill for the period: everything the eleven lists
+  // bill, of which vm, volume, snapshot and contract are the only components broken out
+  // (hyperstack.md 2: "total costs"; the docs' example differs from its components). Fault
+  // `components-only` serves the other reading, incurred_bill = the four components.
+  Units incurred = 0;
+  for (const auto& [path, kind] : kinds()) incurred += total_of(path.c_str());
+  if (std::string(req.matches[1]) == "components-only") incurred = vm + volume + snapshot + contract;
   std::string body = "{\"status\": true, \"message\": \"Billing history retrieved successfully\", "
                      "\"billing_history\": {\"org_id\": 6190, \"total_count\": 1, \"billing_history\": "
                      "[{\"attributes\": {\"id\": \"org-6190\"}, \"metrics\": {\"incurred_bill\": " +
-                     units_text(vm + volume + snapshot + contract, 9) +
-                     ", \"non_discounted_bill\": " + units_text(vm + volume + snapshot + contract, 9) +
+                     units_text(incurred, 9) +
+                     ", \"non_discounted_bill\": " + units_text(incurred, 9) +
                      ", \"vm_cost\": " + units_text(vm, 9) + ", \"volume_cost\": " +
                      units_text(volume, 9) + ", \"snapshot_cost\": " + units_text(snapshot, 9) +
                      ", \"contract_cost\": " + units_text(contract, 9) + "}}]}}";
@@ -223,7 +237,11 @@ void add_hyperstack_routes(httplib::Server& server, FakeCloud::State& state) {
                      R"( "terminate_time": null, "total_up_time": 7630, "total_bill": 305.2, "active": true,)"
                      R"( "exclude_billing": false}, {"resource_id": 1129, "resource_type": "volume", "name": "vol",)"
                      R"( "bill_per_minute": 0.00001, "create_time": "2026-11-06 16:04:09", "terminate_time": null,)"
-                     R"( "total_up_time": 37, "total_bill": 0.00037, "active": true, "exclude_billing": false}]})",
+                     R"( "total_up_time": 37, "total_bill": 0.00037, "active": true, "exclude_billing": false},)"
+                     // hyperstack.md 11: exclude_billing, a resource Hyperstack does not bill.
+                     R"( {"resource_id": 1130, "resource_type": "vm", "name": "credit-trial",)"
+                     R"( "bill_per_minute": 0.01, "create_time": "2026-11-10T00:00:00Z", "terminate_time": null,)"
+                     R"( "total_up_time": 600, "total_bill": 6.0, "active": true, "exclude_billing": true}]})",
                    "application/json");
              });
   server.Get(R"((?:http://[^/]+)?/hyperstack(?:/fault/([a-z0-9-]+))?/v1/billing/billing/history/([a-z_-]+))",
