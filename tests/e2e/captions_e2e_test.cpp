@@ -4,6 +4,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "support/env.hpp"
 #include "support/fake_cloud/fake_cloud.hpp"
 #include "support/golden.hpp"
 #include "support/run_cli.hpp"
@@ -16,16 +17,7 @@ using test::run_cli;
 namespace {
 
 std::map<std::string, std::string> env_all(const FakeCloud& cloud, const std::string& gcore_fault = "") {
-  return {{"RUNPOD_API_KEY", "rpa_FAKE_TEST_KEY_1234567890"},
-          {"GPUBILL_RUNPOD_URL", cloud.runpod_url()},
-          {"GPUBILL_RUNPOD_V2_URL", cloud.runpod_v2_url()},
-          {"NOVITA_API_KEY", "nv_FAKE_TEST_KEY_1234567890"},
-          {"GPUBILL_NOVITA_URL", cloud.novita_url()},
-          {"GCORE_API_KEY", "gc_FAKE$TEST_KEY_1234567890"},
-          {"GPUBILL_GCORE_URL", cloud.gcore_url(gcore_fault)},
-          {"HYPERSTACK_API_KEY", "hs_FAKE_TEST_KEY_1234567890"},
-          {"GPUBILL_HYPERSTACK_URL", cloud.hyperstack_url()},
-          {"GPUBILL_NOW", "2026-11-23T12:00:00Z"}};
+  return test::all_providers_env(cloud, {{"GPUBILL_GCORE_URL", cloud.gcore_url(gcore_fault)}});
 }
 
 }  // namespace

@@ -11,6 +11,7 @@
 
 #include "gpubill/model/decimal.hpp"
 #include "support/csv.hpp"
+#include "support/env.hpp"
 #include "support/fake_cloud/fake_cloud.hpp"
 #include "support/run_cli.hpp"
 
@@ -23,16 +24,7 @@ using test::run_cli_stderr_on_terminal;
 namespace {
 
 std::map<std::string, std::string> env_all(const FakeCloud& cloud) {
-  return {{"RUNPOD_API_KEY", "rpa_FAKE_TEST_KEY_1234567890"},
-          {"GPUBILL_RUNPOD_URL", cloud.runpod_url()},
-          {"GPUBILL_RUNPOD_V2_URL", cloud.runpod_v2_url()},
-          {"NOVITA_API_KEY", "nv_FAKE_TEST_KEY_1234567890"},
-          {"GPUBILL_NOVITA_URL", cloud.novita_url()},
-          {"GCORE_API_KEY", "gc_FAKE$TEST_KEY_1234567890"},
-          {"GPUBILL_GCORE_URL", cloud.gcore_url()},
-          {"HYPERSTACK_API_KEY", "hs_FAKE_TEST_KEY_1234567890"},
-          {"GPUBILL_HYPERSTACK_URL", cloud.hyperstack_url()},
-          {"GPUBILL_NOW", "2026-11-23T12:00:00Z"}};
+  return test::all_providers_env(cloud);
 }
 
 // The exact sum of the amount column of `args`' CSV, per currency.

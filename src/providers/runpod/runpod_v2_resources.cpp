@@ -57,13 +57,22 @@ std::string joined(const std::vector<std::string>& parts, const char* separator)
   return out;
 }
 
+// Every element of a listing's wrapped array, with a reader naming it ("pod 3").
+template <typename Fn>
+void for_each_listed(std::string_view body, const Endpoint& ep, const char* member, const char* noun,
+                     Fn&& fn) {
+  json doc = parse_json_text(body, ep);
+  for_each_object(v2_wrapped_list(doc, body, ep, member), ep, noun,
+                  [&](const json& item, const std::string& where) {
+                    FieldReader f(item, ep, where);
+                    fn(item, where, f);
+                  });
+}
+
 }  // namespace
 
 void parse_pod_listing(std::string_view body, const Endpoint& ep, V2Resources& into) {
-  json doc = parse_json_text(body, ep);
-  const json& pods = v2_wrapped_list(doc, body, ep, "pods");
-  for_each_object(pods, ep, "pod", [&](const json& item, const std::string& where) {
-    FieldReader f(item, ep, where);
+  for_each_listed(body, ep, "pods", "pod", [&](const json& item, const std::string& where, const FieldReader& f) {
     PodMeta pod;
     std::string id = required_id(f);
     pod.name = f.string("name").value_or("");
@@ -83,10 +92,8 @@ void parse_pod_listing(std::string_view body, const Endpoint& ep, V2Resources& i
 }
 
 void parse_serverless_listing(std::string_view body, const Endpoint& ep, V2Resources& into) {
-  json doc = parse_json_text(body, ep);
-  const json& endpoints = v2_wrapped_list(doc, body, ep, "endpoints");
-  for_each_object(endpoints, ep, "endpoint", [&](const json& item, const std::string& where) {
-    FieldReader f(item, ep, where);
+  for_each_listed(body, ep, "endpoints", "endpoint", [&](const json& item, const std::string& where,
+                                                         const FieldReader& f) {
     EndpointMeta e;
     std::string id = required_id(f);
     e.name = f.string("name").value_or("");
@@ -103,10 +110,7 @@ void parse_serverless_listing(std::string_view body, const Endpoint& ep, V2Resou
 }
 
 void parse_gpu_catalog(std::string_view body, const Endpoint& ep, V2Resources& into) {
-  json doc = parse_json_text(body, ep);
-  const json& gpus = v2_wrapped_list(doc, body, ep, "gpus");
-  for_each_object(gpus, ep, "GPU type", [&](const json& item, const std::string& where) {
-    FieldReader f(item, ep, where);
+  for_each_listed(body, ep, "gpus", "GPU type", [&](const json&, const std::string&, const FieldReader& f) {
     std::string id = required_id(f);
     into.gpu_types[id] = {f.string("name").value_or(""), f.string("pool").value_or("")};
   });
