@@ -115,7 +115,7 @@ TEST_CASE("e2e gcore: two months of totals, exact per currency, never EUR plus U
   CHECK(totals == 2);  // one line per currency
 }
 
-TEST_CASE("e2e gcore: filters travel in the body; windows are whole days", "[e2e][gcore]") {
+TEST_CASE("e2e gcore: filters travel in the body, windows are whole days", "[e2e][gcore]") {
   FakeCloud cloud;
   cloud.start();
   CliResult r = run_cli({"gcore", "totals", "--start", "2026-10-15T12:00:00Z", "--end",

@@ -129,7 +129,7 @@ TEST_CASE("e2e novita: 92 days of usage, exact", "[e2e][novita]") {
   CHECK(cloud.requests()[0].params.find("productCategory")->second == "gpu");
 }
 
-TEST_CASE("e2e novita: LIST_BILL_TOO_FAST is retried; bad keys exit 3", "[e2e][novita][errors]") {
+TEST_CASE("e2e novita: LIST_BILL_TOO_FAST is retried, bad keys exit 3", "[e2e][novita][errors]") {
   FakeCloud cloud;
   cloud.start();
   CliResult retried = run_cli({"novita", "bills", "--start", "2026-10", "--category", "gpu",

@@ -458,7 +458,7 @@ TEST_CASE("e2e: windows fetched in parallel print exactly what a serial run prin
   }
 }
 
-TEST_CASE("e2e report: every amount in its own month; three months equal three one-month reports",
+TEST_CASE("e2e report: every amount in its own month, three months equal three one-month reports",
           "[e2e][report][period]") {
   FakeCloud cloud;
   cloud.start();

@@ -98,7 +98,7 @@ TEST_CASE("e2e runpod v2: the same totals as v1 over the same data", "[e2e][runp
   CHECK(csv_total(all) == five.to_string());
 }
 
-TEST_CASE("e2e runpod v2: auto asks REST v2; v1 only when v2 answers 404 or a flag needs it",
+TEST_CASE("e2e runpod v2: auto asks REST v2, v1 only when v2 answers 404 or a flag needs it",
           "[e2e][runpod][v2]") {
   FakeCloud cloud;
   cloud.start();

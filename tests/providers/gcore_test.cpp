@@ -101,7 +101,7 @@ TEST_CASE("gcore: every one of the 25 types parses with its extra fields", "[gco
   CHECK(find("containers").usage_quantity == Decimal::parse("3600.5"));
 }
 
-TEST_CASE("gcore: null cost and missing currency keep the row without a price; err keeps its cost",
+TEST_CASE("gcore: null cost and missing currency keep the row without a price, err keeps its cost",
           "[gcore][parse]") {
   ReportPage page = parse("totals_no_price.json");
   REQUIRE(page.records.size() == 4);

@@ -120,7 +120,7 @@ TEST_CASE("novita: empty and null bill lists are empty answers", "[novita][parse
   CHECK(parse("bills_null.json").empty());
 }
 
-TEST_CASE("novita: a missing payAmount is no amount, never 0; text kept as sent",
+TEST_CASE("novita: a missing payAmount is no amount, never 0, text kept as sent",
           "[novita][parse]") {
   auto rs = parse("bills_missing_pay_amount.json");
   REQUIRE(rs.size() == 1);
@@ -215,7 +215,7 @@ TEST_CASE("windows: parallel_map keeps order and bounds concurrency", "[windows]
   CHECK_THROWS_WITH(providers::parallel_map<int>(10, 1, failing), "window 5");
 }
 
-TEST_CASE("novita: no request spans more than 31 days; windows tile the period exactly",
+TEST_CASE("novita: no request spans more than 31 days, windows tile the period exactly",
           "[novita][request]") {
   test::FakeTransport fake;
   fake.set_handler([](const transport::HttpRequest&) {

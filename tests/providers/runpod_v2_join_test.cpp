@@ -68,7 +68,7 @@ TEST_CASE("runpod v2 listings: the docs' examples", "[runpod][v2][join]") {
   CHECK(endpoint_gpu_types(e, meta) == std::vector<std::string>{"NVIDIA GeForce RTX 4090"});
 }
 
-TEST_CASE("runpod v2 join: pods get name, region and GPU; an unlisted pod is kept, unguessed",
+TEST_CASE("runpod v2 join: pods get name, region and GPU, an unlisted pod is kept, unguessed",
           "[runpod][v2][join]") {
   std::vector<model::CostRecord> rs = billing("v2_pods_billing_to_join.json", "pods");
   REQUIRE(rs.size() == 5);

@@ -81,7 +81,7 @@ TEST_CASE("config: default path follows XDG", "[config]") {
   CHECK(config::default_config_path(env_of({{"HOME", "/h"}})) == "/h/.config/gpubill/config.toml");
 }
 
-TEST_CASE("config: api_key_command supplies the key; failures never echo output", "[config]") {
+TEST_CASE("config: api_key_command supplies the key, failures never echo output", "[config]") {
   TempConfig ok("[runpod]\napi_key_command = \"printf 'cmd_key_abcdef\\\\nsecond line'\"\n");
   config::ConfigFile file = config::load_config_file(ok.path, true);
   CHECK(config::settings_for(k_spec, file, env_of({})).key_from_command);
@@ -118,7 +118,7 @@ TEST_CASE("config: bad files are usage errors naming file and line", "[config]")
                   UsageError);
 }
 
-TEST_CASE("config: keys are trimmed; inner control characters are rejected", "[config]") {
+TEST_CASE("config: keys are trimmed, inner control characters are rejected", "[config]") {
   auto env = env_of({{"RUNPOD_API_KEY", "abc\r\nX-Injected: 1"}});
   CHECK_THROWS_AS(config::resolve_api_key(k_spec, {}, env), AuthError);
   CHECK(config::resolve_api_key(k_spec, {}, env_of({{"RUNPOD_API_KEY", " rpa_KEY_abcdef\n"}})) ==

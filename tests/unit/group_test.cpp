@@ -57,7 +57,7 @@ TEST_CASE("group: by provider and service, exact, currencies apart", "[aggregate
   CHECK(model::format_rfc3339(g[2].period.end) == "2026-10-04T00:00:00Z");
 }
 
-TEST_CASE("group: by gpu and week; mixed usage units are not added", "[aggregate][group]") {
+TEST_CASE("group: by gpu and week, mixed usage units are not added", "[aggregate][group]") {
   std::vector<CostRecord> rs = {
       rec("runpod", "pods", "H100", "2026-10-05", "1", "USD", "1", "hour"),      // Monday
       rec("novita", "gpu", "H100", "2026-10-11", "2", "USD", "3", "input-token"),  // Sunday

@@ -45,3 +45,25 @@ TEST_CASE("docs: every row of docs/reliability.md names a test that exists", "[d
   }
   CHECK(rows >= 30);
 }
+
+TEST_CASE("tests: no test name holds a semicolon, which ctest would split into names that run nothing",
+          "[docs]") {
+  // catch_discover_tests registers each TEST_CASE by name; a ';' is CMake's list separator, so
+  // "a; b" became two ctest entries matching no test at all, and both "passed". It happened.
+  std::filesystem::path root =
+      std::filesystem::path(gpubill::test::fixture_path("x")).parent_path().parent_path();
+  std::size_t names = 0;
+  for (const auto& entry : std::filesystem::recursive_directory_iterator(root / "tests")) {
+    if (entry.path().extension() != ".cpp") continue;
+    std::string text = slurp(entry.path());
+    const std::string marker = std::string("TEST_CASE") + "(\"";
+    for (std::size_t at = text.find(marker); at != std::string::npos; at = text.find(marker, at + 1)) {
+      std::size_t begin = at + marker.size();
+      std::string name = text.substr(begin, text.find('"', begin) - begin);
+      INFO(entry.path().filename().string() << ": " << name);
+      CHECK(name.find(';') == std::string::npos);
+      ++names;
+    }
+  }
+  CHECK(names > 200);
+}
