@@ -275,4 +275,10 @@ TEST_CASE("runpod v2 periods: an edge's records add up per resource, exactly",
   CHECK(merged[0].attributes["podId"] == "pod_h100a");
   CHECK(merged[0].attributes["gpubill_partial_bucket"] == true);
   CHECK(merged[0].period == edge);
+  CHECK_FALSE(merged[0].attributes.contains(model::k_incomplete_attribute));
+  // A bucket of the edge still growing (only the last one is): so is the merged record.
+  rs[3].attributes[model::k_incomplete_attribute] = true;
+  merged = merge_into_period(rs, edge, k_billing_ep);
+  CHECK(merged[0].attributes[model::k_incomplete_attribute] == true);
+  CHECK_FALSE(merged[1].attributes.contains(model::k_incomplete_attribute));
 }

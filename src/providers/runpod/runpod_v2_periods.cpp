@@ -117,8 +117,10 @@ std::vector<CostRecord> merge_into_period(const std::vector<CostRecord>& records
         auto [s, first] = g.sums.try_emplace(name);
         if (first) g.order.push_back(name);
         s->second += *d;
+      } else if (name == model::k_incomplete_attribute) {
+        g.record.attributes[name] = true;  // any of its buckets still growing: so is the edge
       } else if (!g.record.attributes.contains(name)) {
-        g.record.attributes[name] = value;  // ids, gpubill_api, gpubill_incomplete_bucket
+        g.record.attributes[name] = value;  // ids, gpubill_api
       }
     }
   }
