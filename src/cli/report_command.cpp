@@ -154,8 +154,9 @@ void reconcile(std::vector<model::CostRecord>& records, const std::vector<model:
     others.push_back(std::move(other));
   }
   for (const auto& [currency, difference] : differences) {
-    std::size_t periods = static_cast<std::size_t>(std::count_if(others.begin(), others.end(), [&](const model::CostRecord& r) {
-      return r.currency == currency;
+    const std::string& code = currency;  // a name a lambda can capture (clang 14)
+    std::size_t periods = static_cast<std::size_t>(std::count_if(others.begin(), others.end(), [&code](const model::CostRecord& r) {
+      return r.currency == code;
     }));
     util::log().warn("report: {}: its own total differs from what its parts add up to by {} {} "
                      "over {} period(s): shown as service 'other'",
