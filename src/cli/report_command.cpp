@@ -118,9 +118,9 @@ class ReportProgress {
 };
 
 // The provider's own totals (one or more records per currency and period, added up) against
-// what the plan's parts add up to over each of those periods: a difference of a millionth of
-// a unit or more (beyond the rounding of doubles) becomes an "other" record, so the report's
-// totals are the provider's. Parts whose period lies in no total's period are not compared.
+// what the plan's parts add up to over each of those periods: money the parts miss (a
+// millionth of a unit or more, beyond the rounding of doubles) becomes an "other" record, so
+// the report's totals are the provider's; parts above the total are kept and said. Parts whose period lies in no total's period are not compared.
 void reconcile(std::vector<model::CostRecord>& records, const std::vector<model::CostRecord>& totals,
                const std::string& provider) {
   using Key = std::tuple<std::string, model::Timestamp, model::Timestamp>;
@@ -141,6 +141,16 @@ void reconcile(std::vector<model::CostRecord>& records, const std::vector<model:
     }
     model::Decimal difference = total - parts;
     if (difference < tolerance && -difference < tolerance) continue;
+    if (difference < model::Decimal{}) {
+      // The parts bill more than the provider's own total: that total may not cover every
+      // part (Hyperstack's incurred_bill under the other reading of its docs), so real money
+      // is never taken away; it is said instead.
+      util::log().warn("report: {}: its parts add up to {} {} for {} .. {}, more than its own "
+                       "total {}: kept as they are (nothing is subtracted)", provider,
+                       parts.to_string(), currency, model::format_rfc3339(start),
+                       model::format_rfc3339(end), total.to_string());
+      continue;
+    }
     model::CostRecord other;
     other.provider = provider;
     other.service = "other";

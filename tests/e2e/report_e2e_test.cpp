@@ -99,6 +99,18 @@ TEST_CASE("e2e report: four providers, totals equal the per-provider commands", 
   }
   CHECK(lists == history);
   CHECK(other == test::hyperstack_list_truth("contract", 31).total);  // exactly the contracts
+
+  // The other reading of the docs (incurred_bill = the four components): the lists bill more
+  // than that total. Nothing real is taken away: no 'other' row, the lists as they are, said.
+  auto narrow = env;
+  narrow["GPUBILL_HYPERSTACK_URL"] = cloud.hyperstack_url("components-only");
+  CliResult more = run_cli({"report", "--providers", "hyperstack", "--start", "2026-10",
+                            "--group-by", "provider,service", "-o", "csv"},
+                           narrow);
+  CHECK(more.exit_code == 0);
+  CHECK_THAT(more.err, Catch::Contains("more than its own total"));
+  CHECK_THAT(more.err, Catch::Contains("kept as they are (nothing is subtracted)"));
+  for (const auto& row : test::parse_csv(more.out)) CHECK(row[1] != "other");
   REQUIRE(report.size() == 2);
   CHECK(report["EUR"] == expected["EUR"]);
   CHECK(report["USD"] == expected["USD"]);
