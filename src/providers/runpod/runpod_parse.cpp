@@ -100,7 +100,7 @@ std::vector<CostRecord> read_billing(std::string_view body, const ParseContext& 
     }
     if (r.period.end > ctx.now) {
       // Runpod bills in ~5-minute cycles: the current bucket is still growing.
-      r.attributes["gpubill_incomplete_bucket"] = true;
+      r.attributes[model::k_incomplete_attribute] = true;
     }
     return true;
   };

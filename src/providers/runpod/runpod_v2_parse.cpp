@@ -130,7 +130,7 @@ std::vector<CostRecord> parse_v2_billing(std::string_view body, const V2ParseCon
       r.attributes[key] = value;
     }
     r.attributes["gpubill_api"] = "v2";
-    if (r.period.end > ctx.now) r.attributes["gpubill_incomplete_bucket"] = true;
+    if (r.period.end > ctx.now) r.attributes[model::k_incomplete_attribute] = true;
     return true;
   };
 

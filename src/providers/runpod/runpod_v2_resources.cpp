@@ -242,7 +242,7 @@ std::vector<CostRecord> group_by_gpu_type(const std::vector<CostRecord>& records
     const json attributes = r.attributes.get();
     FieldReader f(attributes, ep, "record");
     for (const auto& [key, value] : r.attributes.items()) {  // in the order sent
-      if (key == "gpubill_incomplete_bucket" && value.is_boolean() && value.get<bool>()) g.incomplete = true;
+      if (key == model::k_incomplete_attribute && value.is_boolean() && value.get<bool>()) g.incomplete = true;
       if (key.size() <= 6 || !key.ends_with("Amount")) continue;
       std::optional<Decimal> d = f.decimal(key.c_str());
       if (!d) continue;
@@ -259,7 +259,7 @@ std::vector<CostRecord> group_by_gpu_type(const std::vector<CostRecord>& records
     }
     g.record.attributes["gpubill_api"] = "v2";
     g.record.attributes["gpubill_records"] = g.count;
-    if (g.incomplete) g.record.attributes["gpubill_incomplete_bucket"] = true;
+    if (g.incomplete) g.record.attributes[model::k_incomplete_attribute] = true;
     out.push_back(std::move(g.record));
   }
   return out;
