@@ -1,6 +1,7 @@
 // gpubill hyperstack ... against the fake cloud, which pages 5 items a page at most.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <regex>
 #include <set>
 
@@ -189,4 +190,86 @@ TEST_CASE("e2e hyperstack: --id detail and --graph datapoints agree with the lis
   CliResult missing = run_cli({"hyperstack", "vms", "--id", "999999"}, env_for(cloud));
   CHECK(missing.exit_code == 1);
   CHECK_THAT(missing.err, Catch::Contains("404 Not Found: Resource not found"));
+}
+
+// Each detail endpoint in its documented shape (hyperstack.md 2-7, which the fake serves):
+// D-VM, D-VOL (volumes, snapshots, fine-tuning), the bucket's single object, the cluster's
+// single object with its nodes, Shape T for the token workloads. The detail's amount is the
+// list's, once (a cluster's nodes are part of it, not added to it); a graph adds up to it,
+// and where the spec gives no time series (the bucket graph's bare body, the token graphs'
+// Shape T) gpubill says so instead of printing nothing.
+TEST_CASE("e2e hyperstack: every detail and graph endpoint in its documented shape", "[e2e][hyperstack]") {
+  struct Case {
+    const char* command;
+    const char* id;
+    bool series;  // the graph endpoint has incurred_bill_graph
+  };
+  const Case cases[] = {{"vms", "1002", true},          {"volumes", "1001", true},
+                        {"snapshots", "1002", true},    {"buckets", "1001", false},
+                        {"clusters", "1001", true},     {"fine-tuning", "1000", true},
+                        {"serverless", "1002", false},  {"model-evaluation", "1000", false},
+                        {"data-synthesis", "1000", false}, {"image-generation", "1000", false}};
+  FakeCloud cloud;
+  cloud.start();
+  for (const Case& c : cases) {
+    INFO(c.command);
+    CliResult list = run_cli({"hyperstack", c.command, "--start", "2026-10", "-o", "csv"}, env_for(cloud));
+    INFO(list.err);
+    REQUIRE(list.exit_code == 0);
+    std::string amount;  // columns: resource_id 2, amount 9
+    for (const std::vector<std::string>& row : test::parse_csv(list.out)) {
+      if (row.at(2) == c.id) amount = row.at(9);
+    }
+    REQUIRE(!amount.empty());
+    CliResult detail = run_cli({"hyperstack", c.command, "--id", c.id, "--start", "2026-10", "-o", "csv"},
+                               env_for(cloud));
+    INFO(detail.err);
+    REQUIRE(detail.exit_code == 0);
+    std::vector<std::vector<std::string>> records = test::parse_csv(detail.out);
+    REQUIRE(records.size() == 2);
+    CHECK(records[1].at(9) == amount);
+    CHECK(records[1].at(2) == c.id);
+    CliResult graph = run_cli({"hyperstack", c.command, "--id", c.id, "--graph", "--start", "2026-10", "-o", "csv"},
+                              env_for(cloud));
+    INFO(graph.err);
+    if (c.series) {
+      REQUIRE(graph.exit_code == 0);
+      std::vector<std::vector<std::string>> rows = test::parse_csv(graph.out);
+      CHECK(rows.size() == 32);
+      CHECK(test::sum_csv_column(rows, "amount") == amount);
+    } else {
+      CHECK(graph.exit_code == 1);
+      CHECK(graph.out.empty());
+      CHECK_THAT(graph.err, Catch::Contains("has no cost time series; drop --graph"));
+    }
+  }
+  // Shape T carries tokens, not hours: no usage is invented for a token workload.
+  CliResult tokens = run_cli({"hyperstack", "serverless", "--id", "1000", "--start", "2026-10", "-o", "json"},
+                             env_for(cloud));
+  REQUIRE(tokens.exit_code == 0);
+  nlohmann::json rec = nlohmann::json::parse(tokens.out)["records"][0];
+  CHECK(rec["usage_quantity"].is_null());
+  CHECK(rec["attributes"]["input_tokens"] == 62'000'000);
+  CHECK(rec["attributes"]["base_model"] == "meta-llama/Llama-3.1-8B-Instruct");
+}
+
+// end_date's inclusiveness is not documented; gpubill sends the exclusive end and the fake
+// reads it so. Under the other reading (`end-inclusive`: the day end_date names is billed
+// too) every VM is billed for more hours than the month has, which gpubill says once per
+// month, keeping Hyperstack's amounts (docs/providers/hyperstack.md).
+TEST_CASE("e2e hyperstack: an end_date read inclusively is noticed once a month", "[e2e][hyperstack]") {
+  FakeCloud cloud;
+  cloud.start();
+  std::vector<std::string> args = {"hyperstack", "vms", "--start", "2026-09", "--end", "2026-11", "-o", "csv"};
+  CliResult exclusive = run_cli(args, env_for(cloud));
+  REQUIRE(exclusive.exit_code == 0);
+  CHECK(exclusive.err.empty());
+  CliResult inclusive = run_cli(args, env_for(cloud, "end-inclusive"));
+  REQUIRE(inclusive.exit_code == 0);
+  CHECK(test::parse_csv(inclusive.out).size() == test::parse_csv(exclusive.out).size());
+  CHECK_THAT(inclusive.err, Catch::Contains("hyperstack vms: 12 VM(s) billed for more hours than "
+                                            "2026-09-01T00:00:00Z to 2026-10-01T00:00:00Z has (up to "
+                                            "744 h of 720 h)"));
+  CHECK_THAT(inclusive.err, Catch::Contains("2026-10-01T00:00:00Z to 2026-11-01T00:00:00Z has (up to 768 h of 744 h)"));
+  CHECK(std::count(inclusive.err.begin(), inclusive.err.end(), '\n') == 2);
 }

@@ -202,6 +202,28 @@ class HyperstackProvider final : public Provider {
     return all;
   }
 
+  // end_date's inclusiveness is not documented (docs/providers/hyperstack.md): gpubill sends
+  // the exclusive end. A VM cannot run longer than the window it is billed for; when one is
+  // billed for more hours (usage_time, hours per the docs' example), Hyperstack has counted
+  // more than was asked, most likely the day end_date names, and this window's amounts are
+  // too. Said once per window; the amounts are kept as Hyperstack gives them.
+  static void warn_hours_beyond(const std::vector<model::CostRecord>& records, const model::Period& window) {
+    model::Decimal hours = model::Decimal::from_int((window.end - window.start).count() / 3600);
+    std::size_t over = 0;
+    model::Decimal most = hours;
+    for (const model::CostRecord& r : records) {
+      if (r.usage_quantity && *r.usage_quantity > hours) {
+        ++over;
+        most = std::max(most, *r.usage_quantity);
+      }
+    }
+    if (over == 0) return;
+    util::log().warn("hyperstack vms: {} VM(s) billed for more hours than {} to {} has (up to {} h of {} h): "
+                     "Hyperstack may count the day end_date names, so these amounts may include the day after",
+                     over, model::format_rfc3339(window.start), model::format_rfc3339(window.end), most.to_string(),
+                     hours.to_string());
+  }
+
   transport::HttpRequest get(const FetchRequest& req, const std::string& path,
                              const std::vector<std::pair<std::string, std::string>>& query) const {
     transport::HttpRequest http;
@@ -262,6 +284,7 @@ class HyperstackProvider final : public Provider {
     if (repeated > 0) {
       util::log().debug("{}: {} resource(s) repeated across pages kept once", ep.prefix(), repeated);
     }
+    if (std::string(kind.command) == "vms") warn_hours_beyond(records, window);
     return records;
   }
 

@@ -2,7 +2,10 @@
 // it: the `api_key` header, {status|success, message, <wrapper>} envelopes with the spec's
 // wrapper keys (snapshots under billing_history_volume, token workloads under
 // billing_history_serverless_inference), pagination {page, per_page, pages} capped at 5 items
-// a page whatever per_page asks, and {status: false, message, error_reason} errors.
+// a page whatever per_page asks, and {status: false, message, error_reason} errors. Lists are
+// Shape L, token workloads Shape T; each detail and graph endpoint answers under its own
+// documented wrapper in its own shape (detail_shapes() below), the bucket and cluster details
+// as one object, the bucket graph with no envelope and no time series.
 //
 // Data: per resource kind a few resources with amounts in 1e-9 USD for the requested period
 // (a day's cost times the number of days asked), so totals are exact.
@@ -47,6 +50,9 @@ const std::map<std::string, Kind>& kinds() {
   return k;
 }
 
+// The days a request's dates cover. hyperstack.md 0 does not say whether end_date is
+// inclusive; the fake reads it as exclusive (gpubill's assumption, docs/providers/hyperstack.md),
+// and under fault `end-inclusive` as the other reading: the day end_date names counts too.
 long long days_between(const httplib::Request& req) {
   auto day = [&](const char* key, long long fallback) {
     if (!req.has_param(key)) return fallback;
@@ -55,7 +61,8 @@ long long days_between(const httplib::Request& req) {
   };
   long long start = day("start_date", 0);
   long long end = day("end_date", start + 30 * 86'400);
-  return std::max(0LL, (end - start) / 86'400);
+  long long inclusive = std::string(req.matches[1]) == "end-inclusive" && req.has_param("end_date") ? 1 : 0;
+  return std::max(0LL, (end - start) / 86'400 + inclusive);
 }
 
 bool authorized(const httplib::Request& req, httplib::Response& res, FakeCloud::State& state) {
@@ -64,6 +71,78 @@ bool authorized(const httplib::Request& req, httplib::Response& res, FakeCloud::
   res.set_content(R"({"status": false, "message": "Invalid API key", "error_reason": "unauthorized"})",
                   "application/json");
   return false;
+}
+
+// How each kind's .../<id> and .../<id>/graph answer, as hyperstack.md gives them per
+// endpoint: the wrapper key (sections 2-7), and the body's shape (section 0's shared shapes).
+enum class DetailBody {
+  d_vm,       // Shape D-VM: billing_history [ {attributes, metrics: Shape DV} ] (2)
+  d_vol,      // Shape D-VOL: attributes with subresource_type/amount (3; fine_tuning in 7)
+  single_dv,  // one object {attributes, metrics: Shape DV}, no array (4, bucket details)
+  cluster,    // one object {attributes, metrics: Shape L, nodes: [Shape L items]} (5)
+  token,      // Shape T: token metrics, no id, no usage_time (7)
+};
+enum class GraphBody {
+  g,        // Shape G under the graph wrapper: incurred_bill_graph datapoints
+  bare_dv,  // no envelope, {org_id, total_count, granularity, billing_history: [DV]} (4)
+  token,    // Shape T again: the spec gives the token graphs no time series (7)
+};
+struct DetailShape {
+  const char* wrapper;
+  const char* graph_wrapper;
+  DetailBody body;
+  GraphBody graph;
+};
+
+const std::map<std::string, DetailShape>& detail_shapes() {
+  static const std::map<std::string, DetailShape> s = {
+      {"virtual-machine", {"billing_history_vm_details", "billing_history_vm_details", DetailBody::d_vm, GraphBody::g}},
+      {"volume", {"billing_history_volume_details", "billing_history_snapshot_details", DetailBody::d_vol, GraphBody::g}},
+      {"snapshot", {"billing_history_volume_details", "billing_history_snapshot_details", DetailBody::d_vol, GraphBody::g}},
+      {"bucket", {"billing_history_bucket_details", "", DetailBody::single_dv, GraphBody::bare_dv}},
+      {"cluster", {"billing_history_cluster_details", "billing_history_cluster_details", DetailBody::cluster, GraphBody::g}},
+      {"fine_tuning", {"billing_history_volume_details", "billing_history_snapshot_details", DetailBody::d_vol, GraphBody::g}},
+      {"serverless_inference", {"billing_history_serverless_inference_details", "billing_history_serverless_inference_details", DetailBody::token, GraphBody::token}},
+      {"model_evaluation", {"billing_history_model_evalutation_details", "billing_history_model_evalutation_details", DetailBody::token, GraphBody::token}},
+      {"data_synthesis", {"billing_history_data_synthesis_details", "billing_history_data_synthesis_details", DetailBody::token, GraphBody::token}},
+      {"image_generation", {"billing_history_image_generation_details", "billing_history_image_generation_details", DetailBody::token, GraphBody::token}},
+      // contract: no per-contract endpoint is documented (6); it answers 404 below.
+  };
+  return s;
+}
+
+bool token_kind(const Kind& kind) { return std::string(kind.flag) == "success"; }
+
+// Shape T's metrics for `cost` (1e-9 USD): a third of it billed for output tokens.
+std::string token_metrics(Units cost, long long days) {
+  Units output = cost / 3;
+  return "{\"incurred_bill\": " + units_text(cost, 9) + ", \"non_discounted_bill\": " + units_text(cost, 9) +
+         ", \"input_tokens\": " + std::to_string(days * 2'000'000) + ", \"output_tokens\": " +
+         std::to_string(days * 500'000) + ", \"input_tokens_incurred_bill\": " + units_text(cost - output, 9) +
+         ", \"input_tokens_non_discounted_bill\": " + units_text(cost - output, 9) +
+         ", \"output_tokens_incurred_bill\": " + units_text(output, 9) +
+         ", \"output_tokens_non_discounted_bill\": " + units_text(output, 9) + "}";
+}
+
+// Shape T's attributes (7): no id, no contract_id; the base model instead.
+json token_attributes(const std::string& name, int k) {
+  return {{"infrahub_id", 1000 + k}, {"resource_name", name}, {"status", "ACTIVE"},
+          {"base_model", "meta-llama/Llama-3.1-8B-Instruct"}, {"base_model_display_name", "Llama 3.1 8B Instruct"},
+          {"lora_adapter", ""}};
+}
+
+// Shape DV (0): the detail metrics with their upper-case usage_time_* suffixes.
+std::string dv_metrics(Units cost, long long hours) {
+  return "{\"price_per_hour\": 2.4, \"non_discounted_price_per_hour\": 2.4, \"incurred_bill\": " +
+         units_text(cost, 9) + ", \"non_discounted_bill\": " + units_text(cost, 9) + ", \"usage_time\": " +
+         std::to_string(hours) + ", \"usage_time_ACTIVE\": " + std::to_string(hours) +
+         ", \"usage_time_SHUTOFF\": 0, \"usage_time_HIBERNATED\": 0}";
+}
+
+// Shape L's metrics (0).
+std::string l_metrics(Units cost, long long hours) {
+  return "{\"incurred_bill\": " + units_text(cost, 9) + ", \"price_per_hour\": 2.4, \"usage_time\": " +
+         std::to_string(hours) + "}";
 }
 
 void handle_list(const httplib::Request& req, httplib::Response& res, FakeCloud::State& state) {
@@ -88,13 +167,15 @@ void handle_list(const httplib::Request& req, httplib::Response& res, FakeCloud:
     std::string name = std::string(kind.path) + "-" + std::to_string(k);
     if (!search.empty() && name.find(search) == std::string::npos) continue;
     Units cost = static_cast<Units>(kind.daily + k * 1000) * days;
+    // Amounts as JSON numbers written from exact decimal text (the wire's doubles). Token
+    // workloads answer in Shape T (hyperstack.md 7), the others in Shape L (0).
+    if (token_kind(kind)) {
+      all.push_back({{"attributes", token_attributes(name, k)}, {"metrics", json::parse(token_metrics(cost, days))}});
+      continue;
+    }
     json attributes = {{"id", "uuid-" + name}, {"infrahub_id", 1000 + k}, {"resource_name", name},
                        {"status", "ACTIVE"}, {"contract_id", nullptr}};
-    // Amounts as JSON numbers written from exact decimal text (the wire's doubles).
-    json metrics = json::parse("{\"incurred_bill\": " + units_text(cost, 9) +
-                               ", \"price_per_hour\": 2.4, \"usage_time\": " +
-                               std::to_string(days * 24) + "}");
-    all.push_back({{"attributes", attributes}, {"metrics", metrics}});
+    all.push_back({{"attributes", attributes}, {"metrics", json::parse(l_metrics(cost, days * 24))}});
   }
   bool paged = std::string(kind.path) != "contract";
   // The contracts list is documented with no 200 body at all (hyperstack.md 6): that is what
@@ -121,26 +202,47 @@ void handle_list(const httplib::Request& req, httplib::Response& res, FakeCloud:
   res.set_content(body.dump(), "application/json");
 }
 
-// .../<kind>/<id> and .../<kind>/<id>/graph: one resource; the graph has one point a day
-// whose values add up to the resource's amount in the list.
+// .../<kind>/<id> and .../<kind>/<id>/graph: one resource, in the shape its endpoint documents.
+// Where there is a time series it has one point a day whose values add up to the resource's
+// amount in the list.
 void handle_detail(const httplib::Request& req, httplib::Response& res, FakeCloud::State& state) {
   state.record(req);
   if (!authorized(req, res, state)) return;
   const Kind& kind = kinds().at(req.matches[2]);
   int k = std::stoi(req.matches[3]) - 1000;
   bool graph = req.matches[4].length() > 0;
-  if (k < 0 || k >= kind.count) {
+  auto shape = detail_shapes().find(req.matches[2]);
+  if (k < 0 || k >= kind.count || shape == detail_shapes().end()) {
     res.status = 404;
     res.set_content(R"({"status": false, "message": "Resource not found", "error_reason": "not_found"})",
                     "application/json");
     return;
   }
+  const DetailShape& s = shape->second;
   long long days = days_between(req);
   std::string name = std::string(kind.path) + "-" + std::to_string(k);
   Units daily = static_cast<Units>(kind.daily + k * 1000);
+  Units cost = daily * days;
   json attributes = {{"id", "uuid-" + name}, {"infrahub_id", 1000 + k}, {"resource_name", name}};
-  std::string metrics;
+  auto enveloped = [&](const char* wrapper, const std::string& payload) {
+    res.set_content("{\"status\": true, \"message\": \"Billing Details Retrieved Successfully.\", \"" +
+                        std::string(wrapper) + "\": " + payload + "}",
+                    "application/json");
+  };
+  auto one_item = [&](const json& attrs, const std::string& metrics, const char* extra = "") {
+    return "{\"org_id\": 6190, \"total_count\": 1" + std::string(extra) + ", \"billing_history\": [{\"attributes\": " +
+           attrs.dump() + ", \"metrics\": " + metrics + "}]}";
+  };
   if (graph) {
+    if (s.graph == GraphBody::token) {
+      enveloped(s.graph_wrapper, one_item(token_attributes(name, k), token_metrics(cost, days)));
+      return;
+    }
+    if (s.graph == GraphBody::bare_dv) {
+      res.set_content(one_item(attributes, dv_metrics(cost, days * 24), ", \"granularity\": 86400"),
+                      "application/json");
+      return;
+    }
     long long start = model::to_unix(*model::parse_provider_time(req.get_param_value("start_date")));
     std::string points;
     for (long long d = 0; d < days; ++d) {
@@ -148,19 +250,50 @@ void handle_detail(const httplib::Request& req, httplib::Response& res, FakeClou
                 model::format_rfc3339(model::from_unix(start + d * 86'400)) + "\", \"value\": " +
                 units_text(daily, 9) + "}";
     }
-    metrics = "{\"incurred_bill\": " + units_text(daily * days, 9) + ", \"incurred_bill_graph\": [" + points + "]}";
-  } else {
-    metrics = "{\"incurred_bill\": " + units_text(daily * days, 9) + ", \"non_discounted_bill\": " +
-              units_text(daily * days, 9) + ", \"price_per_hour\": 2.4, \"usage_time\": " +
-              std::to_string(days * 24) + "}";
+    enveloped(s.graph_wrapper,
+              one_item(attributes,
+                       "{\"incurred_bill\": " + units_text(cost, 9) + ", \"incurred_bill_graph\": [" + points + "]}",
+                       ", \"granularity\": 86400"));
+    return;
   }
-  std::string wrapper = std::string(req.matches[2]) == "virtual-machine" ? "billing_history_vm_details"
-                                                                          : "billing_history_details";
-  res.set_content("{\"status\": true, \"message\": \"ok\", \"" + wrapper + "\": {\"org_id\": 6190, "
-                  "\"total_count\": 1" + (graph ? ", \"granularity\": 86400" : "") +
-                  ", \"billing_history\": [{\"attributes\": " + attributes.dump() +
-                  ", \"metrics\": " + metrics + "}]}}",
-                  "application/json");
+  switch (s.body) {
+    case DetailBody::d_vm:
+      enveloped(s.wrapper, one_item(attributes, dv_metrics(cost, days * 24)));
+      return;
+    case DetailBody::d_vol: {
+      json attrs = attributes;
+      attrs["subresource_type"] = "Cloud-SSD";
+      attrs["subresource_amount"] = 1000;
+      enveloped(s.wrapper, one_item(attrs,
+                                    "{\"price_per_hour\": 2.4, \"non_discounted_price_per_hour\": 2.4, "
+                                    "\"incurred_bill\": " + units_text(cost, 9) + ", \"non_discounted_bill\": " +
+                                        units_text(cost, 9) + ", \"usage_time\": " + std::to_string(days * 24) + "}"));
+      return;
+    }
+    case DetailBody::single_dv:
+      enveloped(s.wrapper, "{\"attributes\": " + attributes.dump() + ", \"metrics\": " + dv_metrics(cost, days * 24) + "}");
+      return;
+    case DetailBody::cluster: {
+      json attrs = attributes;
+      attrs["status"] = "ACTIVE";
+      attrs["contract_id"] = nullptr;
+      Units half = cost / 2;
+      std::string nodes;
+      for (int n = 0; n < 2; ++n) {
+        json node = {{"id", "uuid-" + name + "-node-" + std::to_string(n)}, {"infrahub_id", 5000 + n},
+                     {"resource_name", name + "-node-" + std::to_string(n)}, {"status", "ACTIVE"},
+                     {"contract_id", nullptr}};
+        nodes += std::string(n ? ", " : "") + "{\"attributes\": " + node.dump() + ", \"metrics\": " +
+                 l_metrics(n == 0 ? half : cost - half, days * 24) + "}";
+      }
+      enveloped(s.wrapper, "{\"attributes\": " + attrs.dump() + ", \"metrics\": " + l_metrics(cost, days * 24) +
+                               ", \"nodes\": [" + nodes + "]}");
+      return;
+    }
+    case DetailBody::token:
+      enveloped(s.wrapper, one_item(token_attributes(name, k), token_metrics(cost, days)));
+      return;
+  }
 }
 
 void handle_history(const httplib::Request& req, httplib::Response& res, FakeCloud::State& state) {
