@@ -508,3 +508,43 @@ TEST_CASE("e2e runpod v2: an unaligned period is never widened to whole buckets"
   CHECK(std::count(rows.begin(), rows.end(),
                    std::vector<std::string>{"NVIDIA A40", "2026-11-01T00:00:00Z", "2026-12-01T00:00:00Z"}) == 1);
 }
+
+// runpod.md lists a v1 volume row's highPerformanceStorageAmount beside its amount without
+// saying whether amount includes it. gpubill reads amount as the whole charge
+// (docs/providers/runpod.md); the fake serves both readings. Under that reading v1 equals
+// v2's totalAmount; under the other (`hp-on-top`: amount is the standard part only) v1 is
+// short by exactly v2's highPerformanceAmount, which is what docs/providers/runpod.md says a
+// v1 user would see. v2 has no such question and is what `--api auto` asks.
+TEST_CASE("e2e runpod v1: network volumes under both readings of highPerformanceStorageAmount",
+          "[e2e][runpod][v2]") {
+  FakeCloud cloud;
+  cloud.start();
+  std::vector<std::string> args = {"runpod", "network-volumes", "--bucket", "day", "--start",
+                                   "2026-10-01", "--end", "2026-11-01", "-o", "csv"};
+  auto with = [&](std::vector<std::string> extra) {
+    std::vector<std::string> a = args;
+    a.insert(a.end(), extra.begin(), extra.end());
+    return a;
+  };
+  CliResult included = run_cli(with({"--api", "v1"}), env_for(cloud));
+  CliResult on_top = run_cli(with({"--api", "v1"}), env_for(cloud, "hp-on-top"));
+  CliResult v2 = run_cli(with({"--api", "v2", "--split-components"}), env_for(cloud));
+  REQUIRE(included.exit_code == 0);
+  REQUIRE(on_top.exit_code == 0);
+  REQUIRE(v2.exit_code == 0);
+  model::Decimal standard;
+  model::Decimal high_performance;
+  std::vector<std::vector<std::string>> rows = test::parse_csv(v2.out);
+  for (std::size_t i = 1; i < rows.size(); ++i) {
+    model::Decimal amount = *model::Decimal::parse(rows[i][9]);
+    if (rows[i][1] == "network-volumes:high-performance") {
+      high_performance += amount;
+    } else {
+      REQUIRE(rows[i][1] == "network-volumes:standard");
+      standard += amount;
+    }
+  }
+  REQUIRE(high_performance > model::Decimal());
+  CHECK(csv_total(included) == (standard + high_performance).to_string());
+  CHECK(csv_total(on_top) == standard.to_string());
+}

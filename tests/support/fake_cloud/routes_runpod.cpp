@@ -319,7 +319,10 @@ void handle_billing(const httplib::Request& req, httplib::Response& res,
     first = false;
     body += "{\"time\": \"" + time + "\"";
     if (kind != Kind::volume) body += ", \"" + grouping + "\": \"" + k.second + "\"";
-    body += ", \"amount\": " + units_text(g.amount, 12);
+    // runpod.md leaves open whether a volume's amount includes highPerformanceStorageAmount;
+    // the fake's reading is gpubill's (it does), fault `hp-on-top` serves the other one.
+    Units amount = kind == Kind::volume && fault == "hp-on-top" ? g.amount - g.hp_amount : g.amount;
+    body += ", \"amount\": " + units_text(amount, 12);
     if (kind == Kind::volume) {
       body += ", \"diskSpaceBilledGb\": " + std::to_string(g.disk);
       body += ", \"highPerformanceStorageAmount\": " + units_text(g.hp_amount, 12);
@@ -330,7 +333,7 @@ void handle_billing(const httplib::Request& req, httplib::Response& res,
               std::to_string(g.disk);
     }
     body += "}";
-    total += g.amount;
+    total += amount;
   }
   body += first ? "]" : "\n]";
   {
