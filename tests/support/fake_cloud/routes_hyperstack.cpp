@@ -24,6 +24,7 @@ namespace {
 using nlohmann::json;
 
 constexpr long long k_page_cap = 5;
+constexpr int k_contract_vms = 2;  // VMs under a contract with fault contract-overlap
 
 struct Kind {
   const char* path;
@@ -175,12 +176,18 @@ void handle_list(const httplib::Request& req, httplib::Response& res, FakeCloud:
     }
     json attributes = {{"id", "uuid-" + name}, {"infrahub_id", 1000 + k}, {"resource_name", name},
                        {"status", "ACTIVE"}, {"contract_id", nullptr}};
+    // Fault `contract-overlap`: the first two VMs run under contract 1000 (hyperstack.md 2
+    // shows a VM with a contract_id), and the history counts their cost once, inside the
+    // contract's (the reading of the docs under which the two lists overlap).
+    if (fault == "contract-overlap" && std::string(kind.path) == "virtual-machine" && k < k_contract_vms) {
+      attributes["contract_id"] = 1000;
+    }
     all.push_back({{"attributes", attributes}, {"metrics", json::parse(l_metrics(cost, days * 24))}});
   }
   bool paged = std::string(kind.path) != "contract";
   // The contracts list is documented with no 200 body at all (hyperstack.md 6): that is what
   // it answers. Fault `contract-json` serves the docs' guess of a body instead.
-  if (!paged && fault != "contract-json") {
+  if (!paged && fault != "contract-json" && fault != "contract-overlap") {
     res.status = 200;
     res.set_content("", "application/json");
     return;
@@ -317,6 +324,13 @@ void handle_history(const httplib::Request& req, httplib::Response& res, FakeClo
   Units incurred = 0;
   for (const auto& [path, kind] : kinds()) incurred += total_of(path.c_str());
   if (std::string(req.matches[1]) == "components-only") incurred = vm + volume + snapshot + contract;
+  if (std::string(req.matches[1]) == "contract-overlap") {
+    const Kind& k = kinds().at("virtual-machine");
+    Units inside = 0;
+    for (int i = 0; i < k_contract_vms; ++i) inside += static_cast<Units>(k.daily + i * 1000) * days;
+    vm -= inside;
+    incurred -= inside;
+  }
   std::string body = "{\"status\": true, \"message\": \"Billing history retrieved successfully\", "
                      "\"billing_history\": {\"org_id\": 6190, \"total_count\": 1, \"billing_history\": "
                      "[{\"attributes\": {\"id\": \"org-6190\"}, \"metrics\": {\"incurred_bill\": " +
