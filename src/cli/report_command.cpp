@@ -120,24 +120,34 @@ class ReportProgress {
 // The provider's own totals (one or more records per currency and period, added up) against
 // what the plan's parts add up to over each of those periods: money the parts miss (a
 // millionth of a unit or more, beyond the rounding of doubles) becomes an "other" record, so
-// the report's totals are the provider's; parts above the total are kept and said. Parts whose period lies in no total's period are not compared.
+// the report's totals are the provider's; parts above the total are kept and said. Parts whose
+// period lies in no total's period (or, where the provider files by billing month, whose month
+// has no total) are not compared. A total that reaches outside the report's period is not
+// compared either: what it holds beyond the parts may be money of days not asked for.
 void reconcile(std::vector<model::CostRecord>& records, const std::vector<model::CostRecord>& totals,
-               const std::string& provider) {
+               const providers::Provider& p, const model::Period& asked) {
+  const std::string& provider = p.info().name;
   using Key = std::tuple<std::string, model::Timestamp, model::Timestamp>;
   std::map<Key, model::Decimal> own;
-  for (const model::CostRecord& t : totals) {
-    if (t.amount) own[Key{t.currency, t.period.start, t.period.end}] += *t.amount;
+  std::map<Key, std::optional<std::string>> months;
+  for (const model::CostRecord& t : p.own_totals(totals)) {
+    if (!t.amount || t.period.start < asked.start || asked.end < t.period.end) continue;
+    Key key{t.currency, t.period.start, t.period.end};
+    own[key] += *t.amount;
+    months[key] = p.billing_month(t);
   }
   const model::Decimal tolerance = model::Decimal::from_units(model::Decimal::k_one / 1'000'000);
   std::vector<model::CostRecord> others;
   std::map<std::string, model::Decimal> differences;
   for (const auto& [key, total] : own) {
     const auto& [currency, start, end] = key;
+    const std::optional<std::string>& month = months[key];
     model::Decimal parts;
     for (const model::CostRecord& r : records) {
-      if (r.amount && r.currency == currency && start <= r.period.start && r.period.end <= end) {
-        parts += *r.amount;
-      }
+      if (!r.amount || r.currency != currency) continue;
+      std::optional<std::string> part_month = month ? p.billing_month(r) : std::nullopt;
+      bool counted = part_month ? *part_month == *month : start <= r.period.start && r.period.end <= end;
+      if (counted) parts += *r.amount;
     }
     model::Decimal difference = total - parts;
     if (difference < tolerance && -difference < tolerance) continue;
@@ -274,7 +284,7 @@ int run_report(const Invocation& inv, const config::Environment& env) {
           util::log().warn("report: {}: could not compare with {}'s own total: {}", info.name,
                            info.name, util::scrub(total_part->error));
         } else if (total_part) {
-          reconcile(o.records, total_part->records, info.name);
+          reconcile(o.records, total_part->records, *o.provider, period);
         }
       } catch (const Error& e) {
         o.error = e.what();

@@ -123,6 +123,21 @@ class Provider {
   /// plan, never adds it, and shows any difference from what the plan's parts add up to over
   /// the same period as an explicit "other" record, so the totals are the provider's.
   virtual std::optional<ReportPart> report_total() const { return std::nullopt; }
+  /// The totals to compare with, from what report_total() fetched: by default those records
+  /// as they are. A provider whose total records are not all comparable (a statement not yet
+  /// issued) or hold more than the parts count (vouchers the parts never include) says here
+  /// which and how much.
+  virtual std::vector<model::CostRecord> own_totals(std::vector<model::CostRecord> fetched) const {
+    return fetched;
+  }
+  /// The billing month ("YYYY-MM") the provider files `record` under, where it says so and it
+  /// may differ from the record's period (Novita bills a subscription from the 15th to the
+  /// 14th in the month it starts: its `cycle`), or nullopt. A total with a billing month is
+  /// compared with the parts of that month; otherwise with the parts inside its period.
+  virtual std::optional<std::string> billing_month(const model::CostRecord& record) const {
+    (void)record;
+    return std::nullopt;
+  }
   /// What the provider's docs say its figures for `resource` are not (final, the whole bill,
   /// after tax or discounts): one line each, shown once under the table and in JSON
   /// (query.caveats). None by default.

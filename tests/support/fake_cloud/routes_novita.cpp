@@ -148,6 +148,44 @@ const std::vector<Usage>& usage_hours() {
   return hours;
 }
 
+// Pay-as-you-go cloud storage, billed per day from 2026-08-01 to 2026-12-01 (unix day start):
+// 1/10000 USD; the 15th of each month a refund.
+constexpr long long k_storage_first_day = 1'785'542'400;  // 2026-08-01
+constexpr long long k_storage_end_day = 1'796'083'200;    // 2026-12-01
+long long storage_day_amount(long long day) {
+  date::year_month_day ymd{date::floor<date::days>(model::from_unix(day))};
+  if (static_cast<unsigned>(ymd.day()) == 15) return -20'000;
+  return 3'945 + static_cast<long long>(mix(static_cast<std::uint64_t>(day)) % 100);
+}
+
+// A month's statement from the fake's own bills (novita.md 2.4 gives the fields, not how they
+// add up; gpubill's reading, docs/providers/novita.md): the fixed-term bills of that cycle
+// before vouchers plus the month's usage is totalAmount, the vouchers voucherPayAmount, and
+// totalAmount less vouchers is what the bill lines' payAmount add up to.
+struct MonthStatement {
+  long long total = 0;
+  long long vouchers = 0;
+};
+MonthStatement statement_of(date::year_month ym) {
+  MonthStatement m;
+  char cycle[16];
+  std::snprintf(cycle, sizeof cycle, "%04d-%02u", static_cast<int>(ym.year()), static_cast<unsigned>(ym.month()));
+  for (const Bill& b : fixed_term_bills()) {
+    if (b.cycle != cycle) continue;
+    m.total += b.amount;
+    m.vouchers += b.voucher;
+  }
+  long long first = unix_of(ym / 1);
+  long long next = unix_of((ym + date::months{1}) / 1);
+  for (const Usage& u : usage_hours()) {
+    if (u.hour >= first && u.hour < next) m.total += u.price;
+  }
+  for (long long day = std::max(first, k_storage_first_day); day < std::min(next, k_storage_end_day); day += 86400) {
+    m.total += storage_day_amount(day);
+  }
+  return m;
+}
+
 bool authorized(const httplib::Request& req, httplib::Response& res, FakeCloud::State& state) {
   std::string auth = req.get_header_value("Authorization");
   auto kratos = [&](int status, const char* reason, const char* message) {
@@ -226,12 +264,12 @@ void handle(const httplib::Request& req, httplib::Response& res, FakeCloud::Stat
     std::string category = req.has_param("productCategory") ? req.get_param_value("productCategory") : "";
     if (category.empty()) return error(400, "INVALID_PRODUCT_CATEGORY", "productCategory is required");
     if (category == "cloud_storage") {
-      for (long long day = unix_of(date::year{2026} / 8 / 1); day < unix_of(date::year{2026} / 12 / 1);
+      for (long long day = k_storage_first_day; day < k_storage_end_day;
            day += 86400) {
         if (day + 86399 < qs || day > qe) continue;
         date::year_month_day ymd{date::floor<date::days>(model::from_unix(day))};
         bool refund = static_cast<unsigned>(ymd.day()) == 15;
-        long long amount = refund ? -20'000 : 3'945 + static_cast<long long>(mix(static_cast<std::uint64_t>(day)) % 100);
+        long long amount = storage_day_amount(day);
         std::string quantity = refund ? "0" : "12000." + std::to_string(static_cast<int>(mix(static_cast<std::uint64_t>(day) + 1) % 9) + 1) + "5";
         rows.push_back("{\"userId\": \"u-fake\", \"startTime\": " + qn(std::max(day, qs)) +
                        ", \"endTime\": " + qn(std::min(day + 86399, qe)) +
@@ -326,13 +364,14 @@ void handle_statements(const httplib::Request& req, httplib::Response& res,
     char month[16];
     std::snprintf(month, sizeof month, "%04d-%02u", static_cast<int>(ym.year()),
                   static_cast<unsigned>(ym.month()));
-    long long total = 1'000'000 + static_cast<long long>(mix(static_cast<std::uint64_t>(
-                                      static_cast<int>(ym.year()) * 12 + static_cast<int>(static_cast<unsigned>(ym.month())))) % 90'000'000);
+    MonthStatement st = statement_of(ym);
+    // Fault `statement-extra`: each statement holds $1.2345 that no bill line shows.
+    long long total = st.total + (fault == "statement-extra" ? 12'345 : 0);
     std::string status = ym == last ? "pending" : ym == last - date::months{1} ? "outed" : "paid";
     rows.push_back("{\"billId\": \"mb-" + std::string(month) + "\", \"userId\": \"u-fake\", "
                    "\"billingMonth\": \"" + month + "\", \"totalAmount\": " + qn(total) +
-                   ", \"originTotalAmount\": " + qn(total) + ", \"voucherPayAmount\": \"0\", "
-                   "\"cashPayAmount\": " + qn(total) + ", \"debtAmount\": \"0\", "
+                   ", \"originTotalAmount\": " + qn(total) + ", \"voucherPayAmount\": " + qn(st.vouchers) + ", "
+                   "\"cashPayAmount\": " + qn(total - st.vouchers) + ", \"debtAmount\": \"0\", "
                    "\"repaidAmount\": \"0\", \"status\": \"" + status + "\", \"invoiceUrl\": \"" +
                    (status == "paid" ? "https://novita.example/inv/" + std::string(month) + ".pdf" : "") +
                    "\", \"startTime\": " + qn(unix_of(ym / 1)) + ", \"endTime\": " +
