@@ -1,5 +1,9 @@
 #include "gpubill/aggregate/fx.hpp"
 
+#include <stdexcept>
+
+#include "gpubill/util/error.hpp"
+
 #include <algorithm>
 #include <cctype>
 #include <set>
@@ -67,7 +71,12 @@ std::vector<std::string> convert(std::vector<model::CostRecord>& records, const 
     nlohmann::ordered_json part = {{"rate", it->second.to_string()},
                                    {"original_amount", r.amount->to_string()},
                                    {"records", 1}};
-    r.amount = *r.amount * it->second;
+    try {
+      r.amount = *r.amount * it->second;
+    } catch (const std::overflow_error&) {
+      throw UsageError("--fx " + r.currency + "=" + it->second.to_string() + ": " + r.amount->to_string() + " " +
+                       r.currency + " at that rate is more than gpubill can hold (a quintillion): check the rate");
+    }
     r.attributes[k_fx_attribute] = nlohmann::ordered_json{{r.currency, part}};
     r.currency = fx.target;
   }

@@ -45,6 +45,11 @@ int run(int argc, char** argv) {
   } catch (const Error& e) {
     print_error(e.what());
     return static_cast<int>(e.code());
+  } catch (const std::overflow_error& e) {
+    // A sum or product of amounts beyond exact decimal's range (a quintillion): a bad
+    // answer or a bad --fx, never a wrong number.
+    print_error(std::string("an amount is out of range (") + e.what() + "): nothing was printed");
+    return static_cast<int>(ExitCode::provider);
   } catch (const std::exception& e) {
     print_error(std::string("internal error: ") + e.what() + ": please report this");
     return static_cast<int>(ExitCode::provider);

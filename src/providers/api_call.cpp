@@ -47,7 +47,7 @@ std::string status_text(long status) {
 std::string one_line(std::string_view text, std::size_t limit = 200) {
   std::string out;
   bool space = false;
-  for (char c : text) {
+  for (char c : util::scrub(text)) {  // scrubbed before anything is cut (util::excerpt)
     unsigned char u = static_cast<unsigned char>(c);
     if (u < 0x20 || u == 0x7F) {
       if (c == '\n' || c == '\r' || c == '\t') space = !out.empty();
@@ -61,13 +61,7 @@ std::string one_line(std::string_view text, std::size_t limit = 200) {
     space = false;
     out.push_back(c);
   }
-  // Cut on a UTF-8 boundary.
-  if (out.size() > limit) {
-    std::size_t cut = limit;
-    while (cut > 0 && (static_cast<unsigned char>(out[cut]) & 0xC0) == 0x80) --cut;
-    out = out.substr(0, cut) + "...";
-  }
-  return util::scrub(out);  // escaped for the terminal where it is printed (cli, log sink)
+  return util::excerpt(out, limit);  // escaped for the terminal where it is printed (cli, log sink)
 }
 
 bool looks_like_html(std::string_view body) {

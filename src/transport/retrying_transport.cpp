@@ -60,10 +60,12 @@ std::optional<milliseconds> parse_retry_after(std::string_view value,
   if (month < 0 || tm.tm_mday < 1 || tm.tm_mday > 31 || tm.tm_year < 1970) return std::nullopt;
   tm.tm_mon = month;
   tm.tm_year -= 1900;
-  std::time_t when = ::timegm(&tm);
-  std::chrono::system_clock::time_point at = std::chrono::system_clock::from_time_t(when);
-  if (at <= now) return milliseconds{0};
-  return std::chrono::duration_cast<milliseconds>(at - now);
+  // In whole seconds, where any year fits: system_clock's nanoseconds end in 2262, and a date
+  // past that wrapped into the past and was retried at once.
+  long long when = static_cast<long long>(::timegm(&tm));
+  long long from = std::chrono::floor<std::chrono::seconds>(now.time_since_epoch()).count();
+  if (when <= from) return milliseconds{0};
+  return milliseconds{std::min(when - from, 86'400LL * 365) * 1000};
 }
 
 RetryingTransport::RetryingTransport(Transport& inner, RetryPolicy policy, Sleeper sleep,

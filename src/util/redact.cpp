@@ -43,6 +43,14 @@ std::string scrub(std::string_view text) {
   return out;
 }
 
+std::string excerpt(std::string_view text, std::size_t limit) {
+  std::string out = scrub(text);
+  if (out.size() <= limit) return out;
+  std::size_t cut = limit;
+  while (cut > 0 && (static_cast<unsigned char>(out[cut]) & 0xC0) == 0x80) --cut;
+  return out.substr(0, cut) + "...";
+}
+
 void clear_secrets_for_testing() {
   std::lock_guard<std::mutex> lock(g_mutex);
   secrets().clear();

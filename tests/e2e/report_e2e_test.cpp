@@ -626,3 +626,19 @@ TEST_CASE("e2e report: every amount in its own month, three months equal three o
   }
   CHECK(marked == 3);
 }
+
+// A rate so large that an amount times it leaves exact decimal's range ended in "internal
+// error ... please report this" (issue 17): it is a usage error naming the rate.
+TEST_CASE("e2e report: an --fx rate too large for any amount is a usage error", "[e2e][report]") {
+  FakeCloud cloud;
+  cloud.start();
+  CliResult r = run_cli({"report", "--providers", "gcore", "--start", "2026-10", "--fx", "USD", "--fx",
+                         "EUR=100000000000000000", "-o", "csv", "-q"},
+                        env_all(cloud));
+  CHECK(r.exit_code == 2);
+  CHECK(r.out.empty());
+  CHECK_THAT(r.err, Catch::Contains("--fx EUR=100000000000000000: ") &&
+                        Catch::Contains("EUR at that rate is more than gpubill can hold (a quintillion): check the rate"));
+  CHECK_THAT(r.err, !Catch::Contains("internal error"));
+  CHECK(std::count(r.err.begin(), r.err.end(), '\n') == 1);
+}

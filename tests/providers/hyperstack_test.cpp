@@ -236,6 +236,26 @@ TEST_CASE("hyperstack: detail answers, including a single object", "[hyperstack]
   CHECK(bucket.records[0].amount == Decimal::parse("0.000000168"));
 }
 
+// A huge granularity added to a datapoint's time wrapped the calendar: period_end before
+// period_start, exit 0 (issue 17). A step longer than a year is refused.
+TEST_CASE("hyperstack: a graph granularity longer than a year is an error, not a wrapped period",
+          "[hyperstack][parse]") {
+  auto body = [](const std::string& granularity) {
+    return R"({"status": true, "message": "ok", "billing_history_vm_details": {"org_id": 1, "total_count": 1,
+      "granularity": )" + granularity + R"(, "billing_history": [{"attributes": {"infrahub_id": 8429},
+      "metrics": {"incurred_bill": 1.5, "incurred_bill_graph": [{"datetime": "2026-05-05T00:00:00Z", "value": 1.5}]}}]}})";
+  };
+  for (const char* huge : {"9000000000000000000", "31708800"}) {
+    INFO(huge);
+    CHECK_THROWS_WITH(parse_graph(body(huge), "billing_history_vm_details", "vms", k_period, k_ep),
+                      Catch::Contains("granularity " + std::string(huge) + " s is longer than a year"));
+  }
+  auto year = parse_graph(body("31622400"), "billing_history_vm_details", "vms", k_period, k_ep);
+  REQUIRE(year.size() == 1);
+  CHECK(year[0].period.start < year[0].period.end);
+  CHECK(model::format_rfc3339(year[0].period.end) == "2027-05-06T00:00:00Z");
+}
+
 TEST_CASE("hyperstack: graphs become one record per datapoint", "[hyperstack][parse]") {
   auto graph = [](const char* fixture, const char* wrapper, const char* service = "vms") {
     return parse_graph(test::read_fixture(std::string("hyperstack/") + fixture), wrapper, service,

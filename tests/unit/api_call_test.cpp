@@ -102,6 +102,27 @@ TEST_CASE("api call: a key echoed in an error body is redacted", "[providers][er
   util::clear_secrets_for_testing();
 }
 
+// The server's text is cut to 120 (a plain body) or 400 (a message) characters; a key that
+// straddles the cut must be scrubbed before it, or its first half is printed (issue 17).
+TEST_CASE("api call: a key cut by the length limit is scrubbed before the cut", "[providers][errors][secrets]") {
+  const std::string key = "rpa_SECRET_MARKER_0123456789abcdef";
+  util::register_secret(key);
+  for (std::size_t pad : {100, 110, 118}) {
+    INFO(pad);
+    std::string plain = message_of<AuthError>(response(401, std::string(pad, 'x') + " " + key + " rest"));
+    CHECK_THAT(plain, !Catch::Contains("rpa_SECRET"));
+    std::string html = message_of<ProviderError>(
+        response(500, "<html><title>" + std::string(pad, 'y') + " " + key + "</title></html>"));
+    CHECK_THAT(html, !Catch::Contains("rpa_SECRET"));
+  }
+  std::string message = message_of<AuthError>(
+      response(401, R"({"message":")" + std::string(385, 'z') + " " + key + R"("})"));
+  CHECK_THAT(message, !Catch::Contains("rpa_SECRET"));
+  CHECK(util::excerpt("ab " + key + " cd", 10) == "ab [REDACT...");
+  CHECK(util::excerpt("h\xC3\xA9llo", 2) == "h...");  // never half a UTF-8 character
+  util::clear_secrets_for_testing();
+}
+
 TEST_CASE("api call: field reader accepts numbers and numeric strings", "[providers]") {
   nlohmann::json j = nlohmann::json::parse(
       R"({"a": 1.5, "b": "2.25", "c": 7, "d": null, "e": true, "f": "12", "g": 3.0, "h": 3.5,

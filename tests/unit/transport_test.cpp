@@ -58,6 +58,10 @@ TEST_CASE("transport: Retry-After as seconds or HTTP date", "[transport][retry]"
   CHECK(transport::parse_retry_after("3", now) == 3000ms);
   CHECK(transport::parse_retry_after(" 0 ", now) == 0ms);
   CHECK(transport::parse_retry_after("Tue, 14 Nov 2023 22:13:30 GMT", now) == 10000ms);
+  // Dates past 2262 (where system_clock's nanoseconds end) wait, capped at a year, rather
+  // than wrapping into the past and retrying at once (issue 17).
+  CHECK(transport::parse_retry_after("Sat, 01 Jan 2300 00:00:00 GMT", now) == std::chrono::milliseconds{86'400'000LL * 365});
+  CHECK(transport::parse_retry_after("Fri, 31 Dec 9999 23:59:59 GMT", now) == std::chrono::milliseconds{86'400'000LL * 365});
   CHECK(transport::parse_retry_after("Tue, 14 Nov 2023 22:00:00 GMT", now) == 0ms);
   CHECK_FALSE(transport::parse_retry_after("soon", now).has_value());
   CHECK_FALSE(transport::parse_retry_after("-5", now).has_value());

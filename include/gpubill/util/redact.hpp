@@ -15,6 +15,11 @@ void register_secret(const std::string& secret);
 /// `text` with every registered secret replaced by [REDACTED]. Thread-safe.
 std::string scrub(std::string_view text);
 
+/// At most `limit` bytes of `text` (cut on a UTF-8 boundary, "..." appended when cut), scrubbed
+/// first: a secret cut in half is no longer recognisable, so nothing is shortened before it is
+/// scrubbed. Every excerpt of a server's text or a field's value goes through here.
+std::string excerpt(std::string_view text, std::size_t limit);
+
 /// Forgets every registered secret (tests only).
 void clear_secrets_for_testing();
 

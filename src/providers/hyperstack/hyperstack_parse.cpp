@@ -1,5 +1,6 @@
 #include <algorithm>
 
+#include "gpubill/util/redact.hpp"
 #include "gpubill/providers/gpu.hpp"
 #include "gpubill/util/error.hpp"
 #include "providers/hyperstack/hyperstack_api.hpp"
@@ -195,14 +196,18 @@ std::vector<CostRecord> parse_graph(std::string_view body, const std::string& wr
   json doc = parse_json_text(body, ep);
   json payload = unwrap(doc, wrapper, ep);
   std::optional<long long> granularity;
-  if (payload.is_object()) {
-    std::optional<long long> g = FieldReader(payload, ep, wrapper).integer("granularity");
-    if (g && *g > 0) granularity = g;
-  }
-  if (!granularity) {  // Shape G without its granularity (or the bucket graph's bare body)
-    std::optional<long long> g = FieldReader(doc, ep, "response").integer("granularity");
-    if (g && *g > 0) granularity = g;
-  }
+  // A bucket of at most a year (366 days): anything longer is not a time series' step, and
+  // adding it to a datapoint's time could run past the calendar.
+  auto step_of = [&](const json& where, const std::string& name) -> std::optional<long long> {
+    std::optional<long long> g = FieldReader(where, ep, name).integer("granularity");
+    if (g && *g > 366LL * 86'400) {
+      throw ProviderError(ep.prefix() + ": granularity " + std::to_string(*g) +
+                          " s is longer than a year: not a bucket size gpubill can use");
+    }
+    return g && *g > 0 ? g : std::nullopt;
+  };
+  if (payload.is_object()) granularity = step_of(payload, wrapper);
+  if (!granularity) granularity = step_of(doc, "response");  // Shape G without it, or the bucket graph's bare body
   std::vector<CostRecord> records;
   bool any_graph = false;
   for_each_object(items_of(payload), ep, "item", [&](const json& item, const std::string& where) {
@@ -223,7 +228,7 @@ std::vector<CostRecord> parse_graph(std::string_view body, const std::string& wr
       std::optional<std::string> text = p.string("datetime");
       if (!text) p.fail("datetime", "is missing");
       std::optional<model::Timestamp> t = model::parse_provider_time(*text);
-      if (!t) p.fail("datetime", "is not a date-time: \"" + text->substr(0, 40) + "\"");
+      if (!t) p.fail("datetime", "is not a date-time: \"" + util::excerpt(*text, 40) + "\"");
       points.emplace_back(*t, p.decimal("value"));
     }
     std::sort(points.begin(), points.end(),
@@ -310,7 +315,7 @@ std::vector<CostRecord> parse_usage(std::string_view body, model::Timestamp now,
       std::optional<std::string> text = f.string(key);
       if (!text) return std::nullopt;
       std::optional<model::Timestamp> t = model::parse_provider_time(*text);
-      if (!t) f.fail(key, "is not a date-time: \"" + text->substr(0, 40) + "\"");
+      if (!t) f.fail(key, "is not a date-time: \"" + util::excerpt(*text, 40) + "\"");
       return t;
     };
     CostRecord r;

@@ -1,5 +1,6 @@
 #include <algorithm>
 
+#include "gpubill/util/redact.hpp"
 #include "gpubill/providers/gpu.hpp"
 #include "gpubill/util/error.hpp"
 #include "providers/novita/novita_api.hpp"
@@ -126,7 +127,7 @@ std::vector<CostRecord> parse_statements(std::string_view body, const Endpoint& 
     if (!month) f.fail("billingMonth", "is missing");
     std::optional<model::Timestamp> first =
         month->size() == 7 ? model::parse_provider_time(*month + "-01") : std::nullopt;
-    if (!first) f.fail("billingMonth", "is not YYYY-MM: \"" + month->substr(0, 20) + "\"");
+    if (!first) f.fail("billingMonth", "is not YYYY-MM: \"" + util::excerpt(*month, 20) + "\"");
 
     CostRecord r;
     r.provider = "novita";

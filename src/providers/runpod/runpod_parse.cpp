@@ -1,5 +1,6 @@
 #include <algorithm>
 
+#include "gpubill/util/redact.hpp"
 #include "gpubill/providers/gpu.hpp"
 #include "gpubill/util/error.hpp"
 #include "gpubill/util/log.hpp"
@@ -65,7 +66,7 @@ std::vector<CostRecord> read_billing(std::string_view body, const ParseContext& 
     if (!time_text) f.fail("time", "is missing");
     if (!item["time"].is_string()) f.fail("time", "is a number, expected a date-time string");
     std::optional<model::Timestamp> start = model::parse_provider_time(*time_text);
-    if (!start) f.fail("time", "is not a date-time: \"" + time_text->substr(0, 40) + "\"");
+    if (!start) f.fail("time", "is not a date-time: \"" + util::excerpt(*time_text, 40) + "\"");
 
     r.provider = "runpod";
     r.service = service_name(ctx.resource);

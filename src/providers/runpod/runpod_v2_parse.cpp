@@ -1,6 +1,7 @@
 #include <algorithm>
 #include <cctype>
 
+#include "gpubill/util/redact.hpp"
 #include "gpubill/util/error.hpp"
 #include "providers/runpod/runpod_v2_api.hpp"
 
@@ -113,7 +114,7 @@ std::vector<CostRecord> parse_v2_billing(std::string_view body, const V2ParseCon
       if (!text) f.fail(key, "is missing");
       if (!item[key].is_string()) f.fail(key, "is a number, expected a date-time string");
       *target = model::parse_provider_time(*text);
-      if (!*target) f.fail(key, "is not a date-time: \"" + text->substr(0, 40) + "\"");
+      if (!*target) f.fail(key, "is not a date-time: \"" + util::excerpt(*text, 40) + "\"");
     }
     if (*end <= *start) f.fail("endTime", "is not after startTime");
 
