@@ -89,13 +89,11 @@ void warn_if_cleartext(const config::ProviderSettings& settings,
     if (e.is_url && it != settings.extra.end()) urls.push_back(it->second);  // v2_base_url
   }
   for (const std::string& url : urls) {
-    if (url.rfind("http://", 0) != 0) continue;
-    std::string rest = url.substr(7);
-    bool loopback = rest == "localhost";
-    for (const char* prefix : {"127.", "localhost/", "localhost:", "[::1]"}) {
-      loopback = loopback || rest.rfind(prefix, 0) == 0;
-    }
-    if (loopback) continue;
+    std::string scheme = url.substr(0, url.find(':'));
+    for (char& c : scheme) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    if (scheme != "http") continue;
+    // Decided on the host libcurl will connect to, never on the URL's text (issue 17).
+    if (transport::is_loopback_http(url)) continue;
     util::log().warn("{}: base URL {} is plain http: {} travels unencrypted; use https://",
                      info.name, url, info.key_env);
   }

@@ -38,6 +38,11 @@ CurlApi load() {
   resolve(library, "curl_easy_strerror", api.easy_strerror);
   resolve(library, "curl_slist_append", api.slist_append);
   resolve(library, "curl_slist_free_all", api.slist_free_all);
+  resolve(library, "curl_url", api.url);
+  resolve(library, "curl_url_set", api.url_set);
+  resolve(library, "curl_url_get", api.url_get);
+  resolve(library, "curl_url_cleanup", api.url_cleanup);
+  resolve(library, "curl_free", api.free);
   api.global_init(CURL_GLOBAL_DEFAULT);
   return api;  // the library stays loaded for the rest of the run
 }

@@ -1,4 +1,6 @@
 #include <charconv>
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include "gpubill/transport/curl_transport.hpp"
 
 #include <algorithm>
@@ -206,6 +208,33 @@ class CurlTransport final : public Transport {
 
 std::unique_ptr<Transport> make_curl_transport(const CurlOptions& options) {
   return std::make_unique<CurlTransport>(options);
+}
+
+bool is_loopback_http(const std::string& url) {
+  const CurlApi& api = curl_api();
+  CURLU* handle = api.url();
+  if (handle == nullptr) throw std::bad_alloc();
+  std::string scheme;
+  std::string host;
+  if (api.url_set(handle, CURLUPART_URL, url.c_str(), 0) == CURLUE_OK) {
+    for (auto [part, out] : {std::pair{CURLUPART_SCHEME, &scheme}, std::pair{CURLUPART_HOST, &host}}) {
+      char* text = nullptr;
+      if (api.url_get(handle, part, &text, 0) == CURLUE_OK && text != nullptr) *out = text;
+      api.free(text);
+    }
+  }
+  api.url_cleanup(handle);
+  for (char& c : host) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  if (scheme != "http" || host.empty()) return false;
+  if (host == "localhost") return true;
+  in_addr v4{};
+  if (::inet_pton(AF_INET, host.c_str(), &v4) == 1) return (ntohl(v4.s_addr) >> 24) == 127;
+  if (host.size() > 2 && host.front() == '[' && host.back() == ']') {
+    in6_addr v6{};
+    std::string inside = host.substr(1, host.size() - 2);
+    return ::inet_pton(AF_INET6, inside.c_str(), &v6) == 1 && IN6_IS_ADDR_LOOPBACK(&v6);
+  }
+  return false;
 }
 
 }  // namespace gpubill::transport

@@ -460,3 +460,29 @@ TEST_CASE("e2e: libcurl is loaded at the first request, and a broken one is one 
   CHECK_THAT(pods.err, Catch::EndsWith("(install libcurl4)\n"));
   CHECK(line_count(pods.err) == 1);
 }
+
+// Loopback is decided on the host libcurl connects to, not on the URL's text: a user-info
+// part or a name that starts with "127." is a remote host, and the key would travel in clear
+// text (issue 17).
+TEST_CASE("e2e: the plain-http warning looks at the parsed host, not the text", "[e2e][transport]") {
+  FakeCloud cloud;
+  cloud.start();
+  struct Case {
+    std::string url;
+    bool warns;
+  };
+  const Case cases[] = {{"http://localhost:x@billing.example.com/runpod/v1", true},
+                        {"http://127.attacker.example/runpod/v1", true},
+                        {"http://localhost.example.com/runpod/v1", true},
+                        {"http://LOCALHOST:9/runpod/v1", false},
+                        {"http://127.0.0.2:9/runpod/v1", false},
+                        {"http://[::1]:9/runpod/v1", false}};
+  for (const Case& c : cases) {
+    INFO(c.url);
+    CliResult r = run_cli({"runpod", "pods", "--retries", "0", "--max-time", "5"},
+                          {{"RUNPOD_API_KEY", k_key}, {"GPUBILL_RUNPOD_URL", c.url}, {"GPUBILL_RUNPOD_API", "v1"},
+                           {"http_proxy", cloud.base_url()}, {"GPUBILL_NOW", k_now}});
+    CHECK((r.err.find("is plain http: RUNPOD_API_KEY travels unencrypted") != std::string::npos) == c.warns);
+    CHECK(r.err.find(k_key) == std::string::npos);
+  }
+}

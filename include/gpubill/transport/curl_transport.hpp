@@ -22,4 +22,10 @@ struct CurlOptions {
 
 std::unique_ptr<Transport> make_curl_transport(const CurlOptions& options);
 
+/// Whether `url` is plain http to this machine, decided on the host as libcurl parses it
+/// (so `http://localhost:x@billing.example.com` is billing.example.com, and
+/// `http://127.attacker.example` a name, not an address): localhost, 127.0.0.0/8 or ::1.
+/// False for any other URL, and for one libcurl cannot parse.
+bool is_loopback_http(const std::string& url);
+
 }  // namespace gpubill::transport
