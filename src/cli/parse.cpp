@@ -33,7 +33,11 @@ void add_global_options(CLI::App& app, GlobalOptions& g) {
       ->check(CLI::IsMember({"table", "csv", "json", "ndjson"}))
       ->default_str("table");
   app.add_option("--out-file", g.out_file,
-                 "Write to PATH instead of stdout, atomically (all or nothing)");
+                 "Write to PATH instead of stdout, atomically (all or nothing)")
+      ->each([](const std::string& v) {
+        // An empty value is a mistake (an unset variable in a script), never "stdout".
+        if (v.empty()) throw UsageError("--out-file \"\": give a file name (or leave --out-file out for stdout)");
+      });
   app.add_option("--start", g.start, "Start of the period (inclusive), WHEN");
   app.add_option("--end", g.end, "End of the period (exclusive), WHEN");
   app.add_option("--config", g.config_path,

@@ -1,6 +1,7 @@
 // The real gpubill binary against the in-process fake cloud: stdout, stderr and exit codes.
 #include <catch2/catch.hpp>
 
+#include <csignal>
 #include <fstream>
 #include <regex>
 
@@ -485,4 +486,32 @@ TEST_CASE("e2e: the plain-http warning looks at the parsed host, not the text", 
     CHECK((r.err.find("is plain http: RUNPOD_API_KEY travels unencrypted") != std::string::npos) == c.warns);
     CHECK(r.err.find(k_key) == std::string::npos);
   }
+}
+
+// Ctrl-C, SIGTERM or SIGHUP while a request is under way left PATH.tmp-XXXXXX beside the
+// --out-file (the temporary is made before the fetch). A signal now removes it, and gpubill
+// still dies of that signal, the old file untouched (issue 17).
+TEST_CASE("e2e: a signal during the fetch leaves no temporary beside --out-file", "[e2e][out-file]") {
+  FakeCloud cloud;
+  cloud.start();
+  for (int sig : {SIGINT, SIGTERM, SIGHUP}) {
+    INFO(sig);
+    test::TempDir dir;
+    std::string path = dir.path() + "/costs.csv";
+    { std::ofstream(path) << "OLD CONTENT\n"; }
+    CliResult r = test::run_cli_signalled({"runpod", "pods", "-o", "csv", "--out-file", path, "--start", "2026-10"},
+                                          env_for(cloud, "slow"), sig, 700);
+    CHECK(r.exit_code == 128 + sig);
+    CHECK(test::read_file(path) == "OLD CONTENT\n");
+    CHECK(dir.list() == std::vector<std::string>{"costs.csv"});
+  }
+}
+
+TEST_CASE("e2e: an empty --out-file is a usage error, before any request", "[e2e][out-file]") {
+  FakeCloud cloud;
+  cloud.start();
+  CliResult r = run_cli({"runpod", "pods", "--out-file", ""}, env_for(cloud));
+  CHECK(r.exit_code == 2);
+  CHECK(r.err == "gpubill: --out-file \"\": give a file name (or leave --out-file out for stdout)\n");
+  CHECK(cloud.requests().empty());
 }

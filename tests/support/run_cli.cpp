@@ -42,7 +42,7 @@ std::vector<std::string> TempDir::list() const {
 namespace {
 
 CliResult run(const std::vector<std::string>& args, const std::map<std::string, std::string>& env,
-              int timeout_seconds, bool stderr_tty) {
+              int timeout_seconds, bool stderr_tty, int signal = 0, int signal_after_ms = 0) {
   TempDir home;
   std::string out_path = home.path() + "/.stdout";
   std::string err_path = home.path() + "/.stderr";
@@ -102,6 +102,10 @@ CliResult run(const std::vector<std::string>& args, const std::map<std::string, 
     drain();  // a full pty would block the child
     pid_t done = ::waitpid(pid, &status, WNOHANG);
     if (done == pid) break;
+    if (signal != 0 && std::chrono::steady_clock::now() - started > std::chrono::milliseconds(signal_after_ms)) {
+      ::kill(pid, signal);
+      signal = 0;  // once
+    }
     if (std::chrono::steady_clock::now() - started > std::chrono::seconds(timeout_seconds)) {
       ::kill(pid, SIGKILL);
       ::waitpid(pid, &status, 0);
@@ -137,6 +141,11 @@ CliResult run_cli_stderr_on_terminal(const std::vector<std::string>& args,
                                      const std::map<std::string, std::string>& env,
                                      int timeout_seconds) {
   return run(args, env, timeout_seconds, true);
+}
+
+CliResult run_cli_signalled(const std::vector<std::string>& args, const std::map<std::string, std::string>& env,
+                            int signal, int after_ms) {
+  return run(args, env, 60, false, signal, after_ms);
 }
 
 }  // namespace gpubill::test

@@ -25,6 +25,11 @@ CliResult run_cli_stderr_on_terminal(const std::vector<std::string>& args,
                                      const std::map<std::string, std::string>& env = {},
                                      int timeout_seconds = 60);
 
+/// The same, sending `signal` to gpubill `after_ms` after it started (once); a run killed by
+/// it has exit_code 128 + the signal.
+CliResult run_cli_signalled(const std::vector<std::string>& args, const std::map<std::string, std::string>& env,
+                            int signal, int after_ms);
+
 /// A fresh empty temporary directory, removed with its contents on destruction.
 class TempDir {
  public:

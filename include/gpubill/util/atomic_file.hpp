@@ -28,6 +28,7 @@ class AtomicFile {
   std::string m_path;
   std::string m_tmp_path;
   int m_fd = -1;
+  int m_slot = -1;  // where a signal handler finds m_tmp_path to remove it
   bool m_direct = false;  ///< writing straight into a device or FIFO
   bool m_committed = false;
 };
