@@ -99,6 +99,11 @@ void warn_if_cleartext(const config::ProviderSettings& settings,
   }
 }
 
+std::optional<std::chrono::steady_clock::time_point> run_deadline(const GlobalOptions& g) {
+  if (g.max_time_seconds <= 0) return std::nullopt;
+  return k_process_start + std::chrono::milliseconds{static_cast<long long>(g.max_time_seconds * 1000)};
+}
+
 ProviderTransport make_transport(const GlobalOptions& g, const providers::ProviderInfo& info) {
   transport::CurlOptions curl;
   curl.timeout = std::chrono::milliseconds{static_cast<long long>(g.timeout_seconds * 1000)};
@@ -107,13 +112,11 @@ ProviderTransport make_transport(const GlobalOptions& g, const providers::Provid
   curl.max_response_bytes = static_cast<std::size_t>(g.max_response_mb) * 1024 * 1024;
   t.curl = transport::make_curl_transport(curl);
   transport::Transport* below_pacing = t.curl.get();
-  if (g.max_time_seconds > 0) {
-    auto deadline = k_process_start + std::chrono::milliseconds{
-                                          static_cast<long long>(g.max_time_seconds * 1000)};
+  if (std::optional<std::chrono::steady_clock::time_point> deadline = run_deadline(g)) {
     char limit[48];
     std::snprintf(limit, sizeof limit, "--max-time %g s", g.max_time_seconds);
     t.deadline = std::make_unique<transport::DeadlineTransport>(
-        *t.curl, info.name, deadline, limit, [] { return std::chrono::steady_clock::now(); });
+        *t.curl, info.name, *deadline, limit, [] { return std::chrono::steady_clock::now(); });
     below_pacing = t.deadline.get();
   }
   t.parallel = std::clamp(g.parallel, 1, std::max(1, info.max_in_flight));

@@ -54,6 +54,10 @@ bool is_capable_terminal(int fd, const config::Environment& env);
 
 /// The run's clock: GPUBILL_NOW if set (tests, reproducible runs), else now.
 model::Timestamp current_time(const config::Environment& env);
+/// When the whole run must end (--max-time), counted from the process start; every wait
+/// consults it: HTTP, pacing and api_key_command alike.
+std::optional<std::chrono::steady_clock::time_point> run_deadline(const GlobalOptions& g);
+
 /// The retrying libcurl transport for one provider, from the global options.
 /// Every request, retries included, holds one of min(--parallel, info.max_in_flight) slots.
 struct ProviderTransport {

@@ -230,7 +230,7 @@ int run_report(const Invocation& inv, const config::Environment& env) {
         const providers::ProviderInfo& info = o.provider->info();
         config::ProviderSettingsSpec spec = settings_spec(info);
         config::ProviderSettings settings = config::settings_for(spec, file, env);
-        std::string api_key = config::resolve_api_key(spec, file, env);
+        std::string api_key = config::resolve_api_key(spec, file, env, run_deadline(g));
         warn_if_cleartext(settings, info);
         ProviderTransport transport = make_transport(g, info);
         // The parts are independent: started together, merged in plan order (the output

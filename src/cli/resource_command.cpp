@@ -48,7 +48,7 @@ int run_resource(const Invocation& inv, const config::Environment& env) {
   config::ConfigFile file = load_config(g, env);
   config::ProviderSettingsSpec spec = settings_spec(provider->info());
   config::ProviderSettings settings = config::settings_for(spec, file, env);
-  std::string api_key = config::resolve_api_key(spec, file, env);
+  std::string api_key = config::resolve_api_key(spec, file, env, run_deadline(g));
   warn_if_cleartext(settings, provider->info());
 
   Output output(g.out_file);

@@ -5,7 +5,15 @@
 #include <cstdio>
 #include <cstdlib>
 
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <spawn.h>
 #include <sys/stat.h>
+#include <unistd.h>
+#include <cerrno>
+#include <chrono>
+#include <thread>
 #include <sys/wait.h>
 
 #include <toml++/toml.h>
@@ -146,24 +154,78 @@ void check_key_text(const std::string& key, const std::string& where) {
 }
 
 // Runs `command` with /bin/sh and returns the first line of its stdout. Its output is never
-// put in a message: it may be the secret, or part of it.
-std::string run_key_command(const std::string& command, const std::string& provider,
-                            const std::string& path) {
+// put in a message: it may be the secret, or part of it. It must end by `deadline` (the run's
+// --max-time, else k_key_command_limit from now): past it, the command's whole process group
+// is killed and the run ends with one line, so a command that never ends cannot hang cron.
+std::string run_key_command(const std::string& command, const std::string& provider, const std::string& path,
+                            std::optional<std::chrono::steady_clock::time_point> deadline) {
   std::string where = "[" + provider + "] api_key_command in " + path;
+  using clock = std::chrono::steady_clock;
+  std::string limit = deadline ? "--max-time" : std::to_string(k_key_command_limit.count()) + " s";
+  clock::time_point until = deadline.value_or(clock::now() + k_key_command_limit);
   std::fflush(nullptr);
-  FILE* pipe = ::popen(command.c_str(), "r");
-  if (pipe == nullptr) {
+  int fds[2];
+  if (::pipe2(fds, O_CLOEXEC) != 0) throw AuthError(provider + ": cannot run " + where);
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_adddup2(&actions, fds[1], STDOUT_FILENO);
+  posix_spawnattr_t attr;
+  posix_spawnattr_init(&attr);
+  posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETPGROUP);  // its own group: killed whole
+  posix_spawnattr_setpgroup(&attr, 0);
+  std::string sh = "/bin/sh";
+  std::string dash_c = "-c";
+  std::string text = command;
+  char* argv[] = {sh.data(), dash_c.data(), text.data(), nullptr};
+  pid_t pid = 0;
+  int rc = ::posix_spawn(&pid, "/bin/sh", &actions, &attr, argv, environ);
+  posix_spawn_file_actions_destroy(&actions);
+  posix_spawnattr_destroy(&attr);
+  ::close(fds[1]);
+  if (rc != 0) {
+    ::close(fds[0]);
     throw AuthError(provider + ": cannot run " + where);
   }
   std::string out;
   std::array<char, 4096> buf{};
-  std::size_t n = 0;
-  while ((n = std::fread(buf.data(), 1, buf.size(), pipe)) > 0 && out.size() < 65536) {
-    out.append(buf.data(), n);
+  bool timed_out = false;
+  while (true) {
+    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(until - clock::now()).count();
+    if (left <= 0) {
+      timed_out = true;
+      break;
+    }
+    pollfd p{fds[0], POLLIN, 0};
+    int ready = ::poll(&p, 1, static_cast<int>(std::min<long long>(left, 1000)));
+    if (ready < 0 && errno == EINTR) continue;
+    if (ready <= 0) continue;
+    ssize_t n = ::read(fds[0], buf.data(), buf.size());
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) break;  // EOF: the command closed its stdout
+    if (out.size() < 65536) out.append(buf.data(), static_cast<std::size_t>(n));
   }
-  int status = ::pclose(pipe);
-  if (status == -1 || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-    int code = (status != -1 && WIFEXITED(status)) ? WEXITSTATUS(status) : -1;
+  ::close(fds[0]);
+  int status = 0;
+  if (timed_out) {
+    ::kill(-pid, SIGKILL);
+    ::waitpid(pid, &status, 0);
+    throw AuthError(provider + ": " + where + " did not finish within " + limit +
+                    ": it was stopped; run it by hand to see why");
+  }
+  // Stdout is closed; the command itself must still end by the deadline.
+  while (true) {
+    pid_t done = ::waitpid(pid, &status, WNOHANG);
+    if (done == pid || (done < 0 && errno != EINTR)) break;
+    if (clock::now() >= until) {
+      ::kill(-pid, SIGKILL);
+      ::waitpid(pid, &status, 0);
+      throw AuthError(provider + ": " + where + " did not finish within " + limit +
+                      ": it was stopped; run it by hand to see why");
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+    int code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
     throw AuthError(provider + ": " + where + " failed (exit status " + std::to_string(code) +
                     "): run it by hand to see why");
   }
@@ -216,7 +278,8 @@ ProviderSettings settings_for(const ProviderSettingsSpec& spec, const ConfigFile
 }
 
 std::string resolve_api_key(const ProviderSettingsSpec& spec, const ConfigFile& file,
-                            const Environment& env) {
+                            const Environment& env,
+                            std::optional<std::chrono::steady_clock::time_point> deadline) {
   std::string key;
   std::string where;
   const FileSection* fs = section_for(file, spec.name);
@@ -227,7 +290,7 @@ std::string resolve_api_key(const ProviderSettingsSpec& spec, const ConfigFile& 
     key = *fs->api_key;
     where = "[" + spec.name + "] api_key in " + file.path;
   } else if (fs != nullptr && fs->api_key_command) {
-    key = run_key_command(*fs->api_key_command, spec.name, file.path);
+    key = run_key_command(*fs->api_key_command, spec.name, file.path, deadline);
     where = "[" + spec.name + "] api_key_command in " + file.path;
   } else {
     throw AuthError(spec.name + ": no API key: set " + spec.key_env + ", or api_key in [" +

@@ -515,3 +515,31 @@ TEST_CASE("e2e: an empty --out-file is a usage error, before any request", "[e2e
   CHECK(r.err == "gpubill: --out-file \"\": give a file name (or leave --out-file out for stdout)\n");
   CHECK(cloud.requests().empty());
 }
+
+// An api_key_command that never ends hung gpubill forever, --max-time or not, report too: the
+// pipe was read until EOF with no deadline (issue 17). It now ends by --max-time (else 120 s),
+// its process group killed, exit 3 with one line that never shows its output.
+TEST_CASE("e2e: an api_key_command that never ends is stopped at --max-time", "[e2e][config]") {
+  FakeCloud cloud;
+  cloud.start();
+  test::TempDir dir;
+  std::string config = dir.path() + "/config.toml";
+  const char* commands[] = {"echo PARTIAL_OUTPUT_MARKER; sleep 600",  // holds stdout open
+                            "exec >&-; sleep 600"};                     // closes it, never exits
+  for (const char* command : commands) {
+    INFO(command);
+    { std::ofstream(config) << "[runpod]\napi_key_command = \"" << command << "\"\n"; }
+    ::chmod(config.c_str(), 0600);
+    for (std::vector<std::string> args : {std::vector<std::string>{"runpod", "pods"},
+                                          std::vector<std::string>{"report", "--providers", "runpod"}}) {
+      args.insert(args.end(), {"--config", config, "--max-time", "2"});
+      CliResult r = run_cli(args, {{"GPUBILL_RUNPOD_URL", cloud.runpod_url()}, {"GPUBILL_NOW", k_now}}, 30);
+      CHECK(r.seconds < 10);
+      CHECK(r.exit_code == 3);
+      CHECK_THAT(r.err, Catch::Contains("[runpod] api_key_command in " + config +
+                                        " did not finish within --max-time: it was stopped"));
+      CHECK_THAT(r.err, !Catch::Contains("PARTIAL_OUTPUT_MARKER"));
+    }
+  }
+  CHECK(cloud.requests().empty());
+}

@@ -9,6 +9,7 @@
 //
 // Every key read is registered with util::register_secret before anything can print it.
 
+#include <chrono>
 #include <functional>
 #include <map>
 #include <optional>
@@ -83,7 +84,11 @@ ProviderSettings settings_for(const ProviderSettingsSpec& spec, const ConfigFile
 /// The key itself: the environment, else api_key, else the first line api_key_command prints.
 /// Registers it as a secret. Throws AuthError when there is none, when the command fails (its
 /// output is never echoed), or when the key holds control characters.
+/// api_key_command must end by `deadline` (the run's --max-time), or, without one, within
+/// k_key_command_limit: then it is killed (its whole process group) and AuthError says so.
+inline constexpr std::chrono::seconds k_key_command_limit{120};
 std::string resolve_api_key(const ProviderSettingsSpec& spec, const ConfigFile& file,
-                            const Environment& env);
+                            const Environment& env,
+                            std::optional<std::chrono::steady_clock::time_point> deadline = std::nullopt);
 
 }  // namespace gpubill::config
