@@ -273,3 +273,21 @@ TEST_CASE("e2e hyperstack: an end_date read inclusively is noticed once a month"
   CHECK_THAT(inclusive.err, Catch::Contains("2026-10-01T00:00:00Z to 2026-11-01T00:00:00Z has (up to 768 h of 744 h)"));
   CHECK(std::count(inclusive.err.begin(), inclusive.err.end(), '\n') == 2);
 }
+
+// A server that ignores `page`, or pages that end short of total_count, gave exit 0 with part
+// of the bill (issue 17). One rule for every paged list (providers::PagedItems): a page of
+// nothing new, or a count not reached, is exit 1 naming the list.
+TEST_CASE("e2e hyperstack: a repeated page or a short total_count is an error, never a partial bill",
+          "[e2e][hyperstack]") {
+  FakeCloud cloud;
+  cloud.start();
+  CliResult repeat = run_cli({"hyperstack", "vms", "--start", "2026-10"}, env_for(cloud, "ignore-page"));
+  CHECK(repeat.exit_code == 1);
+  CHECK(repeat.out.empty());
+  CHECK_THAT(repeat.err, Catch::Contains("GET /billing/billing/history/virtual-machine: page 2 repeats resources "
+                                         "already read (the server ignores the page asked for?): after 5"));
+  CliResult shortfall = run_cli({"hyperstack", "vms", "--start", "2026-10"}, env_for(cloud, "short-total"));
+  CHECK(shortfall.exit_code == 1);
+  CHECK(shortfall.out.empty());
+  CHECK_THAT(shortfall.err, Catch::Contains("announced 15 resources and 5 came: the bill would be short"));
+}

@@ -306,7 +306,26 @@ TEST_CASE("gcore: resources page by what arrived until count, capped", "[gcore][
     resp.body = R"({"count": 999999999, "price_status": "show", "results": [{"type": "instance", "cost": 1, "currency": "EUR"}]})";
     return resp;
   });
-  CHECK_THROWS_WITH(gcore().fetch(req, endless), Catch::Contains("still paging after 1000 pages"));
+  // The same page again and again (a server ignoring `offset`) once tripled bills; each
+  // resource is read once, and a page of nothing new is an error (issue 17).
+  CHECK_THROWS_WITH(gcore().fetch(req, endless),
+                    Catch::Contains("POST /cloud/v1/cost_report/resources: page 2 repeats resources already "
+                                    "read (the server ignores the page asked for?): after 1, the rest may be missing"));
+  // A list that ends before its announced count: never a silent partial bill.
+  test::FakeTransport short_list;
+  short_list.set_handler([](const transport::HttpRequest& r) {
+    long long offset = nlohmann::json::parse(r.body)["offset"];
+    nlohmann::json rows = nlohmann::json::array();
+    for (long long i = offset; i < std::min<long long>(offset + 2, 3); ++i) {
+      rows.push_back({{"type", "instance"}, {"uuid", "u" + std::to_string(i)}, {"cost", 1}, {"currency", "EUR"}});
+    }
+    transport::HttpResponse resp;
+    resp.status = 200;
+    resp.body = nlohmann::json({{"count", 5}, {"price_status", "show"}, {"results", rows}}).dump();
+    return resp;
+  });
+  CHECK_THROWS_WITH(gcore().fetch(req, short_list),
+                    Catch::Contains("announced 5 resources and 3 came: the bill would be short"));
 
   providers::FetchRequest bad = req;
   bad.options = {{"order-by", {"colour.asc"}}};

@@ -272,18 +272,26 @@ class GcoreProvider final : public Provider {
       if (!order_by.empty()) body["order_by"] = order_by;
       ReportPage all;
       long long offset = 0;
-      walk_pages(ep, 0, k_max_resource_pages, [&](int) {
+      PagedItems items(ep, "resources");
+      walk_pages(ep, 0, k_max_resource_pages, [&](int page_number) {
         body["limit"] = k_resources_page_size;
         body["offset"] = offset;
         ReportPage page = post(req, transport, ep, path, body, windows[i]);
         // Advance by what came, not by the limit: a server that caps pages lower loses nothing.
         offset += static_cast<long long>(page.records.size());
+        std::size_t fresh = 0;
+        for (model::CostRecord& r : page.records) {
+          if (!items.add(r.attributes.dump())) continue;  // a row seen on an earlier page
+          ++fresh;
+          all.records.push_back(std::move(r));
+        }
+        items.page_done(page_number + 1, page.records.size(), fresh);
         bool more = !page.records.empty() && offset < page.count;
         if (all.price_status.empty() || page.price_status != "show") all.price_status = page.price_status;
         all.count = page.count;
-        std::move(page.records.begin(), page.records.end(), std::back_inserter(all.records));
         return more;
       });
+      items.finish(all.count > 0 ? std::optional<long long>(all.count) : std::nullopt);  // 0: none announced
       return all;
     };
     return parallel_map(windows.size(),

@@ -241,8 +241,8 @@ class HyperstackProvider final : public Provider {
     Endpoint ep{"hyperstack", m_info.key_env, "GET " + path};
     std::string search = option_value(req.options, "search");
     std::vector<model::CostRecord> records;
-    std::set<std::string> seen;
-    std::size_t repeated = 0;
+    PagedItems items(ep, "resources");
+    std::optional<long long> announced;
     walk_pages(ep, 1, k_max_pages, [&](int page) {
       std::vector<std::pair<std::string, std::string>> query = dates;
       if (!search.empty()) query.emplace_back("search", search);
@@ -268,22 +268,21 @@ class HyperstackProvider final : public Provider {
       }
       ListPage got = parse_list(response.body, kind.wrapper, kind.command, window, ep);
       bool empty = got.records.empty();
+      std::size_t fresh = 0;
       for (model::CostRecord& r : got.records) {
         std::string identity = r.resource_id.empty() ? r.attributes.dump() : r.resource_id.str();
-        if (!seen.insert(identity).second) {
-          ++repeated;
-          continue;
-        }
+        if (!items.add(identity)) continue;  // seen on an earlier page: kept once
+        ++fresh;
         records.push_back(std::move(r));
       }
+      if (kind.paged) items.page_done(page, got.records.size(), fresh);
+      if (got.total_count) announced = got.total_count;
       if (!kind.paged || empty) return false;
       if (got.pages) return page < *got.pages;
       if (got.total_count) return static_cast<long long>(records.size()) < *got.total_count;
       return true;  // no paging information: ask until an empty page
     });
-    if (repeated > 0) {
-      util::log().debug("{}: {} resource(s) repeated across pages kept once", ep.prefix(), repeated);
-    }
+    if (kind.paged) items.finish(announced);
     if (std::string(kind.command) == "vms") warn_hours_beyond(records, window);
     return records;
   }

@@ -194,14 +194,17 @@ void handle_list(const httplib::Request& req, httplib::Response& res, FakeCloud:
   }
   long long per_page = std::min(k_page_cap, req.has_param("per_page") ? std::stoll(req.get_param_value("per_page")) : 20LL);
   long long page = req.has_param("page") ? std::stoll(req.get_param_value("page")) : 1;
+  if (fault == "ignore-page") page = 1;  // a server that answers page 1 whatever is asked
   long long total = static_cast<long long>(all.size());
   long long pages = paged ? (total + per_page - 1) / per_page : 1;
   json items = json::array();
   for (long long i = paged ? (page - 1) * per_page : 0; i < total && (!paged || i < page * per_page); ++i) {
     items.push_back(all[static_cast<std::size_t>(i)]);
   }
-  json wrapper = {{"org_id", 6190}, {"total_count", total}, {"billing_history", items}};
-  if (paged) wrapper["pagination"] = {{"page", page}, {"per_page", per_page}, {"pages", fault == "no-pages" ? 0 : pages}};
+  // Fault `short-total`: total_count announces 3 more than the pages hold (pages says 1).
+  bool short_total = fault == "short-total";
+  json wrapper = {{"org_id", 6190}, {"total_count", total + (short_total ? 3 : 0)}, {"billing_history", items}};
+  if (paged) wrapper["pagination"] = {{"page", page}, {"per_page", per_page}, {"pages", fault == "no-pages" ? 0 : short_total ? 1 : pages}};
   std::string key = kind.wrapper;
   if (fault == "live-keys" && std::string(kind.path) == "snapshot") key = "billing_history_snapshot";
   json body = {{kind.flag, true}, {"message", "Billing History Retrieved Successfully."}, {key, wrapper}};
