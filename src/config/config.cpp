@@ -171,8 +171,14 @@ std::string run_key_command(const std::string& command, const std::string& provi
   posix_spawn_file_actions_adddup2(&actions, fds[1], STDOUT_FILENO);
   posix_spawnattr_t attr;
   posix_spawnattr_init(&attr);
-  posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETPGROUP);  // its own group: killed whole
-  posix_spawnattr_setpgroup(&attr, 0);
+  // Its own process group, so that a stop kills everything it started, unless a person is at
+  // the terminal: a background group that reads the terminal (a passphrase prompt) would be
+  // stopped by SIGTTIN, so there it stays in gpubill's group and only the shell is killed.
+  bool own_group = ::isatty(STDIN_FILENO) == 0;
+  if (own_group) {
+    posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETPGROUP);
+    posix_spawnattr_setpgroup(&attr, 0);
+  }
   std::string sh = "/bin/sh";
   std::string dash_c = "-c";
   std::string text = command;
@@ -207,7 +213,7 @@ std::string run_key_command(const std::string& command, const std::string& provi
   ::close(fds[0]);
   int status = 0;
   if (timed_out) {
-    ::kill(-pid, SIGKILL);
+    ::kill(own_group ? -pid : pid, SIGKILL);
     ::waitpid(pid, &status, 0);
     throw AuthError(provider + ": " + where + " did not finish within " + limit +
                     ": it was stopped; run it by hand to see why");
@@ -217,7 +223,7 @@ std::string run_key_command(const std::string& command, const std::string& provi
     pid_t done = ::waitpid(pid, &status, WNOHANG);
     if (done == pid || (done < 0 && errno != EINTR)) break;
     if (clock::now() >= until) {
-      ::kill(-pid, SIGKILL);
+      ::kill(own_group ? -pid : pid, SIGKILL);
       ::waitpid(pid, &status, 0);
       throw AuthError(provider + ": " + where + " did not finish within " + limit +
                       ": it was stopped; run it by hand to see why");
