@@ -123,15 +123,16 @@ class ReportProgress {
 // the report's totals are the provider's; parts above the total are kept and said. Parts whose
 // period lies in no total's period (or, where the provider files by billing month, whose month
 // has no total) are not compared. A total that reaches outside the report's period is not
-// compared either: what it holds beyond the parts may be money of days not asked for.
+// compared either: what it holds beyond the parts may be money of days not asked for; past
+// now there is none, so the current month's total is compared with a period ending now.
 void reconcile(std::vector<model::CostRecord>& records, const std::vector<model::CostRecord>& totals,
-               const providers::Provider& p, const model::Period& asked) {
+               const providers::Provider& p, const model::Period& asked, model::Timestamp now) {
   const std::string& provider = p.info().name;
   using Key = std::tuple<std::string, model::Timestamp, model::Timestamp>;
   std::map<Key, model::Decimal> own;
   std::map<Key, std::optional<std::string>> months;
   for (const model::CostRecord& t : p.own_totals(totals)) {
-    if (!t.amount || t.period.start < asked.start || asked.end < t.period.end) continue;
+    if (!t.amount || t.period.start < asked.start || asked.end < std::min(t.period.end, now)) continue;
     Key key{t.currency, t.period.start, t.period.end};
     own[key] += *t.amount;
     months[key] = p.billing_month(t);
@@ -284,7 +285,7 @@ int run_report(const Invocation& inv, const config::Environment& env) {
           util::log().warn("report: {}: could not compare with {}'s own total: {}", info.name,
                            info.name, util::scrub(total_part->error));
         } else if (total_part) {
-          reconcile(o.records, total_part->records, *o.provider, period);
+          reconcile(o.records, total_part->records, *o.provider, period, now);
         }
       } catch (const Error& e) {
         o.error = e.what();

@@ -548,3 +548,32 @@ TEST_CASE("e2e runpod v1: network volumes under both readings of highPerformance
   CHECK(csv_total(included) == (standard + high_performance).to_string());
   CHECK(csv_total(on_top) == standard.to_string());
 }
+
+// The report checks Runpod's parts against its aggregate, also for the month still running:
+// its total reaches past the period that ends now, but past now there is no money, so it is
+// compared. From mid-month, Runpod's total is asked for just those days (v2_segments), so
+// it is compared too, and its other row lies inside the period.
+TEST_CASE("e2e runpod v2: the report's other row covers the current month too", "[e2e][runpod][v2]") {
+  FakeCloud cloud;
+  cloud.start();
+  auto env = env_for(cloud, "", "aggregate-extra");
+  CliResult now = run_cli({"report", "--providers", "runpod", "--start", "2026-11", "-o", "csv"}, env);
+  INFO(now.err);
+  REQUIRE(now.exit_code == 0);
+  CHECK_THAT(now.err, Catch::Contains("report: runpod: its own total differs from what its parts add up to by "
+                                      "1.5 USD over 1 period(s): shown as service 'other'"));
+  std::vector<std::string> others;
+  for (const auto& row : test::parse_csv(now.out)) {
+    if (row[1] == "other") others.push_back(row[7] + " " + row[9]);
+  }
+  CHECK(others == std::vector<std::string>{"2026-11-01T00:00:00Z 1.5"});
+  CliResult middle = run_cli({"report", "--providers", "runpod", "--start", "2026-10-15", "--end", "2026-11-01",
+                              "-o", "csv"},
+                             env);
+  REQUIRE(middle.exit_code == 0);
+  for (const auto& row : test::parse_csv(middle.out)) {
+    if (row[1] != "other") continue;
+    CHECK(row[7] >= "2026-10-15T00:00:00Z");
+    CHECK(row[8] <= "2026-11-01T00:00:00Z");
+  }
+}
