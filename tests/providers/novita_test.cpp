@@ -367,3 +367,25 @@ TEST_CASE("novita: balance figures, exact, negatives allowed", "[novita][parse]"
   CHECK_THROWS_WITH(parse_balance(test::read_fixture("novita/balance_none.json"), ep),
                     Catch::Contains("no balance figures in the answer: UNKNOWN: balance unavailable"));
 }
+
+// What report compares with the parts: issued statements only, less what vouchers paid. A
+// status of the wrong type (bad input) made report's Novita share an "internal error".
+TEST_CASE("novita: own totals are issued statements less vouchers, whatever type status has",
+          "[novita][report]") {
+  auto statement = [](nlohmann::json status, const char* total, const char* voucher) {
+    model::CostRecord r;
+    r.provider = "novita";
+    r.service = "statement";
+    r.amount = model::Decimal::parse(total);
+    r.attributes["status"] = status;
+    r.attributes["gpubill_voucher_paid"] = voucher;
+    return r;
+  };
+  std::vector<model::CostRecord> fetched = {statement("paid", "100", "2.5"), statement("outed", "7", "0"),
+                                            statement("pending", "50", "0"), statement("voided", "9", "0"),
+                                            statement(7, "11", "0"), statement(nullptr, "13", "0")};
+  std::vector<model::CostRecord> totals = novita().own_totals(fetched);
+  REQUIRE(totals.size() == 2);
+  CHECK(totals[0].amount == model::Decimal::parse("97.5"));
+  CHECK(totals[1].amount == model::Decimal::parse("7"));
+}

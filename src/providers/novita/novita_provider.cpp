@@ -88,8 +88,10 @@ class NovitaProvider final : public Provider {
   std::vector<model::CostRecord> own_totals(std::vector<model::CostRecord> fetched) const override {
     std::vector<model::CostRecord> totals;
     for (model::CostRecord& r : fetched) {
-      std::string status = r.attributes.get().value("status", std::string());
-      if (status == "pending" || status == "voided" || !r.amount) continue;
+      // A status that is not text says nothing about whether the month is issued: not compared.
+      auto it = r.attributes.find("status");
+      std::string status = it != r.attributes.end() && it->is_string() ? it->get<std::string>() : "";
+      if (status.empty() || status == "pending" || status == "voided" || !r.amount) continue;
       auto voucher = r.attributes.find("gpubill_voucher_paid");
       if (voucher != r.attributes.end() && voucher->is_string()) {
         std::optional<model::Decimal> v = model::Decimal::parse(voucher->get<std::string>());
