@@ -120,9 +120,17 @@ ProviderTransport make_transport(const GlobalOptions& g, const providers::Provid
     below_pacing = t.deadline.get();
   }
   t.parallel = std::clamp(g.parallel, 1, std::max(1, info.max_in_flight));
+  // One deadline for every wait: the pacing before a request as much as a retry's backoff.
+  transport::PacingTransport::WaitCheck pacing_check;
+  if (t.deadline) {
+    pacing_check = [deadline = t.deadline.get()](std::chrono::milliseconds d, const std::string& why) {
+      deadline->check_wait(d, "waiting for " + why);
+    };
+  }
   t.pacing = std::make_unique<transport::PacingTransport>(
       *below_pacing, info.name, [](std::chrono::milliseconds d) { std::this_thread::sleep_for(d); },
-      [] { return std::chrono::steady_clock::now(); });
+      [] { return std::chrono::steady_clock::now(); }, std::chrono::seconds{60},
+      std::move(pacing_check));
   t.limiting = std::make_unique<transport::LimitingTransport>(*t.pacing, t.parallel);
   transport::RetryPolicy policy;
   policy.max_retries = g.retries;
@@ -131,7 +139,7 @@ ProviderTransport make_transport(const GlobalOptions& g, const providers::Provid
   t.retrying = std::make_unique<transport::RetryingTransport>(
       *t.limiting, policy,
       [deadline = t.deadline.get()](std::chrono::milliseconds d) {
-        if (deadline != nullptr) deadline->check_wait(d);
+        if (deadline != nullptr) deadline->check_wait(d, "waiting to retry");
         std::this_thread::sleep_for(d);
       },
       std::random_device{}());

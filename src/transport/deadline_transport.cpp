@@ -1,5 +1,7 @@
 #include "gpubill/transport/deadline_transport.hpp"
 
+#include <cstdio>
+
 #include "gpubill/util/error.hpp"
 
 namespace gpubill::transport {
@@ -27,10 +29,12 @@ HttpResponse DeadlineTransport::send(const HttpRequest& request) {
   return response;
 }
 
-void DeadlineTransport::check_wait(std::chrono::milliseconds wait) const {
+void DeadlineTransport::check_wait(std::chrono::milliseconds wait, const std::string& why) const {
   if (m_clock() + wait >= m_deadline) {
-    throw ProviderError(m_provider + ": the run would pass " + m_limit_text +
-                        " waiting to retry; stopped");
+    char seconds[32];
+    std::snprintf(seconds, sizeof seconds, "%.1f", static_cast<double>(wait.count()) / 1000.0);
+    throw ProviderError(m_provider + ": the run would pass " + m_limit_text + " " + why +
+                        " (" + seconds + " s); stopped");
   }
 }
 

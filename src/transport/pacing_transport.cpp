@@ -87,40 +87,79 @@ std::vector<RateWindow> parse_rate_limit(const HttpResponse& response) {
   return out;
 }
 
+namespace {
+
+// The wait `w` asks for on its own: none while more than a tenth of its quota is left.
+std::chrono::milliseconds window_delay(const RateWindow& w) {
+  long long low = w.quota ? std::max<long long>(1, *w.quota / 10) : 5;
+  if (w.remaining > low) return std::chrono::milliseconds{0};
+  std::chrono::milliseconds reset = std::chrono::duration_cast<std::chrono::milliseconds>(w.reset);
+  return w.remaining <= 0 ? reset : std::chrono::milliseconds{reset.count() / (w.remaining + 1)};
+}
+
+}  // namespace
+
 std::chrono::milliseconds pacing_delay(const std::vector<RateWindow>& windows,
                                        std::chrono::milliseconds cap) {
   std::chrono::milliseconds delay{0};
-  for (const RateWindow& w : windows) {
-    long long low = w.quota ? std::max<long long>(1, *w.quota / 10) : 5;
-    if (w.remaining > low) continue;
-    std::chrono::milliseconds reset = std::chrono::duration_cast<std::chrono::milliseconds>(w.reset);
-    std::chrono::milliseconds d =
-        w.remaining <= 0 ? reset : std::chrono::milliseconds{reset.count() / (w.remaining + 1)};
-    delay = std::max(delay, d);
-  }
+  for (const RateWindow& w : windows) delay = std::max(delay, window_delay(w));
   return std::min(delay, cap);
 }
 
+std::string pacing_reason(const std::vector<RateWindow>& windows, std::chrono::milliseconds cap) {
+  const RateWindow* longest = nullptr;
+  std::chrono::milliseconds delay{0};
+  for (const RateWindow& w : windows) {
+    std::chrono::milliseconds d = window_delay(w);
+    if (d > delay) {
+      delay = d;
+      longest = &w;
+    }
+  }
+  if (longest == nullptr) return "";
+  std::string out = longest->name.empty() ? "the server's rate limit"
+                                          : "the server's rate limit \"" + longest->name + "\"";
+  out += ": " + std::to_string(longest->remaining) + " request" +
+         (longest->remaining == 1 ? "" : "s") + " left";
+  if (longest->quota) out += " of " + std::to_string(*longest->quota);
+  out += ", resets in " + std::to_string(longest->reset.count()) + " s";
+  if (delay > cap) out += " (each request waits at most " + std::to_string(cap.count() / 1000) + " s)";
+  return out;
+}
+
 PacingTransport::PacingTransport(Transport& inner, std::string provider, Sleeper sleep,
-                                 Clock clock, std::chrono::milliseconds cap)
+                                 Clock clock, std::chrono::milliseconds cap, WaitCheck check)
     : m_inner(inner),
       m_provider(std::move(provider)),
       m_sleep(std::move(sleep)),
       m_clock(std::move(clock)),
-      m_cap(cap) {}
+      m_cap(cap),
+      m_check(std::move(check)) {}
 
 HttpResponse PacingTransport::send(const HttpRequest& request) {
   std::chrono::milliseconds wait{0};
+  std::string reason;
+  bool first_long = false;
   {
     // Each sender takes the next free moment, so parallel requests are spaced too.
     std::lock_guard<std::mutex> lock(m_mutex);
     std::chrono::steady_clock::time_point now = m_clock();
     if (m_next_allowed > now) {
       wait = std::chrono::duration_cast<std::chrono::milliseconds>(m_next_allowed - now);
+      reason = m_reason;
+      if (wait >= k_long_pacing_wait && !m_said_long) first_long = m_said_long = true;
     }
   }
   if (wait.count() > 0) {
-    util::log().debug("{}: near the rate limit: waiting {} ms", m_provider, wait.count());
+    // The run's deadline first: a wait that would pass --max-time is an error now, not later.
+    if (m_check) m_check(wait, reason);
+    if (first_long) {
+      util::log().warn("{}: {}: waiting {:.0f} s before the next request (more such waits at -v)",
+                       m_provider, reason, static_cast<double>(wait.count()) / 1000.0);
+    } else {
+      util::log().debug("{}: near the rate limit: waiting {} ms ({})", m_provider, wait.count(),
+                        reason);
+    }
     m_sleep(wait);
   }
   HttpResponse response = m_inner.send(request);
@@ -129,6 +168,7 @@ HttpResponse PacingTransport::send(const HttpRequest& request) {
   std::lock_guard<std::mutex> lock(m_mutex);
   std::chrono::steady_clock::time_point now = m_clock();
   m_next_allowed = std::max(m_next_allowed, now) + delay;
+  if (delay.count() > 0) m_reason = pacing_reason(windows, m_cap);
   return response;
 }
 

@@ -1,6 +1,8 @@
 // Runpod REST v2 end to end against the fake cloud, which serves v1 and v2 from one dataset.
 #include <catch2/catch.hpp>
 
+#include <sys/stat.h>
+
 #include <algorithm>
 #include <fstream>
 #include <optional>
@@ -280,6 +282,30 @@ TEST_CASE("e2e runpod v2: a nearly used-up rate window slows the next requests d
   CHECK(waits == 2);
   CHECK(r.seconds >= 2.0);
   CHECK(cloud.requests().size() == 3);
+}
+
+// A used-up day window asked pacing for 60 s a request, and pacing slept it past --max-time
+// (issue 17). The one deadline now bounds that wait too: the run stops at once, saying why.
+TEST_CASE("e2e runpod v2: a used-up day window stops the run at --max-time, saying so",
+          "[e2e][runpod][v2][ratelimit][limits]") {
+  FakeCloud cloud;
+  cloud.start();
+  test::TempDir dir;
+  std::string config = dir.path() + "/config.toml";
+  std::ofstream(config) << "[runpod]\napi_version = \"v2\"\n";
+  std::string out = dir.path() + "/pods.csv";
+  CliResult r = run_cli({"runpod", "pods", "--config", config, "--parallel", "1", "--start",
+                         "2026-10", "--max-time", "20", "-o", "csv", "--out-file", out},
+                        env_for(cloud, "", "ratelimit-day"));
+  CHECK(r.exit_code == 1);
+  CHECK(r.seconds < 10.0);  // not 20 s of sleeping first
+  CHECK(std::count(r.err.begin(), r.err.end(), '\n') == 1);
+  CHECK_THAT(r.err, Catch::Contains("runpod: the run would pass --max-time 20 s waiting for the "
+                                    "server's rate limit \"day\": 0 requests left of 50000, "
+                                    "resets in 45012 s"));
+  CHECK(cloud.requests().size() == 1);
+  struct stat st {};
+  CHECK(::stat(out.c_str(), &st) != 0);
 }
 
 namespace {

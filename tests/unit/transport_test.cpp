@@ -1,11 +1,18 @@
 #include <catch2/catch.hpp>
 
+#include <unistd.h>
+
+#include <algorithm>
 #include <atomic>
+#include <cstdio>
+#include <fstream>
 #include <thread>
 
 #include "gpubill/transport/limiting_transport.hpp"
 #include "gpubill/transport/pacing_transport.hpp"
 #include "gpubill/transport/retrying_transport.hpp"
+#include "gpubill/util/error.hpp"
+#include "gpubill/util/log.hpp"
 #include "support/fake_transport.hpp"
 
 using namespace gpubill;
@@ -252,4 +259,83 @@ TEST_CASE("transport: a 429 in a per-minute rate window waits for the next windo
   CHECK(rec.waits[0] == 60000ms);  // the whole window
   CHECK(rec.waits[1] < 60000ms);   // a 500 backs off as usual
   CHECK(rec.waits[2] == 3000ms);   // the server's own Retry-After comes first
+}
+
+namespace {
+// What the process writes to stderr while `f` runs (the log's sink writes there).
+template <typename F>
+std::string stderr_of(F f) {
+  std::fflush(stderr);
+  char path[] = "/tmp/gpubill-stderr-XXXXXX";
+  int fd = ::mkstemp(path);
+  REQUIRE(fd >= 0);
+  int saved = ::dup(2);
+  ::dup2(fd, 2);
+  try {
+    f();
+  } catch (...) {
+    std::fflush(stderr);
+    ::dup2(saved, 2);
+    ::close(saved);
+    ::close(fd);
+    ::unlink(path);
+    throw;
+  }
+  std::fflush(stderr);
+  ::dup2(saved, 2);
+  ::close(saved);
+  ::close(fd);
+  std::ifstream in(path);
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  ::unlink(path);
+  return text;
+}
+}  // namespace
+
+// Pacing slept up to 60 s a request, past --max-time and without a word, so a used-up day
+// window turned a 500-page listing into hours of silence (issue 17).
+TEST_CASE("rate limit: a long pacing wait is said once and asks the run's deadline first",
+          "[transport][ratelimit]") {
+  const std::string day_used_up = "\"minute\";r=50;t=30, \"day\";r=0;t=45012";
+  test::FakeTransport inner;
+  for (int i = 0; i < 3; ++i) {
+    inner.push(200, "{}", {{"RateLimit", day_used_up}, {"RateLimit-Policy", "\"day\";q=50000;w=86400"}});
+  }
+  transport::HttpRequest req;
+  req.method = "GET";
+  req.url = "http://127.0.0.1/x";
+  std::chrono::steady_clock::time_point now{};
+  Recorder rec;
+  auto sleeper = [&](std::chrono::milliseconds d) {
+    rec.waits.push_back(d);
+    now += d;
+  };
+
+  SECTION("without a deadline: waited, and the first long wait is a warning naming the window") {
+    util::init_logging(util::Verbosity::normal);
+    transport::PacingTransport pacing(inner, "runpod", sleeper, [&] { return now; });
+    std::string err = stderr_of([&] {
+      for (int i = 0; i < 3; ++i) pacing.send(req);
+    });
+    CHECK(rec.waits == std::vector<std::chrono::milliseconds>{60s, 60s});
+    CHECK_THAT(err, Catch::Contains("runpod: the server's rate limit \"day\": 0 requests left of "
+                                    "50000, resets in 45012 s (each request waits at most 60 s): "
+                                    "waiting 60 s before the next request"));
+    CHECK(std::count(err.begin(), err.end(), '\n') == 1);  // once, not once a page
+  }
+  SECTION("a wait the deadline refuses is not slept, and nothing more is sent") {
+    std::vector<std::string> asked;
+    transport::PacingTransport pacing(
+        inner, "runpod", sleeper, [&] { return now; }, 60s,
+        [&](std::chrono::milliseconds d, const std::string& why) {
+          asked.push_back(why);
+          if (d > 10s) throw ProviderError("runpod: past the deadline");
+        });
+    pacing.send(req);
+    CHECK_THROWS_AS(pacing.send(req), ProviderError);
+    CHECK(rec.waits.empty());
+    CHECK(inner.requests().size() == 1);
+    REQUIRE(asked.size() == 1);
+    CHECK_THAT(asked[0], Catch::StartsWith("the server's rate limit \"day\""));
+  }
 }

@@ -19,8 +19,9 @@ class DeadlineTransport final : public Transport {
                     Clock clock);
   /// Throws ProviderError when the deadline has passed; else sends with timeout = the rest.
   HttpResponse send(const HttpRequest& request) override;
-  /// Throws ProviderError when waiting `wait` would pass the deadline (before a retry).
-  void check_wait(std::chrono::milliseconds wait) const;
+  /// Throws ProviderError when waiting `wait` would pass the deadline; `why` names the wait
+  /// ("waiting to retry", or the rate limit that asks for it).
+  void check_wait(std::chrono::milliseconds wait, const std::string& why) const;
 
  private:
   Transport& m_inner;

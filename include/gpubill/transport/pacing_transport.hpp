@@ -9,6 +9,7 @@
 #include <functional>
 #include <mutex>
 #include <optional>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -33,12 +34,24 @@ std::vector<RateWindow> parse_rate_limit(const HttpResponse& response);
 std::chrono::milliseconds pacing_delay(const std::vector<RateWindow>& windows,
                                        std::chrono::milliseconds cap);
 
+/// The window that sets pacing_delay's answer, in words (`window "day": 0 left, resets in
+/// 45012 s`); empty when there is no delay.
+std::string pacing_reason(const std::vector<RateWindow>& windows, std::chrono::milliseconds cap);
+
+/// A wait of this length or more is said (a warning the first time, then at -v): a listing
+/// paced at a minute a page must not look like a hang.
+inline constexpr std::chrono::milliseconds k_long_pacing_wait{5000};
+
 class PacingTransport final : public Transport {
  public:
   using Sleeper = std::function<void(std::chrono::milliseconds)>;
   using Clock = std::function<std::chrono::steady_clock::time_point()>;
+  /// Asked before every wait with its length and why; throws to refuse it (the run's
+  /// deadline: see DeadlineTransport::check_wait). May be empty.
+  using WaitCheck = std::function<void(std::chrono::milliseconds, const std::string& why)>;
   PacingTransport(Transport& inner, std::string provider, Sleeper sleep, Clock clock,
-                  std::chrono::milliseconds cap = std::chrono::seconds{60});
+                  std::chrono::milliseconds cap = std::chrono::seconds{60},
+                  WaitCheck check = {});
   HttpResponse send(const HttpRequest& request) override;
 
  private:
@@ -47,8 +60,12 @@ class PacingTransport final : public Transport {
   Sleeper m_sleep;
   Clock m_clock;
   std::chrono::milliseconds m_cap;
+  WaitCheck m_check;
   std::mutex m_mutex;
   std::chrono::steady_clock::time_point m_next_allowed{};
+  std::string m_reason;      ///< why m_next_allowed is where it is
+  bool m_said_long = false;  ///< a long wait has been warned of
+
 };
 
 }  // namespace gpubill::transport

@@ -367,7 +367,9 @@ struct V2Row {
 
 // What every authenticated v2 answer shares (runpod.md 3.2, runpod-v2-resources.md 6): Bearer
 // auth with problem+json errors, and the RateLimit headers: a 60-per-minute window whose
-// remainder counts this server's v2 requests; fault "ratelimit-low" reports 1 left for 2 s.
+// remainder counts this server's v2 requests; fault "ratelimit-low" reports 1 left for 2 s;
+// fault "ratelimit-day" reports the day window (runpod.md 3.2: minute, hour and day) used up
+// for the next 45012 s (runpod-v2-resources.md 6, its example of the day window).
 // False when it has answered (an auth error).
 bool v2_gate(const httplib::Request& req, httplib::Response& res, FakeCloud::State& state,
              const std::string& fault) {
@@ -391,9 +393,10 @@ bool v2_gate(const httplib::Request& req, httplib::Response& res, FakeCloud::Sta
     remaining = 1;
     reset = 2;
   }
+  std::string day = fault == "ratelimit-day" ? "0;t=45012" : std::to_string(50000 - used) + ";t=45012";
   res.set_header("RateLimit", "\"minute\";r=" + std::to_string(remaining) + ";t=" +
                                   std::to_string(reset) + ", \"hour\";r=" +
-                                  std::to_string(3000 - used) + ";t=1812");
+                                  std::to_string(3000 - used) + ";t=1812, \"day\";r=" + day);
   res.set_header("RateLimit-Policy", "\"minute\";q=60;w=60, \"hour\";q=3000;w=3600, "
                                      "\"day\";q=50000;w=86400");
   return true;
