@@ -107,6 +107,16 @@ std::size_t display_width(std::string_view text) {
   return width;
 }
 
+namespace {
+
+// Unicode's explicit directional formatting characters (UAX #9, 2.1-2.6) and marks.
+bool is_bidi_control(char32_t cp) {
+  return cp == 0x061C || cp == 0x200E || cp == 0x200F || (cp >= 0x202A && cp <= 0x202E) ||
+         (cp >= 0x2066 && cp <= 0x2069);
+}
+
+}  // namespace
+
 std::string escape_for_terminal(std::string_view text) {
   std::string out;
   out.reserve(text.size());
@@ -129,7 +139,11 @@ std::string escape_for_terminal(std::string_view text) {
     } else if (cp < 0x20 || cp == 0x7F) {
       std::snprintf(buf, sizeof buf, "\\x%02x", static_cast<unsigned>(cp));
       out += buf;
-    } else if (cp >= 0x80 && cp <= 0x9F) {
+    } else if ((cp >= 0x80 && cp <= 0x9F) || is_bidi_control(cp) || cp == 0x2028 ||
+               cp == 0x2029) {
+      // C1 controls (a CSI of its own), the bidirectional controls that reorder what follows
+      // on the line (a provider's "resource name" could make a row read backwards, the
+      // Trojan Source trick), and the line and paragraph separators.
       std::snprintf(buf, sizeof buf, "\\u%04x", static_cast<unsigned>(cp));
       out += buf;
     } else {

@@ -153,6 +153,18 @@ TEST_CASE("format: table aligns non-ASCII text by display width", "[format]") {
   CHECK_THAT(table, Catch::Contains("n/a"));
 }
 
+// A right-to-left override in a resource name reordered the rest of its row on the terminal
+// (issue 17); the table shows it escaped, CSV and JSON keep the text as the provider sent it.
+TEST_CASE("format: a bidirectional override in provider text is escaped in the table only",
+          "[format]") {
+  std::vector<CostRecord> rs = sample_records();
+  rs[1].resource_name = "eu\u202enode";
+  std::string table = format::render_table(input_for(rs));
+  CHECK_THAT(table, !Catch::Contains("\u202e"));
+  CHECK_THAT(table, Catch::Contains("eu\\u202enode"));
+  CHECK_THAT(format::render_csv(input_for(rs)), Catch::Contains("eu\u202enode"));
+}
+
 TEST_CASE("format: a balance in every format", "[format][golden]") {
   model::Balance b;
   b.provider = "novita";

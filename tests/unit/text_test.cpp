@@ -27,6 +27,21 @@ TEST_CASE("text width: control characters are escaped for the terminal", "[forma
   CHECK(escape_for_terminal("\xff") == "\\xff");
 }
 
+// A right-to-left override in a provider's text made the rest of the row read backwards on
+// the terminal (issue 17): every bidirectional control is escaped like ESC, other right-to-
+// left text is kept.
+TEST_CASE("text width: bidirectional controls are escaped for the terminal", "[format][width]") {
+  CHECK(escape_for_terminal("pod\u202e4.01 DSU") == "pod\\u202e4.01 DSU");   // RLO
+  CHECK(escape_for_terminal("\u202a\u202b\u202c\u202d") == "\\u202a\\u202b\\u202c\\u202d");
+  CHECK(escape_for_terminal("\u2066x\u2067y\u2068z\u2069") ==
+        "\\u2066x\\u2067y\\u2068z\\u2069");                             // isolates
+  CHECK(escape_for_terminal("a\u200eb\u200fc\u061cd") == "a\\u200eb\\u200fc\\u061cd");  // marks
+  CHECK(escape_for_terminal("one\u2028two\u2029") == "one\\u2028two\\u2029");
+  CHECK(escape_for_terminal("\u05e9\u05dc\u05d5\u05dd") == "\u05e9\u05dc\u05d5\u05dd");  // Hebrew kept
+  CHECK(escape_for_terminal("\u202f\u2065") == "\u202f\u2065");         // neighbours kept
+  CHECK(gpubill::util::display_width(escape_for_terminal("\u202e")) == 6);
+}
+
 TEST_CASE("text: comma lists drop empty items", "[util][text]") {
   CHECK(gpubill::util::split_list("provider,gpu") == std::vector<std::string>{"provider", "gpu"});
   CHECK(gpubill::util::split_list(",a,,b,") == std::vector<std::string>{"a", "b"});

@@ -13,8 +13,9 @@ namespace gpubill::util {
 std::size_t display_width(std::string_view text);
 
 /// Replaces control characters (C0, DEL, C1) with visible escapes (`\n`, `\t`, `\x1b`,
-/// `\u009b`) so provider text can never move the cursor or change colours. Invalid UTF-8
-/// bytes become `\xNN` too.
+/// `\u009b`) so provider text can never move the cursor or change colours, and likewise the
+/// bidirectional controls (U+061C, U+200E/F, U+202A-E, U+2066-9) and U+2028/9, so it can never
+/// reorder or break a line either. Invalid UTF-8 bytes become `\xNN` too.
 std::string escape_for_terminal(std::string_view text);
 
 /// "a,,b," -> {"a", "b"}: the items of a `sep`-separated list, empty items dropped.
