@@ -80,6 +80,7 @@ ConfigFile load_config_file(const std::string& path, bool required,
                      ": " + std::string(e.description()));
   }
   bool holds_key = false;
+  bool holds_command = false;
   for (const auto& [name, node] : root) {
     const toml::table* section = node.as_table();
     std::string provider(name.str());
@@ -112,7 +113,20 @@ ConfigFile load_config_file(const std::string& path, bool required,
       util::register_secret(*fs.api_key);
       holds_key = true;
     }
+    if (fs.api_key_command) holds_command = true;
     file.providers[provider] = fs;
+  }
+  // A file that runs a command must be written by nobody but its reader (as ssh treats its
+  // config): whoever else can change it runs commands as this user, from cron too.
+  if (holds_command && (st.st_mode & 022) != 0) {
+    throw UsageError("config " + path + " holds api_key_command and is writable by " +
+                     ((st.st_mode & 002) != 0 ? "others" : "group") +
+                     ", so they could run commands as you: refused; run chmod go-w " + path);
+  }
+  if (holds_command && st.st_uid != ::geteuid() && st.st_uid != 0) {
+    throw UsageError("config " + path + " holds api_key_command and belongs to user " +
+                     std::to_string(st.st_uid) + ", not to you: refused; its owner could run "
+                     "commands as you");
   }
   if (holds_key && (st.st_mode & 077) != 0) {
     util::log().warn("config {} holds an API key and is readable by group or others: "

@@ -543,3 +543,28 @@ TEST_CASE("e2e: an api_key_command that never ends is stopped at --max-time", "[
   }
   CHECK(cloud.requests().empty());
 }
+
+// The refusal as a person sees it: one line, exit 2, from a resource command and `report`,
+// before any command runs or any request is sent (issue 17).
+TEST_CASE("e2e: a group-writable config holding api_key_command is refused", "[e2e][config]") {
+  FakeCloud cloud;
+  cloud.start();
+  test::TempDir dir;
+  std::string config = dir.path() + "/config.toml";
+  std::string marker = dir.path() + "/ran";
+  { std::ofstream(config) << "[runpod]\napi_key_command = \"touch " << marker << "; echo k\"\n"; }
+  ::chmod(config.c_str(), 0664);
+  for (std::vector<std::string> args : {std::vector<std::string>{"runpod", "pods"},
+                                        std::vector<std::string>{"report", "--providers", "runpod"}}) {
+    args.insert(args.end(), {"--config", config});
+    CliResult r = run_cli(args, {{"GPUBILL_RUNPOD_URL", cloud.runpod_url()}, {"GPUBILL_NOW", k_now}});
+    CHECK(r.exit_code == 2);
+    CHECK(r.err == "gpubill: config " + config + " holds api_key_command and is writable by "
+                   "group, so they could run commands as you: refused; run chmod go-w " + config +
+                   "\n");
+    CHECK(r.out.empty());
+  }
+  struct stat st {};
+  CHECK(::stat(marker.c_str(), &st) != 0);
+  CHECK(cloud.requests().empty());
+}

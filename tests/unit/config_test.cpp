@@ -10,6 +10,7 @@
 #include "gpubill/config/config.hpp"
 #include "gpubill/util/error.hpp"
 #include "gpubill/util/redact.hpp"
+#include "support/run_cli.hpp"
 
 using namespace gpubill;
 
@@ -100,6 +101,48 @@ TEST_CASE("config: api_key_command supplies the key, failures never echo output"
   CHECK_THROWS_WITH(config::resolve_api_key(k_spec, config::load_config_file(empty.path, true),
                                             env_of({})),
                     Catch::Contains("printed no key"));
+  util::clear_secrets_for_testing();
+}
+
+// api_key_command runs a command as the user, from cron too: a config file that someone else
+// can write was run all the same (issue 17). Refused as ssh refuses its config, before any
+// command runs; a file only readable by others is a warning about its key, not a refusal.
+TEST_CASE("config: a file holding api_key_command that others can change is refused",
+          "[config]") {
+  test::TempDir dir;
+  std::string marker = dir.path() + "/ran";
+  std::string text = "[runpod]\napi_key_command = \"touch " + marker + "; echo key_abcdefgh\"\n";
+  for (mode_t mode : {0620, 0602, 0666, 0777}) {
+    TempConfig writable(text, mode);
+    INFO("mode " << std::oct << mode);
+    try {
+      config::load_config_file(writable.path, true);
+      FAIL("not refused");
+    } catch (const UsageError& e) {
+      CHECK_THAT(e.what(), Catch::Contains("config " + writable.path + " holds api_key_command"));
+      CHECK_THAT(e.what(), Catch::Contains((mode & 002) ? "writable by others" : "writable by group"));
+      CHECK_THAT(e.what(), Catch::Contains("chmod go-w " + writable.path));
+    }
+  }
+  struct stat st {};
+  CHECK(::stat(marker.c_str(), &st) != 0);  // nothing ran
+  // Not writable by others: read as usual, the command runs.
+  for (mode_t mode : {0600, 0644, 0400}) {
+    TempConfig fine(text, mode);
+    config::ConfigFile file = config::load_config_file(fine.path, true);
+    CHECK(config::resolve_api_key(k_spec, file, env_of({})) == "key_abcdefgh");
+  }
+  CHECK(::stat(marker.c_str(), &st) == 0);
+  // A writable file without a command is not refused (nothing in it runs).
+  TempConfig plain("[runpod]\nbase_url = \"https://rest.runpod.io/v1\"\n", 0666);
+  CHECK_NOTHROW(config::load_config_file(plain.path, true));
+  // Another user's file (the tests run as root in CI; elsewhere chown is not ours to do).
+  if (::geteuid() == 0) {
+    TempConfig theirs(text, 0600);
+    REQUIRE(::chown(theirs.path.c_str(), 65534, 65534) == 0);
+    CHECK_THROWS_WITH(config::load_config_file(theirs.path, true),
+                      Catch::Contains("belongs to user 65534, not to you: refused"));
+  }
   util::clear_secrets_for_testing();
 }
 
