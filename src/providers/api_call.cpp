@@ -171,9 +171,16 @@ void check_response(const transport::HttpResponse& r, const Endpoint& ep,
       throw ProviderError(ep.prefix() + ": connection lost before the whole answer arrived: " +
                           one_line(r.failure_detail) + attempts +
                           ": nothing from it was used; try again");
-    case TransportFailure::tls:
+    case TransportFailure::tls_certificate:
       throw ProviderError(ep.prefix() + ": TLS failure: " + one_line(r.failure_detail) +
                           ": the server's certificate could not be verified");
+    case TransportFailure::not_tls:
+      throw ProviderError(ep.prefix() + ": TLS failure: " + one_line(r.failure_detail) +
+                          ": the server answered in plain HTTP, not TLS; check the base URL's "
+                          "scheme and port (https:// to a plain-http port?)");
+    case TransportFailure::tls:
+      throw ProviderError(ep.prefix() + ": TLS failure: " + one_line(r.failure_detail) +
+                          ": the TLS handshake with the server failed");
     case TransportFailure::too_large:
       throw ProviderError(ep.prefix() + ": " + r.failure_detail + ": narrow the period");
     case TransportFailure::other:

@@ -99,6 +99,17 @@ std::size_t on_header(char* data, std::size_t size, std::size_t count, void* use
   return n;
 }
 
+// What the TLS library says when the first bytes back are not a TLS record, as when an
+// https:// URL reaches a plain-HTTP port: OpenSSL 1.1 and 3 ("wrong version number", "packet
+// length too long", "http request"), GnuTLS ("An unexpected TLS packet was received").
+bool answered_in_plain_http(const std::string& detail) {
+  for (const char* said : {"wrong version number", "packet length too long", "http request",
+                           "unexpected TLS packet"}) {
+    if (detail.find(said) != std::string::npos) return true;
+  }
+  return false;
+}
+
 TransportFailure classify(CURLcode code) {
   switch (code) {
     case CURLE_OPERATION_TIMEDOUT:
@@ -114,13 +125,14 @@ TransportFailure classify(CURLcode code) {
     case CURLE_HTTP2:
     case CURLE_HTTP2_STREAM:
       return TransportFailure::interrupted;
-    case CURLE_SSL_CONNECT_ERROR:
     case CURLE_PEER_FAILED_VERIFICATION:
-    case CURLE_SSL_CERTPROBLEM:
-    case CURLE_SSL_CIPHER:
     case CURLE_SSL_CACERT_BADFILE:
     case CURLE_SSL_ISSUER_ERROR:
     case CURLE_SSL_PINNEDPUBKEYNOTMATCH:
+      return TransportFailure::tls_certificate;
+    case CURLE_SSL_CONNECT_ERROR:
+    case CURLE_SSL_CERTPROBLEM:
+    case CURLE_SSL_CIPHER:
       return TransportFailure::tls;
     default:
       return TransportFailure::other;
@@ -186,6 +198,9 @@ class CurlTransport final : public Transport {
       } else {
         response.failure = classify(code);
         response.failure_detail = errbuf[0] != '\0' ? errbuf : curl_api().easy_strerror(code);
+        if (response.failure == TransportFailure::tls && answered_in_plain_http(response.failure_detail)) {
+          response.failure = TransportFailure::not_tls;
+        }
         if (response.failure == TransportFailure::timeout) {
           char text[64];
           std::snprintf(text, sizeof text, "timed out after %.1f s",

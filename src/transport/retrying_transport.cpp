@@ -18,6 +18,8 @@ bool is_retryable(const HttpResponse& r) {
     case TransportFailure::interrupted:
       return true;
     case TransportFailure::tls:
+    case TransportFailure::tls_certificate:
+    case TransportFailure::not_tls:
     case TransportFailure::too_large:
     case TransportFailure::other:
       return false;

@@ -70,6 +70,25 @@ TEST_CASE("e2e net: a TLS certificate nobody trusts stops the run before the key
   CHECK(requests == 0);
 }
 
+// An https:// base URL that reaches a plain-HTTP port was blamed on the certificate (issue
+// 17): the server answers the TLS hello with an HTTP 400, and the message now says so. The
+// handshake never finished, so no request and no key went out.
+TEST_CASE("e2e net: https to a plain-http server says so instead of blaming a certificate",
+          "[e2e][network][tls]") {
+  RawServer server([](RawConnection& c) {
+    c.send("HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
+  });
+  CliResult r = run_cli(with(k_pods, {"--retries", "3"}), env_for(server.url("https") + "/v1"));
+  CHECK(r.exit_code == 1);
+  CHECK(r.out.empty());
+  CHECK_THAT(r.err, Catch::StartsWith("gpubill: runpod: GET /billing/pods: TLS failure: "));
+  CHECK_THAT(r.err, Catch::EndsWith(": the server answered in plain HTTP, not TLS; check the base "
+                                    "URL's scheme and port (https:// to a plain-http port?)\n"));
+  CHECK_THAT(r.err, !Catch::Contains("certificate"));
+  CHECK(std::count(r.err.begin(), r.err.end(), '\n') == 1);
+  CHECK(server.connections() == 1);  // not retried
+}
+
 TEST_CASE("e2e net: a connection reset mid-answer is retried, then a clear error, no file",
           "[e2e][network][reset]") {
   const std::string body = test::read_fixture("runpod/pods_gpu_day.json");

@@ -82,9 +82,21 @@ TEST_CASE("api call: transport failures say what to do", "[providers][errors]") 
   CHECK(message_of<ProviderError>(r) ==
         "runpod: GET /billing/pods: timed out after 1.0 s (2 attempts): the provider is slow or "
         "unreachable; try again or raise --timeout");
+  r.attempts = 1;
+  r.failure = transport::TransportFailure::tls_certificate;
+  r.failure_detail = "SSL certificate problem: self-signed certificate";
+  CHECK(message_of<ProviderError>(r) ==
+        "runpod: GET /billing/pods: TLS failure: SSL certificate problem: self-signed "
+        "certificate: the server's certificate could not be verified");
   r.failure = transport::TransportFailure::tls;
-  r.failure_detail = "SSL certificate problem";
-  CHECK_THAT(message_of<ProviderError>(r), Catch::Contains("TLS failure"));
+  r.failure_detail = "OpenSSL/3.0.19: error:0A000410:SSL routines::sslv3 alert handshake failure";
+  CHECK_THAT(message_of<ProviderError>(r),
+             Catch::EndsWith("handshake failure: the TLS handshake with the server failed"));
+  r.failure = transport::TransportFailure::not_tls;
+  r.failure_detail = "OpenSSL/3.0.19: error:0A00010B:SSL routines::wrong version number";
+  CHECK_THAT(message_of<ProviderError>(r),
+             Catch::EndsWith("wrong version number: the server answered in plain HTTP, not TLS; "
+                             "check the base URL's scheme and port (https:// to a plain-http port?)"));
   r.failure = transport::TransportFailure::interrupted;
   r.failure_detail = "Recv failure: Connection reset by peer";
   r.attempts = 3;

@@ -56,8 +56,11 @@ TEST_CASE("transport: retryable statuses and failures", "[transport][retry]") {
   CHECK(transport::is_retryable(f));
   f.failure = TransportFailure::interrupted;
   CHECK(transport::is_retryable(f));
-  f.failure = TransportFailure::tls;
-  CHECK_FALSE(transport::is_retryable(f));
+  for (TransportFailure tls : {TransportFailure::tls, TransportFailure::tls_certificate,
+                               TransportFailure::not_tls}) {
+    f.failure = tls;
+    CHECK_FALSE(transport::is_retryable(f));
+  }
 }
 
 TEST_CASE("transport: Retry-After as seconds or HTTP date", "[transport][retry]") {

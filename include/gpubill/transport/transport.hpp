@@ -31,6 +31,8 @@ enum class TransportFailure {
   interrupted,  ///< the connection broke before the whole answer arrived (reset, closed
                 ///< early, nothing received): worth retrying
   tls,      ///< certificate or handshake failure: never retried
+  tls_certificate,  ///< the server's certificate could not be verified: never retried
+  not_tls,  ///< an https:// URL whose server answered in plain HTTP: never retried
   too_large,///< response over the size cap
   other,
 };
