@@ -46,7 +46,10 @@ Output::Output(const std::string& out_file) {
   if (!out_file.empty()) m_file = std::make_unique<util::AtomicFile>(out_file);
 }
 
-void Output::write(std::string_view piece) {
+void Output::write(std::string_view piece) { write_scrubbed(m_scrub.feed(piece)); }
+
+void Output::write_scrubbed(std::string_view piece) {
+  if (piece.empty()) return;
   if (m_file) {
     m_file->write(piece);
   } else if (!m_reader_gone) {
@@ -55,6 +58,12 @@ void Output::write(std::string_view piece) {
 }
 
 void Output::finish() {
+  write_scrubbed(m_scrub.finish());
+  if (m_scrub.redactions() > 0) {
+    util::log().warn("an API key appeared in a provider's answer {} time{}: written as {} in "
+                     "the output", m_scrub.redactions(), m_scrub.redactions() == 1 ? "" : "s",
+                     util::k_redacted);
+  }
   if (m_file) m_file->commit();
 }
 

@@ -12,6 +12,7 @@
 #include "gpubill/transport/deadline_transport.hpp"
 #include "gpubill/transport/transport.hpp"
 #include "gpubill/util/atomic_file.hpp"
+#include "gpubill/util/redact.hpp"
 
 namespace gpubill::cli {
 
@@ -22,7 +23,9 @@ config::ProviderSettingsSpec settings_spec(const providers::ProviderInfo& info);
 config::ConfigFile load_config(const GlobalOptions& g, const config::Environment& env);
 
 /// Where the rendered text goes: stdout, or --out-file written atomically. Created before any
-/// request, so an unwritable path fails fast; written whole at the end or not at all.
+/// request, so an unwritable path fails fast; written whole at the end or not at all. Every
+/// byte passes a StreamScrubber: an API key a provider echoes inside a data field (a name, a
+/// description) is written as [REDACTED], with a warning.
 class Output {
  public:
   explicit Output(const std::string& out_file);
@@ -38,7 +41,9 @@ class Output {
   void deliver(const format::RenderInput& in, format::Format fmt);
 
  private:
+  void write_scrubbed(std::string_view piece);
   std::unique_ptr<util::AtomicFile> m_file;
+  util::StreamScrubber m_scrub;
   bool m_reader_gone = false;  ///< stdout's reader left (`| head`): the rest is dropped
 };
 

@@ -37,6 +37,7 @@ TEST_CASE("e2e: no command leaks a key, whatever the servers do", "[e2e][secrets
   failing["GPUBILL_RUNPOD_V2_URL"] = cloud.runpod_v2_url("500");
   failing["GPUBILL_NOVITA_URL"] = cloud.novita_url("500");
   failing["GPUBILL_GCORE_URL"] = cloud.gcore_url("500");
+  failing["GPUBILL_HYPERSTACK_URL"] = cloud.hyperstack_url("echo-key");  // the key in a name
   std::map<std::string, std::string> unreachable = working;  // nothing listens on port 1
   for (const char* url : {"GPUBILL_RUNPOD_URL", "GPUBILL_RUNPOD_V2_URL", "GPUBILL_NOVITA_URL",
                           "GPUBILL_GCORE_URL", "GPUBILL_HYPERSTACK_URL"}) {
@@ -67,4 +68,42 @@ TEST_CASE("e2e: no command leaks a key, whatever the servers do", "[e2e][secrets
     }
   }
   CHECK(runs == 3 * commands.size());
+}
+
+// A server that reflects the key into a data field (a VM's name) had it printed on stdout and
+// written to --out-file: only stderr was scrubbed (issue 17). Every byte of the output is now
+// scrubbed, a key split across two pieces of a streamed output included, with a warning.
+TEST_CASE("e2e: a key echoed inside a data field never reaches stdout or --out-file",
+          "[e2e][secrets]") {
+  FakeCloud::Options options;
+  options.hyperstack_key = "hs_MARKER_SECRET_HS_4711";
+  FakeCloud cloud(options);
+  cloud.start();
+  std::map<std::string, std::string> env = {
+      {"HYPERSTACK_API_KEY", options.hyperstack_key},
+      {"GPUBILL_HYPERSTACK_URL", cloud.hyperstack_url("echo-key")},
+      {"GPUBILL_NOW", "2026-11-23T12:00:00Z"}};
+  for (const char* fmt : {"table", "csv", "json", "ndjson"}) {
+    INFO(fmt);
+    CliResult r = run_cli({"hyperstack", "vms", "--start", "2026-10", "-o", fmt}, env);
+    REQUIRE(r.exit_code == 0);
+    CHECK_THAT(r.out, !Catch::Contains("MARKER_SECRET"));
+    CHECK_THAT(r.out, Catch::Contains("vm([REDACTED])-0"));
+    std::size_t times = 0;  // JSON has the name twice (resource_name and attributes)
+    for (std::size_t at = r.out.find("[REDACTED]"); at != std::string::npos;
+         at = r.out.find("[REDACTED]", at + 1)) {
+      ++times;
+    }
+    CHECK(times >= 1);
+    CHECK(r.err == "gpubill: warning: an API key appeared in a provider's answer " +
+                       std::to_string(times) + (times == 1 ? " time" : " times") +
+                       ": written as [REDACTED] in the output\n");
+    test::TempDir dir;
+    std::string file = dir.path() + "/vms.out";
+    CliResult f = run_cli({"hyperstack", "vms", "--start", "2026-10", "-o", fmt, "--out-file", file}, env);
+    REQUIRE(f.exit_code == 0);
+    std::string written = test::read_file(file);
+    CHECK_THAT(written, !Catch::Contains("MARKER_SECRET"));
+    CHECK(written == r.out);
+  }
 }

@@ -1,5 +1,6 @@
 #include <catch2/catch.hpp>
 
+#include "gpubill/util/redact.hpp"
 #include "gpubill/util/text.hpp"
 
 using gpubill::util::display_width;
@@ -47,4 +48,33 @@ TEST_CASE("text: comma lists drop empty items", "[util][text]") {
   CHECK(gpubill::util::split_list(",a,,b,") == std::vector<std::string>{"a", "b"});
   CHECK(gpubill::util::split_list("").empty());
   CHECK(gpubill::util::split_list("x;y", ';') == std::vector<std::string>{"x", "y"});
+}
+
+// The output's scrubber sees the text in pieces: a key split at any byte between two pieces
+// must still be replaced whole, and nothing else may change (issue 17).
+TEST_CASE("redact: a stream scrubber finds a key split across pieces at any byte",
+          "[util][secrets]") {
+  const std::string key = "rpa_STREAMKEY_0123456789";
+  gpubill::util::register_secret(key);
+  gpubill::util::register_secret("short");  // under 8 bytes: not looked for in output
+  const std::string text = "id,name\r\n1,pod " + key + " end\r\n2,short and " + key + "\r\n";
+  const std::string want = "id,name\r\n1,pod [REDACTED] end\r\n2,short and [REDACTED]\r\n";
+  for (std::size_t cut = 0; cut <= text.size(); ++cut) {
+    for (std::size_t cut2 = cut; cut2 <= text.size(); cut2 += 7) {
+      gpubill::util::StreamScrubber s;
+      std::string out = s.feed(std::string_view(text).substr(0, cut));
+      out += s.feed(std::string_view(text).substr(cut, cut2 - cut));
+      out += s.feed(std::string_view(text).substr(cut2));
+      out += s.finish();
+      INFO("cuts at " << cut << " and " << cut2);
+      REQUIRE(out == want);
+      REQUIRE(s.redactions() == 2);
+    }
+  }
+  gpubill::util::StreamScrubber plain;
+  std::string out = plain.feed("no secret here, but long enough to pass the hold-back");
+  out += plain.finish();
+  CHECK(out == "no secret here, but long enough to pass the hold-back");
+  CHECK(plain.redactions() == 0);
+  gpubill::util::clear_secrets_for_testing();
 }

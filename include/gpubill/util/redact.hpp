@@ -20,6 +20,26 @@ std::string scrub(std::string_view text);
 /// scrubbed. Every excerpt of a server's text or a field's value goes through here.
 std::string excerpt(std::string_view text, std::size_t limit);
 
+/// Scrubs a stream written in pieces (stdout, --out-file): a secret split across two pieces is
+/// still found, because the end of each piece that could begin a secret is held back until
+/// the next piece or finish(). Only secrets of k_min_output_secret bytes or more are looked
+/// for here: a shorter one would replace ordinary text all over the data (and is refused as a
+/// key anyway, issue 18). Not thread-safe: one writer.
+class StreamScrubber {
+ public:
+  static constexpr std::size_t k_min_output_secret = 8;
+  /// What of `piece` (after what was held back) can be written now.
+  std::string feed(std::string_view piece);
+  /// What is still held back, scrubbed; the stream ends here.
+  std::string finish();
+  /// How many secrets were replaced so far.
+  std::size_t redactions() const { return m_redactions; }
+
+ private:
+  std::string m_held;
+  std::size_t m_redactions = 0;
+};
+
 /// Forgets every registered secret (tests only).
 void clear_secrets_for_testing();
 

@@ -182,6 +182,12 @@ void handle_list(const httplib::Request& req, httplib::Response& res, FakeCloud:
     if (fault == "contract-overlap" && std::string(kind.path) == "virtual-machine" && k < k_contract_vms) {
       attributes["contract_id"] = 1000;
     }
+    // Fault `echo-key`: a hostile or broken server reflects the caller's api_key header into
+    // a data field, the first VM's resource_name (Shape L's attributes, hyperstack.md 0),
+    // between other text so that it is not the whole value.
+    if (fault == "echo-key" && k == 0) {
+      attributes["resource_name"] = "vm(" + req.get_header_value("api_key") + ")-0";
+    }
     all.push_back({{"attributes", attributes}, {"metrics", json::parse(l_metrics(cost, days * 24))}});
   }
   bool paged = std::string(kind.path) != "contract";
