@@ -6,6 +6,7 @@
 #include <random>
 #include <thread>
 
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "gpubill/providers/registry.hpp"
@@ -65,6 +66,18 @@ void Output::finish() {
                      util::k_redacted);
   }
   if (m_file) m_file->commit();
+}
+
+std::string Output::divert(std::string_view suffix) {
+  if (!m_file || !m_file->divert(suffix)) return "";
+  return m_file->path();
+}
+
+void Output::remove_beside(std::string_view suffix) {
+  if (!m_file) return;
+  std::string path = m_file->path() + std::string(suffix);
+  struct stat st {};
+  if (::lstat(path.c_str(), &st) == 0 && S_ISREG(st.st_mode)) ::unlink(path.c_str());
 }
 
 void Output::deliver(const format::RenderInput& in, format::Format fmt) {

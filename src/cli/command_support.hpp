@@ -39,6 +39,12 @@ class Output {
   }
   /// Renders straight into write(): big outputs are never held whole.
   void deliver(const format::RenderInput& in, format::Format fmt);
+  /// --out-file only, before delivery: the file goes to PATH + `suffix` instead, PATH is left
+  /// as it was. Returns where it will be; empty when there is no --out-file, or it is a
+  /// device or FIFO (written as it comes).
+  std::string divert(std::string_view suffix);
+  /// --out-file only: PATH + `suffix`, if it is a regular file (a stale partial report).
+  void remove_beside(std::string_view suffix);
 
  private:
   void write_scrubbed(std::string_view piece);

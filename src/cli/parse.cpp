@@ -103,6 +103,10 @@ Invocation parse(const std::vector<std::string>& args,
   report_cmd->add_option("--group-by", report_group_by,
                          "Comma-separated keys: provider, service, resource, gpu, region, and one "
                          "of day, week, month (default provider,service)");
+  bool report_allow_partial = false;
+  report_cmd->add_flag("--allow-partial", report_allow_partial,
+                       "With --out-file and -o csv or ndjson: a partial report (exit 4) replaces "
+                       "the file anyway (default: it goes to FILE.partial, FILE is kept)");
   report_cmd->footer("Examples:\n  gpubill report --start last-month\n"
                      "  gpubill report --start 2026-10 --group-by provider,gpu -o csv --out-file gpus.csv\n\n"
                      "A provider that fails does not stop the others: what was fetched is printed, each "
@@ -196,6 +200,7 @@ Invocation parse(const std::vector<std::string>& args,
     inv.kind = Invocation::Kind::report;
     inv.report_providers = util::split_list(report_providers);
     inv.group_by = util::split_list(report_group_by);
+    inv.allow_partial = report_allow_partial;
     std::string problem = aggregate::check_group_keys(inv.group_by);
     if (!problem.empty()) throw UsageError(problem);
     if (inv.group_by.empty()) throw UsageError("--group-by: name at least one key");

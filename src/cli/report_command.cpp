@@ -358,7 +358,8 @@ int run_report(const Invocation& inv, const config::Environment& env) {
               {"group_by", group_by},
               {"providers", succeeded},
               {"failed_providers", failed},
-              {"failed_parts", failed_parts}};
+              {"failed_parts", failed_parts},
+              {"complete", failures + part_failures == 0}};
   describe_fx(in, inv.fx);
   describe_period(in, "");
   std::vector<std::string> caveats;
@@ -413,8 +414,28 @@ int run_report(const Invocation& inv, const config::Environment& env) {
     util::log().warn("report: no cost records in {} .. {}", model::format_rfc3339(period.start),
                      model::format_rfc3339(period.end));
   }
+  // A partial report must not pass for a whole one where it lands. The table and JSON say
+  // so inside (the `failed:` notes, `query.complete`); CSV and NDJSON have no room for a
+  // mark, so such a file never replaces --out-file unless asked: it goes beside it, and a
+  // whole report later removes that leftover.
+  constexpr std::string_view k_partial_suffix = ".partial";
+  bool partial = failures + part_failures > 0;
+  if (partial && !inv.allow_partial &&
+      (fmt == format::Format::csv || fmt == format::Format::ndjson)) {
+    std::string aside = output.divert(k_partial_suffix);
+    if (!aside.empty()) {
+      // Like the failures above, said even with --quiet: it is where the data went.
+      std::string line = "gpubill: report: partial (exit 4): written to " + aside + "; " +
+                         aside.substr(0, aside.size() - k_partial_suffix.size()) +
+                         " was left as it was (--allow-partial writes there)";
+      line = util::escape_for_terminal(util::scrub(line)) + "\n";
+      std::fwrite(line.data(), 1, line.size(), stderr);
+      std::fflush(stderr);
+    }
+  }
   output.deliver(in, fmt);
-  return failures + part_failures > 0 ? static_cast<int>(ExitCode::partial) : 0;
+  if (!partial) output.remove_beside(k_partial_suffix);
+  return partial ? static_cast<int>(ExitCode::partial) : 0;
 }
 
 }  // namespace gpubill::cli

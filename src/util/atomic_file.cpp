@@ -187,6 +187,12 @@ void AtomicFile::commit() {
   m_slot = -1;
 }
 
+bool AtomicFile::divert(std::string_view suffix) {
+  if (m_direct || m_committed) return false;
+  m_path += suffix;  // the temporary is in the same directory: the rename stays within it
+  return true;
+}
+
 bool write_stdout(std::string_view data) {
   // SIGPIPE would kill us silently mid-write; ignore it and treat EPIPE as "reader is done".
   std::signal(SIGPIPE, SIG_IGN);

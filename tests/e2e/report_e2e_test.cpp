@@ -1,6 +1,8 @@
 // gpubill report across all four fake providers.
 #include <catch2/catch.hpp>
 
+#include <sys/stat.h>
+
 #include <algorithm>
 #include <regex>
 #include <map>
@@ -12,6 +14,7 @@
 #include "gpubill/model/decimal.hpp"
 #include "support/csv.hpp"
 #include "support/env.hpp"
+#include "support/fixtures.hpp"
 #include "support/fake_cloud/fake_cloud.hpp"
 #include "support/run_cli.hpp"
 
@@ -641,4 +644,71 @@ TEST_CASE("e2e report: an --fx rate too large for any amount is a usage error", 
                         Catch::Contains("EUR at that rate is more than gpubill can hold (a quintillion): check the rate"));
   CHECK_THAT(r.err, !Catch::Contains("internal error"));
   CHECK(std::count(r.err.begin(), r.err.end(), '\n') == 1);
+}
+
+// A partial report (exit 4) at --out-file replaced last night's whole file, and a CSV has no
+// room to say it is partial (issue 17). JSON and the table say so inside; CSV and NDJSON go
+// beside the file unless --allow-partial, and a whole report later removes that leftover.
+TEST_CASE("e2e report: a partial CSV never replaces a whole --out-file unless asked",
+          "[e2e][report][files]") {
+  test::TempDir dir;
+  for (const char* fmt : {"csv", "ndjson", "json"}) {
+    INFO(fmt);
+    // A fake per format: one fake's Runpod v2 window (60 requests) would run low.
+    FakeCloud cloud;
+    cloud.start();
+    auto env = env_all(cloud);
+    auto down = env;
+    down["GPUBILL_NOVITA_URL"] = cloud.novita_url("500");
+    if (std::string(fmt) == "json") {
+      // JSON (and the table) are marked inside, so they are replaced.
+      std::string file = dir.path() + "/report.json";
+      CliResult partial = run_cli({"report", "--start", "2026-10", "--retries", "0", "-q", "-o",
+                                   "json", "--out-file", file}, down);
+      CHECK(partial.exit_code == 4);
+      CHECK(partial.err.find(".partial") == std::string::npos);
+      nlohmann::json doc = nlohmann::json::parse(test::read_file(file));
+      CHECK(doc["query"]["complete"] == false);
+      CHECK(doc["query"]["failed_providers"] == nlohmann::json::array({"novita"}));
+      std::string table = dir.path() + "/report.txt";
+      CHECK(run_cli({"report", "--start", "2026-10", "--retries", "0", "-q", "--out-file", table},
+                    down).exit_code == 4);
+      CHECK_THAT(test::read_file(table), Catch::Contains("totals exclude: novita"));
+      CliResult whole = run_cli({"report", "--start", "2026-10", "-q", "-o", "json", "--out-file",
+                                 file}, env);
+      CHECK(whole.exit_code == 0);
+      CHECK(nlohmann::json::parse(test::read_file(file))["query"]["complete"] == true);
+      continue;
+    }
+    std::string file = dir.path() + "/gpus." + fmt;
+    std::vector<std::string> args = {"report", "--start", "2026-10", "--retries", "0", "-q",
+                                     "-o", fmt, "--out-file", file};
+    CliResult whole = run_cli(args, env);
+    REQUIRE(whole.exit_code == 0);
+    std::string before = test::read_file(file);
+    REQUIRE(before.find("novita") != std::string::npos);
+
+    CliResult partial = run_cli(args, down);
+    CHECK(partial.exit_code == 4);
+    CHECK(test::read_file(file) == before);  // untouched
+    std::string aside = test::read_file(file + ".partial");
+    CHECK(aside.find("novita") == std::string::npos);
+    CHECK(aside.find("runpod") != std::string::npos);
+    CHECK_THAT(partial.err, Catch::Contains("gpubill: report: partial (exit 4): written to " +
+                                            file + ".partial; " + file +
+                                            " was left as it was (--allow-partial writes there)\n"));
+    CHECK(std::count(partial.err.begin(), partial.err.end(), '\n') == 2);  // novita's line too
+
+    std::vector<std::string> allowed = args;
+    allowed.push_back("--allow-partial");
+    CliResult forced = run_cli(allowed, down);
+    CHECK(forced.exit_code == 4);
+    CHECK(test::read_file(file) == aside);  // asked for: replaced
+
+    CliResult again = run_cli(args, env);  // whole again: the leftover goes
+    CHECK(again.exit_code == 0);
+    CHECK(test::read_file(file) == before);
+    struct stat st {};
+    CHECK(::stat((file + ".partial").c_str(), &st) != 0);
+  }
 }

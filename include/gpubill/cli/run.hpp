@@ -41,6 +41,7 @@ struct Invocation {
   providers::OptionValues options;
   std::vector<std::string> report_providers;  ///< Kind::report: --providers (empty: all with a key)
   std::vector<std::string> group_by;          ///< Kind::report: --group-by
+  bool allow_partial = false;                 ///< Kind::report: --allow-partial
   std::optional<aggregate::FxRates> fx;       ///< --fx, parsed; nullopt: no conversion
 };
 

@@ -23,6 +23,12 @@ class AtomicFile {
   void write(std::string_view data);
   /// Syncs and renames over the target. Throws IoError; the target is untouched then.
   void commit();
+  /// Before commit(): makes the target the same path with `suffix` appended (a partial report
+  /// goes beside the file it must not replace). False for a device or FIFO, which is written
+  /// as it comes and cannot be diverted.
+  bool divert(std::string_view suffix);
+  /// Where commit() puts the file (a symlink's target, once followed).
+  const std::string& path() const { return m_path; }
 
  private:
   std::string m_path;
