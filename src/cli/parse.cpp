@@ -4,6 +4,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include "cli/mistakes.hpp"
 #include "gpubill/aggregate/aggregate.hpp"
 #include "gpubill/aggregate/fx.hpp"
 #include "gpubill/cli/run.hpp"
@@ -28,28 +29,35 @@ Keys come from the environment (RUNPOD_API_KEY, ...) or the config file.
 Exit codes: 0 ok, 1 provider/network/output error, 2 usage error, 3 credentials,
 4 partial result. Docs: docs/cli.md)";
 
-void add_global_options(CLI::App& app, GlobalOptions& g) {
-  app.add_option("-o,--output", g.output, "Output format: table, csv, json, ndjson")
+void add_global_options(CLI::App& app, GlobalOptions& g, ChoiceLists& choices) {
+  CLI::Option* output = app.add_option("-o,--output", g.output, "Output format: table, csv, json, ndjson")
       ->check(CLI::IsMember({"table", "csv", "json", "ndjson"}))
+      ->type_name("table|csv|json|ndjson")
       ->default_str("table");
+  choices[output] = {"table", "csv", "json", "ndjson"};
   app.add_option("--out-file", g.out_file,
                  "Write to PATH instead of stdout, atomically (all or nothing)")
+      ->type_name("PATH")
       ->each([](const std::string& v) {
         // An empty value is a mistake (an unset variable in a script), never "stdout".
         if (v.empty()) throw UsageError("--out-file \"\": give a file name (or leave --out-file out for stdout)");
       });
-  app.add_option("--start", g.start, "Start of the period (inclusive), WHEN");
-  app.add_option("--end", g.end, "End of the period (exclusive), WHEN");
+  app.add_option("--start", g.start, "Start of the period (inclusive)")->type_name("WHEN");
+  app.add_option("--end", g.end, "End of the period (exclusive)")->type_name("WHEN");
   app.add_option("--config", g.config_path,
-                 "Config file (default $XDG_CONFIG_HOME/gpubill/config.toml)");
+                 "Config file (default $XDG_CONFIG_HOME/gpubill/config.toml)")
+      ->type_name("PATH");
   app.add_option("--timeout", g.timeout_seconds, "Seconds allowed per request (default 30)")
-      ->check(CLI::Range(0.1, 3600.0));
+      ->check(CLI::Range(0.1, 3600.0))
+      ->type_name("SECONDS");
   app.add_option("--retries", g.retries, "Retries per request on 429/5xx/network errors (default 3)")
-      ->check(CLI::Range(0, 10));
+      ->check(CLI::Range(0, 10))
+      ->type_name("N");
   app.add_option("--parallel", g.parallel,
                  "Requests in flight at once for windowed or paged APIs (default 4; never more "
                  "than a provider allows)")
-      ->check(CLI::Range(1, 16));
+      ->check(CLI::Range(1, 16))
+      ->type_name("N");
   app.add_option("--fx", g.fx,
                  "Convert amounts into one currency: the first --fx names it, the others give "
                  "rates, e.g. --fx USD --fx EUR=1.08 (1 EUR = 1.08 USD)")
@@ -60,10 +68,12 @@ void add_global_options(CLI::App& app, GlobalOptions& g) {
   app.add_option("--max-time", g.max_time_seconds,
                  "Stop after SECONDS in all (requests, retries and waits), with an error; "
                  "default: no limit")
-      ->check(CLI::Range(1.0, 86400.0));
+      ->check(CLI::Range(1.0, 86400.0))
+      ->type_name("SECONDS");
   app.add_option("--max-response-mb", g.max_response_mb,
                  "Refuse a provider answer larger than N MiB (default 512)")
-      ->check(CLI::Range(1, 4096));
+      ->check(CLI::Range(1, 4096))
+      ->type_name("N");
   app.add_flag("-v,--verbose", g.verbose, "Log requests and timings to stderr (-vv for more)");
   app.add_flag("-q,--quiet", g.quiet, "Only errors on stderr");
   app.add_flag("--raw-csv", g.raw_csv,
@@ -85,10 +95,11 @@ Invocation parse(const std::vector<std::string>& args,
                  const std::vector<std::unique_ptr<providers::Provider>>& all) {
   Invocation inv;
   CLI::App app{"gpubill: what your rented GPUs cost, across clouds", "gpubill"};
-  app.set_version_flag("--version", std::string("gpubill ") + k_version);
+  app.set_version_flag("-V,--version", std::string("gpubill ") + k_version);
   app.footer(k_root_footer);
   app.fallthrough();  // global options also after the subcommand (inherited)
-  add_global_options(app, inv.global);
+  ChoiceLists choices;
+  add_global_options(app, inv.global, choices);
 
   CLI::App* providers_cmd = app.add_subcommand(
       "providers", "List providers: configured or not, base URL, key set or missing");
@@ -99,7 +110,8 @@ Invocation parse(const std::vector<std::string>& args,
   CLI::App* report_cmd = app.add_subcommand(
       "report", "Every configured provider, one period, one answer (providers run concurrently)");
   report_cmd->add_option("--providers", report_providers,
-                         "Comma-separated providers (default: every provider with a key)");
+                         "Comma-separated providers (default: every provider with a key)")
+      ->type_name("NAMES");
   report_cmd->add_option("--group-by", report_group_by,
                          "Comma-separated keys: provider, service, resource, gpu, region, and one "
                          "of day, week, month (default provider,service)");
@@ -141,6 +153,7 @@ Invocation parse(const std::vector<std::string>& args,
         opt->expected(1)->multi_option_policy(CLI::MultiOptionPolicy::TakeAll)->type_name("VALUE");
         if (!o.choices.empty()) {
           opt->check(CLI::IsMember(o.choices));
+          choices[opt] = o.choices;
           std::string list;
           for (const std::string& c : o.choices) list += (list.empty() ? "" : "|") + c;
           opt->type_name(list);
@@ -153,8 +166,10 @@ Invocation parse(const std::vector<std::string>& args,
   }
   app.require_subcommand(1);
 
+  // Mistakes first, each in one line naming the fix; CLI11's own words are the fallback.
+  const std::vector<std::string> checked = check_arguments(app, choices, args);
   std::vector<const char*> argv = {"gpubill"};
-  for (const std::string& a : args) argv.push_back(a.c_str());
+  for (const std::string& a : checked) argv.push_back(a.c_str());
   try {
     app.parse(static_cast<int>(argv.size()), argv.data());
   } catch (const CLI::CallForHelp& e) {

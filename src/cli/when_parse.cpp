@@ -4,6 +4,7 @@
 #include <string>
 
 #include "gpubill/util/error.hpp"
+#include "gpubill/util/text.hpp"
 
 namespace gpubill::cli {
 
@@ -12,8 +13,10 @@ namespace {
 using model::Timestamp;
 
 [[noreturn]] void bad_when(std::string_view text, std::string_view flag) {
-  throw UsageError(std::string(flag) + ": cannot read '" + std::string(text) +
-                   "': use 2026-11-01, 2026-11-01T06:00:00Z, 2026-11, today, yesterday, "
+  std::string near = util::nearest(text, {"today", "yesterday", "this-month", "last-month"});
+  throw UsageError(std::string(flag) + ": cannot read '" + std::string(text) + "'" +
+                   (near.empty() ? "" : ": did you mean '" + near + "'?") +
+                   " Use 2026-11-01, 2026-11-01T06:00:00Z, 2026-11, today, yesterday, "
                    "this-month, last-month or Nd (N days ago)");
 }
 

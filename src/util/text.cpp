@@ -1,5 +1,8 @@
 #include "gpubill/util/text.hpp"
 
+#include <algorithm>
+#include <cctype>
+
 #include <cstdint>
 #include <cstdio>
 
@@ -152,6 +155,42 @@ std::string escape_for_terminal(std::string_view text) {
     i += len;
   }
   return out;
+}
+
+std::size_t edit_distance(std::string_view a, std::string_view b) {
+  auto lower = [](char c) { return static_cast<char>(std::tolower(static_cast<unsigned char>(c))); };
+  const std::size_t n = a.size();
+  const std::size_t m = b.size();
+  // Three rows: the one before the previous is needed for a swap.
+  std::vector<std::size_t> before(m + 1), prev(m + 1), cur(m + 1);
+  for (std::size_t j = 0; j <= m; ++j) prev[j] = j;
+  for (std::size_t i = 1; i <= n; ++i) {
+    cur[0] = i;
+    for (std::size_t j = 1; j <= m; ++j) {
+      std::size_t cost = lower(a[i - 1]) == lower(b[j - 1]) ? 0 : 1;
+      cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost});
+      if (i > 1 && j > 1 && lower(a[i - 1]) == lower(b[j - 2]) && lower(a[i - 2]) == lower(b[j - 1])) {
+        cur[j] = std::min(cur[j], before[j - 2] + 1);
+      }
+    }
+    before.swap(prev);
+    prev.swap(cur);
+  }
+  return prev[m];
+}
+
+std::string nearest(std::string_view typed, const std::vector<std::string>& candidates) {
+  std::size_t limit = typed.size() <= 4 ? 1 : typed.size() <= 8 ? 2 : 3;
+  std::string best;
+  std::size_t best_distance = limit + 1;
+  for (const std::string& c : candidates) {
+    std::size_t d = edit_distance(typed, c);
+    if (d < best_distance) {
+      best_distance = d;
+      best = c;
+    }
+  }
+  return best;
 }
 
 std::vector<std::string> split_list(std::string_view text, char sep) {

@@ -13,6 +13,7 @@
 #include "support/csv.hpp"
 #include "support/fake_cloud/fake_cloud.hpp"
 #include "support/fixtures.hpp"
+#include "support/golden.hpp"
 #include "support/run_cli.hpp"
 
 using namespace gpubill;
@@ -567,4 +568,44 @@ TEST_CASE("e2e: a group-writable config holding api_key_command is refused", "[e
   struct stat st {};
   CHECK(::stat(marker.c_str(), &st) != 0);
   CHECK(cloud.requests().empty());
+}
+
+// A new user's first mistakes, as they see them: the command, stderr, the exit code. A change
+// of any of these words is a reviewed diff of fixtures/golden/mistakes.txt (issue 18).
+TEST_CASE("e2e: a new user's first mistakes each get one line that says what to do",
+          "[e2e][cli][mistakes][golden]") {
+  test::TempDir dir;
+  const std::vector<std::vector<std::string>> mistakes = {
+      {"reprot"},                                        // wrong command
+      {"runpod", "pod"},                                 // wrong subcommand
+      {"runpod", "pods", "--bukcet", "day"},             // typo'd flag
+      {"runpod", "pods", "--bucket", "dya"},             // wrong enum value
+      {"runpod", "pods", "--category", "gpu"},           // another provider's flag
+      {"runpod", "pods", "--start"},                     // missing value
+      {"runpod", "pods", "--start", "last-mnth"},        // bad WHEN
+      {"runpod"},                                        // no subcommand
+      {},                                                // nothing at all
+  };
+  std::string transcript;
+  for (const std::vector<std::string>& args : mistakes) {
+    CliResult r = run_cli(args, {{"RUNPOD_API_KEY", "rpa_golden_key_1234"},
+                                 {"XDG_CONFIG_HOME", dir.path()}});
+    std::string shown = "gpubill";
+    for (const std::string& a : args) shown += " " + a;
+    INFO(shown);
+    CHECK(r.exit_code == 2);
+    CHECK(r.out.empty());
+    CHECK(std::count(r.err.begin(), r.err.end(), '\n') == 1);
+    transcript += "$ " + shown + "\n" + r.err + "exit " + std::to_string(r.exit_code) + "\n\n";
+  }
+  // help and version are answers, on stdout, exit 0.
+  for (const std::vector<std::string>& args : {std::vector<std::string>{"version"},
+                                               std::vector<std::string>{"help"}}) {
+    CliResult r = run_cli(args, {{"XDG_CONFIG_HOME", dir.path()}});
+    CHECK(r.exit_code == 0);
+    CHECK(r.err.empty());
+    transcript += "$ gpubill " + args[0] + "\n" + r.out.substr(0, r.out.find('\n') + 1) +
+                  "exit 0\n\n";
+  }
+  test::check_golden("mistakes.txt", transcript);
 }

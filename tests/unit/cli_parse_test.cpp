@@ -59,3 +59,71 @@ TEST_CASE("cli: bad command lines are usage errors", "[cli]") {
     CHECK_THROWS_AS(parse(args), UsageError);
   }
 }
+
+namespace {
+std::string mistake(std::vector<std::string> args) {
+  try {
+    parse(args);
+  } catch (const UsageError& e) {
+    return e.what();
+  }
+  return "(no error)";
+}
+}  // namespace
+
+// A new user's first mistakes got CLI11's raw words ("a command is required", "The following
+// arguments were not expected: day --bukcet") (issue 18). Each now names the fix in one line.
+TEST_CASE("cli: each mistake names its fix in one line", "[cli][mistakes]") {
+  CHECK(mistake({"reprot"}) ==
+        "unknown command 'reprot': did you mean 'report'? (see 'gpubill --help')");
+  CHECK(mistake({"runpod", "pod"}) ==
+        "unknown command 'runpod pod': did you mean 'runpod pods'? (see 'gpubill runpod --help')");
+  CHECK(mistake({"azure"}) ==
+        "unknown command 'azure': use one of providers, report, runpod, novita, gcore, "
+        "hyperstack (see 'gpubill --help')");
+  CHECK(mistake({"runpod", "pods", "--bukcet", "day"}) ==
+        "unknown flag --bukcet for 'gpubill runpod pods': did you mean --bucket? "
+        "(see 'gpubill runpod pods --help')");
+  CHECK(mistake({"runpod", "pods", "--category", "gpu"}) ==
+        "--category is a flag of 'gpubill novita bills' and 'gpubill novita usage', not of "
+        "'gpubill runpod pods' (see 'gpubill runpod pods --help')");
+  CHECK(mistake({"runpod", "pods", "--bucket", "dya"}) ==
+        "--bucket: 'dya' is not one of hour, day, week, month, year; did you mean 'day'? "
+        "(see 'gpubill runpod pods --help')");
+  CHECK(mistake({"runpod", "pods", "--bucket=fortnight"}) ==
+        "--bucket: 'fortnight' is not one of hour, day, week, month, year "
+        "(see 'gpubill runpod pods --help')");
+  CHECK(mistake({"runpod", "pods", "--start"}) ==
+        "--start needs WHEN (see 'gpubill runpod pods --help')");
+  CHECK(mistake({"report", "-o"}) ==
+        "-o needs a value: one of table, csv, json, ndjson (see 'gpubill report --help')");
+  CHECK(mistake({"runpod"}) ==
+        "'gpubill runpod' needs a command: pods, endpoints, network-volumes, all, clusters, "
+        "public-endpoints (see 'gpubill runpod --help')");
+  CHECK(mistake({}) == "'gpubill' needs a command: providers, report, runpod, novita, gcore, "
+                       "hyperstack (see 'gpubill --help')");
+  CHECK(mistake({"runpod", "pods", "extra"}) ==
+        "unexpected argument 'extra' for 'gpubill runpod pods' (see 'gpubill runpod pods --help')");
+  CHECK(mistake({"runpod", "pods", "-x"}) ==
+        "unknown flag -x for 'gpubill runpod pods' (see 'gpubill runpod pods --help')");
+  CHECK(mistake({"runpod", "--bucket", "day", "pods"}) ==
+        "--bucket is a flag of 'gpubill runpod pods', 'gpubill runpod endpoints', 'gpubill "
+        "runpod network-volumes' and 3 more, not of 'gpubill runpod' "
+        "(see 'gpubill runpod --help')");
+}
+
+TEST_CASE("cli: help, version and choices in any case", "[cli][mistakes]") {
+  CHECK_THAT(parse({"help"}).message, Catch::Contains("Exit codes"));
+  CHECK(parse({"help", "runpod", "pods"}).message == parse({"runpod", "pods", "--help"}).message);
+  CHECK_THAT(mistake({"help", "reprot"}), Catch::StartsWith("unknown command 'reprot'"));
+  CHECK(parse({"version"}).message == parse({"--version"}).message);
+  CHECK(parse({"-V"}).message == parse({"--version"}).message);
+  CHECK(parse({"runpod", "pods", "-o", "CSV"}).global.output == "csv");
+  CHECK(parse({"runpod", "pods", "-oJSON"}).global.output == "json");
+  CHECK(parse({"runpod", "pods", "--output=Table"}).global.output == "table");
+  cli::Invocation inv = parse({"runpod", "pods", "--grouping", "podid", "--bucket", "DAY"});
+  CHECK(inv.options["grouping"] == std::vector<std::string>{"podId"});
+  CHECK(inv.options["bucket"] == std::vector<std::string>{"day"});
+  // Values that are not choices are left as typed; what follows -- is not looked at.
+  CHECK(parse({"runpod", "pods", "--start", "Yesterday"}).global.start == "Yesterday");
+}

@@ -78,3 +78,22 @@ TEST_CASE("redact: a stream scrubber finds a key split across pieces at any byte
   CHECK(plain.redactions() == 0);
   gpubill::util::clear_secrets_for_testing();
 }
+
+TEST_CASE("text: edit distance and the nearest name", "[util][text]") {
+  using gpubill::util::edit_distance;
+  using gpubill::util::nearest;
+  CHECK(edit_distance("", "") == 0);
+  CHECK(edit_distance("report", "report") == 0);
+  CHECK(edit_distance("reprot", "report") == 1);   // a swap is one edit
+  CHECK(edit_distance("bukcet", "bucket") == 1);
+  CHECK(edit_distance("pod", "pods") == 1);
+  CHECK(edit_distance("CSV", "csv") == 0);         // case is not an edit
+  CHECK(edit_distance("kitten", "sitting") == 3);
+  CHECK(edit_distance("", "abc") == 3);
+  const std::vector<std::string> commands = {"providers", "report", "runpod", "novita"};
+  CHECK(nearest("reprot", commands) == "report");
+  CHECK(nearest("runpd", commands) == "runpod");
+  CHECK(nearest("azure", commands).empty());       // nothing near: no guess
+  CHECK(nearest("rep", commands).empty());         // 3 edits from report: too far for 3 letters
+  CHECK(nearest("x", {}).empty());
+}

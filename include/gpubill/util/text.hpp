@@ -18,6 +18,14 @@ std::size_t display_width(std::string_view text);
 /// reorder or break a line either. Invalid UTF-8 bytes become `\xNN` too.
 std::string escape_for_terminal(std::string_view text);
 
+/// Edits (insert, delete, replace, swap two neighbours) from `a` to `b`, ASCII case ignored:
+/// the optimal string alignment distance. "reprot" -> "report" is 1.
+std::size_t edit_distance(std::string_view a, std::string_view b);
+
+/// The candidate nearest to `typed` when it is near enough to be a typo (at most 1 edit for
+/// names up to 4 characters, 2 up to 8, 3 beyond), else empty. Ties go to the first.
+std::string nearest(std::string_view typed, const std::vector<std::string>& candidates);
+
 /// "a,,b," -> {"a", "b"}: the items of a `sep`-separated list, empty items dropped.
 std::vector<std::string> split_list(std::string_view text, char sep = ',');
 
