@@ -323,6 +323,13 @@ std::string resolve_api_key(const ProviderSettingsSpec& spec, const ConfigFile& 
   if (key.empty()) {
     throw AuthError(spec.name + ": " + where + " is blank");
   }
+  // No provider's key is that short, and scrubbing a one-letter "key" out of every message
+  // mangled them all (a path became /tmp/u[REDACTED]/...): refused, never registered.
+  if (key.size() < util::k_min_secret_size) {
+    throw AuthError(spec.name + ": " + where + " is " + std::to_string(key.size()) +
+                    " character" + (key.size() == 1 ? "" : "s") + " long; no provider key is "
+                    "shorter than " + std::to_string(util::k_min_secret_size) + ": check it");
+  }
   util::register_secret(key);
   check_key_text(key, spec.name + ": " + where);
   return key;

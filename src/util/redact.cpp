@@ -17,7 +17,7 @@ std::vector<std::string>& secrets() {
 }  // namespace
 
 void register_secret(const std::string& secret) {
-  if (secret.empty()) {
+  if (secret.size() < k_min_secret_size) {
     return;
   }
   std::lock_guard<std::mutex> lock(g_mutex);
@@ -78,7 +78,7 @@ std::string StreamScrubber::feed(std::string_view piece) {
   std::string text = std::move(m_held);
   m_held.clear();
   text.append(piece);
-  auto [replaced, longest] = scrub_in_place(text, k_min_output_secret);
+  auto [replaced, longest] = scrub_in_place(text, k_min_secret_size);
   m_redactions += replaced;
   if (longest > 1) {
     // The last longest-1 bytes could be the start of a secret whose rest comes next. Held
@@ -93,7 +93,7 @@ std::string StreamScrubber::feed(std::string_view piece) {
 std::string StreamScrubber::finish() {
   std::string text = std::move(m_held);
   m_held.clear();
-  m_redactions += scrub_in_place(text, k_min_output_secret).first;
+  m_redactions += scrub_in_place(text, k_min_secret_size).first;
   return text;
 }
 

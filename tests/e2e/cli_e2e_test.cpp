@@ -609,3 +609,40 @@ TEST_CASE("e2e: a new user's first mistakes each get one line that says what to 
   }
   test::check_golden("mistakes.txt", transcript);
 }
+
+// A one-character key in the config turned every message's path into /tmp/u[REDACTED]/...
+// (issue 18): every occurrence of that letter was scrubbed. A key under 8 characters is now
+// refused wherever it comes from (exit 3, saying how long it is, never what it is), and is
+// never scrubbed, so no message is mangled.
+TEST_CASE("e2e: a key shorter than 8 characters is refused and mangles nothing",
+          "[e2e][config][secrets]") {
+  for (const std::string key : {"k", "ke", "kkkkkkk"}) {
+    for (const char* from : {"env", "config", "command"}) {
+      INFO(key.size() << " characters from " << from);
+      test::TempDir dir;
+      std::string config = dir.path() + "/keep-kk/config.toml";
+      ::mkdir((dir.path() + "/keep-kk").c_str(), 0700);
+      std::map<std::string, std::string> env = {{"GPUBILL_RUNPOD_URL", "http://127.0.0.1:1/v1"}};
+      std::string where;
+      if (std::string(from) == "env") {
+        env["RUNPOD_API_KEY"] = key;
+        std::ofstream(config) << "[runpod]\n";
+        where = "RUNPOD_API_KEY";
+      } else if (std::string(from) == "config") {
+        std::ofstream(config) << "[runpod]\napi_key = \"" << key << "\"\n";
+        where = "[runpod] api_key in " + config;
+      } else {
+        std::ofstream(config) << "[runpod]\napi_key_command = \"echo " << key << "\"\n";
+        where = "[runpod] api_key_command in " + config;
+      }
+      ::chmod(config.c_str(), 0600);
+      CliResult r = run_cli({"runpod", "pods", "--config", config}, env);
+      CHECK(r.exit_code == 3);
+      CHECK(r.err == "gpubill: runpod: " + where + " is " + std::to_string(key.size()) +
+                         (key.size() == 1 ? " character" : " characters") +
+                         " long; no provider key is shorter than 8: check it\n");
+      CHECK(r.err.find("[REDACTED]") == std::string::npos);
+      CHECK(r.out.empty());
+    }
+  }
+}

@@ -9,7 +9,12 @@ namespace gpubill::util {
 
 inline constexpr std::string_view k_redacted = "[REDACTED]";
 
-/// Remembers `secret` so scrub() hides it from then on. Thread-safe. Empty strings are ignored.
+/// No API key is shorter: a shorter one is refused where keys are read (config), and is not
+/// a secret scrub() looks for (it would replace ordinary text in every message).
+inline constexpr std::size_t k_min_secret_size = 8;
+
+/// Remembers `secret` so scrub() hides it from then on, whole occurrences only (never a part
+/// of it). Thread-safe. Strings shorter than k_min_secret_size are ignored.
 void register_secret(const std::string& secret);
 
 /// `text` with every registered secret replaced by [REDACTED]. Thread-safe.
@@ -22,12 +27,9 @@ std::string excerpt(std::string_view text, std::size_t limit);
 
 /// Scrubs a stream written in pieces (stdout, --out-file): a secret split across two pieces is
 /// still found, because the end of each piece that could begin a secret is held back until
-/// the next piece or finish(). Only secrets of k_min_output_secret bytes or more are looked
-/// for here: a shorter one would replace ordinary text all over the data (and is refused as a
-/// key anyway, issue 18). Not thread-safe: one writer.
+/// the next piece or finish(). Not thread-safe: one writer.
 class StreamScrubber {
  public:
-  static constexpr std::size_t k_min_output_secret = 8;
   /// What of `piece` (after what was held back) can be written now.
   std::string feed(std::string_view piece);
   /// What is still held back, scrubbed; the stream ends here.
