@@ -37,10 +37,12 @@ config::ConfigFile load_config(const GlobalOptions& g, const config::Environment
   bool explicit_path = !g.config_path.empty();
   std::string path = explicit_path ? g.config_path : config::default_config_path(env);
   std::vector<std::string> extra_keys;
+  std::vector<std::string> sections;
   for (const std::unique_ptr<providers::Provider>& p : providers::make_all_providers()) {
+    sections.push_back(p->info().name);
     for (const providers::ExtraSetting& e : p->info().extra_settings) extra_keys.push_back(e.key);
   }
-  return config::load_config_file(path, explicit_path, extra_keys);
+  return config::load_config_file(path, explicit_path, extra_keys, sections);
 }
 
 Output::Output(const std::string& out_file) {

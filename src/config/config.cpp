@@ -21,6 +21,7 @@
 #include "gpubill/util/error.hpp"
 #include "gpubill/util/log.hpp"
 #include "gpubill/util/redact.hpp"
+#include "gpubill/util/text.hpp"
 
 namespace gpubill::config {
 
@@ -61,7 +62,8 @@ std::optional<std::string> string_key(const toml::table& section, const std::str
 }  // namespace
 
 ConfigFile load_config_file(const std::string& path, bool required,
-                            const std::vector<std::string>& known_extra_keys) {
+                            const std::vector<std::string>& known_extra_keys,
+                            const std::vector<std::string>& known_sections) {
   ConfigFile file;
   file.path = path;
   struct stat st {};
@@ -88,6 +90,20 @@ ConfigFile load_config_file(const std::string& path, bool required,
       throw UsageError("config " + path + ": '" + provider +
                        "' must be a [section] with api_key, api_key_command or base_url");
     }
+    if (!known_sections.empty() &&
+        std::find(known_sections.begin(), known_sections.end(), provider) == known_sections.end()) {
+      // A misspelled [hyperstak] was silently ignored, and its key with it (issue 18).
+      std::string near = util::nearest(provider, known_sections);
+      std::string all;
+      for (const std::string& k : known_sections) all += (all.empty() ? "" : ", ") + k;
+      util::log().warn("config {}: [{}] is not a provider and is ignored{} (sections: {})", path,
+                       provider, near.empty() ? "" : "; did you mean [" + near + "]?", all);
+      // Its key is still a key: never shown, whatever happens.
+      if (const toml::node* k = section->get("api_key"); k != nullptr && k->is_string()) {
+        util::register_secret(**k->as_string());
+      }
+      continue;
+    }
     FileSection fs;
     fs.api_key = string_key(*section, path, provider, "api_key");
     fs.api_key_command = string_key(*section, path, provider, "api_key_command");
@@ -101,13 +117,13 @@ ConfigFile load_config_file(const std::string& path, bool required,
         }
         continue;
       }
-      util::log().warn("config {}: [{}] {} is not a known setting (api_key, api_key_command, "
-                       "base_url{})", path, provider, k,
-                       [&] {
-                         std::string more;
-                         for (const std::string& e : known_extra_keys) more += ", " + e;
-                         return more;
-                       }());
+      std::vector<std::string> known = {"api_key", "api_key_command", "base_url"};
+      known.insert(known.end(), known_extra_keys.begin(), known_extra_keys.end());
+      std::string near = util::nearest(k, known);
+      std::string all;
+      for (const std::string& e : known) all += (all.empty() ? "" : ", ") + e;
+      util::log().warn("config {}: [{}] {} is not a known setting and is ignored{} (settings: {})",
+                       path, provider, k, near.empty() ? "" : "; did you mean " + near + "?", all);
     }
     if (fs.api_key) {
       util::register_secret(*fs.api_key);

@@ -646,3 +646,40 @@ TEST_CASE("e2e: a key shorter than 8 characters is refused and mangles nothing",
     }
   }
 }
+
+// A misspelled [hyperstak] was silently ignored, its key with it, and the run then said "no
+// API key" with no hint why (issue 18). Unknown sections and settings are warned about once
+// per run, with the nearest name; the key in an ignored section is still never shown.
+TEST_CASE("e2e: an unknown config section or setting gets a did-you-mean warning, once",
+          "[e2e][config]") {
+  test::TempDir dir;
+  std::string config = dir.path() + "/config.toml";
+  std::ofstream(config) << "[hyperstak]\napi_key = \"hs_TYPO_SECTION_KEY_1234\"\n"
+                           "[runpod]\napi_kye = \"rpa_TYPO_KEY_SETTING_99\"\n[azure]\nx = 1\n";
+  ::chmod(config.c_str(), 0600);
+  const std::string section_line =
+      "gpubill: warning: config " + config + ": [hyperstak] is not a provider and is ignored; "
+      "did you mean [hyperstack]? (sections: runpod, novita, gcore, hyperstack)\n";
+  const std::string setting_line =
+      "gpubill: warning: config " + config + ": [runpod] api_kye is not a known setting and is "
+      "ignored; did you mean api_key? (settings: api_key, api_key_command, base_url, "
+      "api_version, v2_base_url)\n";
+  const std::string far_line = "gpubill: warning: config " + config + ": [azure] is not a "
+                               "provider and is ignored (sections: runpod, novita, gcore, hyperstack)\n";
+  for (std::vector<std::string> args : {std::vector<std::string>{"providers"},
+                                        std::vector<std::string>{"report"}}) {
+    args.insert(args.end(), {"--config", config});
+    CliResult r = run_cli(args, {{"XDG_CONFIG_HOME", dir.path()}});
+    INFO(r.err);
+    auto count = [&](const std::string& line) {
+      std::size_t n = 0;
+      for (std::size_t at = r.err.find(line); at != std::string::npos; at = r.err.find(line, at + 1)) ++n;
+      return n;
+    };
+    CHECK(count(section_line) == 1);
+    CHECK(count(setting_line) == 1);
+    CHECK(count(far_line) == 1);
+    CHECK(r.err.find("TYPO") == std::string::npos);
+    CHECK(r.out.find("TYPO") == std::string::npos);
+  }
+}

@@ -43,8 +43,11 @@ std::string default_config_path(const Environment& env);
 /// file, line and key). Warns when a file holding a key is readable by group or others.
 /// `known_extra_keys`: the providers' own settings (ProviderInfo::extra_settings); any other
 /// key is warned about and ignored.
+/// `known_sections`: the sections there may be (the providers' names); any other is warned
+/// about ("did you mean [hyperstack]?") and ignored. Empty: not checked.
 ConfigFile load_config_file(const std::string& path, bool required,
-                            const std::vector<std::string>& known_extra_keys = {});
+                            const std::vector<std::string>& known_extra_keys = {},
+                            const std::vector<std::string>& known_sections = {});
 
 enum class KeySource { missing, env, config };
 
