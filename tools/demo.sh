@@ -40,6 +40,7 @@ export XDG_CONFIG_HOME="$out"   # ignore any real config file of yours
 run() { echo; printf '$ gpubill'; printf ' %q' "${@:2}"; echo; "$@"; }
 echo "Fake cloud on $url (Runpod, Novita, Gcore and Hyperstack billing APIs as documented; data mid-2026)"
 run "$GPUBILL" providers
+run "$GPUBILL" config check
 run "$GPUBILL" report --start 2026-10
 run "$GPUBILL" report --start 2026-10 --group-by gpu
 run "$GPUBILL" report --start 2026-10 --group-by provider --fx USD --fx EUR=1.08
@@ -62,5 +63,9 @@ if command -v jq >/dev/null; then
   echo; echo "\$ gpubill runpod pods --start 2026-10 -o json | jq '.totals'"
   "$GPUBILL" runpod pods --start 2026-10 -o json | jq '.totals'
 fi
-echo; echo "\$ RUNPOD_API_KEY=wrong gpubill runpod pods   # exit code 3"
+echo; echo "\$ RUNPOD_API_KEY=wrong-key gpubill runpod pods   # exit code 3"
 RUNPOD_API_KEY=wrong-key "$GPUBILL" runpod pods || echo "(exit code $?)"
+echo; echo "\$ NOVITA_API_KEY=wrong-key gpubill config check   # one line per provider, exit code 3"
+NOVITA_API_KEY=wrong-key "$GPUBILL" config check || echo "(exit code $?)"
+echo; echo "\$ gpubill runpod pods --bukcet day   # a typo: exit code 2"
+"$GPUBILL" runpod pods --bukcet day || echo "(exit code $?)"

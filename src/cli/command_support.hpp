@@ -59,6 +59,8 @@ int run_providers(const Invocation& inv, const config::Environment& env);
 int run_resource(const Invocation& inv, const config::Environment& env);
 /// `gpubill report`.
 int run_report(const Invocation& inv, const config::Environment& env);
+/// `gpubill config path|show|init|check`.
+int run_config(const Invocation& inv, const config::Environment& env);
 
 /// Whether `fd` is a terminal that understands escape sequences (not TERM=dumb).
 bool is_capable_terminal(int fd, const config::Environment& env);

@@ -124,6 +124,23 @@ Invocation parse(const std::vector<std::string>& args,
                      "A provider that fails does not stop the others: what was fetched is printed, each "
                      "failure is named on stderr, and the exit code is 4. docs/report.md");
 
+  CLI::App* config_cmd = app.add_subcommand(
+      "config", "The config file: where it is, what is in effect, an example, a check of each key");
+  config_cmd->require_subcommand(1);
+  std::vector<std::pair<CLI::App*, std::string>> config_actions;
+  for (const auto& [name, help] : std::vector<std::pair<std::string, std::string>>{
+           {"path", "Print the config file's path (--config, else the default)"},
+           {"show", "Every setting in effect and where it comes from (keys masked; api_key_command not run)"},
+           {"init", "Write a commented example config file (mode 0600), never over an existing one"},
+           {"check", "Per provider: is a key set, and does one cheap authenticated request accept it"}}) {
+    CLI::App* sub = config_cmd->add_subcommand(name, help);
+    sub->footer("Example:\n  gpubill config " + name);
+    config_actions.emplace_back(sub, name);
+  }
+  config_cmd->footer("Examples:\n  gpubill config init\n  gpubill config show\n  gpubill config check\n\n"
+                     "config check exits 0 when every configured key works, 3 when every failure is "
+                     "a rejected key (or none is configured), else 1. docs/cli.md");
+
   // One subcommand per provider, one sub-subcommand per resource, one flag per filter.
   struct Bound {
     CLI::App* app;
@@ -209,6 +226,12 @@ Invocation parse(const std::vector<std::string>& args,
   }
   if (providers_cmd->parsed()) {
     inv.kind = Invocation::Kind::providers;
+    return inv;
+  }
+  for (const auto& [sub, name] : config_actions) {
+    if (!sub->parsed()) continue;
+    inv.kind = Invocation::Kind::config;
+    inv.config_action = name;
     return inv;
   }
   if (report_cmd->parsed()) {

@@ -41,6 +41,7 @@ int run(int argc, char** argv) {
     config::Environment env = config::process_environment();
     if (inv.kind == Invocation::Kind::providers) return run_providers(inv, env);
     if (inv.kind == Invocation::Kind::report) return run_report(inv, env);
+    if (inv.kind == Invocation::Kind::config) return run_config(inv, env);
     return run_resource(inv, env);
   } catch (const Error& e) {
     print_error(e.what());

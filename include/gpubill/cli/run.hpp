@@ -32,7 +32,7 @@ struct GlobalOptions {
 };
 
 struct Invocation {
-  enum class Kind { message, providers, resource, report };
+  enum class Kind { message, providers, resource, report, config };
   Kind kind = Kind::message;
   std::string message;           ///< Kind::message: help or version text for stdout
   GlobalOptions global;
@@ -42,6 +42,7 @@ struct Invocation {
   std::vector<std::string> report_providers;  ///< Kind::report: --providers (empty: all with a key)
   std::vector<std::string> group_by;          ///< Kind::report: --group-by
   bool allow_partial = false;                 ///< Kind::report: --allow-partial
+  std::string config_action;                  ///< Kind::config: path, show, init or check
   std::optional<aggregate::FxRates> fx;       ///< --fx, parsed; nullopt: no conversion
 };
 

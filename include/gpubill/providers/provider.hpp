@@ -68,6 +68,9 @@ struct ProviderInfo {
   /// lasts for the rest of it: a 429 without Retry-After waits one whole window.
   int rate_limit_window_ms = 0;
   std::vector<ExtraSetting> extra_settings{};
+  /// `gpubill config check`: the resource whose fetch over yesterday costs one authenticated
+  /// request, the cheapest way to learn whether a key is accepted.
+  std::string check_resource{};
 };
 
 /// Flag name (as in OptionSpec::flag) -> values given, in order. Absent flags are absent.

@@ -163,7 +163,9 @@ class GcoreProvider final : public Provider {
             {"reservations",
              "One month's totals with commit and over-commit pricing (accounts with reservations)",
              "gpubill gcore reservations --month 2026-10 -o csv", reservations_options(),
-             ResourceKind::cost_records, "one calendar month (--month, else the month --start is in)"}} {}
+             ResourceKind::cost_records, "one calendar month (--month, else the month --start is in)"}} {
+    m_info.check_resource = "totals";  // one POST for a one-day window
+  }
 
   const ProviderInfo& info() const override { return m_info; }
   const std::vector<ResourceSpec>& resources() const override { return m_resources; }

@@ -103,6 +103,7 @@ class HyperstackProvider final : public Provider {
     // holds for the rest of the minute, so it waits for the next one.
     m_info.max_in_flight = 1;
     m_info.rate_limit_window_ms = 60'000;
+    m_info.check_resource = "last-day";  // GET /billing/billing/last-day-cost
   }
 
   const ProviderInfo& info() const override { return m_info; }

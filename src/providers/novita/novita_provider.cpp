@@ -59,7 +59,9 @@ class NovitaProvider final : public Provider {
              "gpubill novita balance -o json",
              {},
              ResourceKind::balance},
-        } {}
+        } {
+    m_info.check_resource = "balance";  // GET /openapi/v1/billing/balance/detail
+  }
 
   const ProviderInfo& info() const override { return m_info; }
   const std::vector<ResourceSpec>& resources() const override { return m_resources; }
