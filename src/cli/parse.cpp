@@ -8,6 +8,7 @@
 #include "gpubill/aggregate/aggregate.hpp"
 #include "gpubill/aggregate/fx.hpp"
 #include "gpubill/cli/run.hpp"
+#include "gpubill/transport/curl_transport.hpp"
 #include "gpubill/util/error.hpp"
 #include "gpubill/util/text.hpp"
 #include "gpubill/version.hpp"
@@ -82,6 +83,19 @@ void add_global_options(CLI::App& app, GlobalOptions& g, ChoiceLists& choices) {
   app.add_flag("--no-color", g.no_color, "No colour (also: NO_COLOR, or stdout not a terminal)");
 }
 
+// gpubill 0.1.0 (commit 1a2b3c4d5e6f, RelWithDebInfo build)
+// libcurl 7.88.1 (OpenSSL/3.0.19)
+std::string version_text() {
+  std::string text = std::string("gpubill ") + k_version + " (commit " + k_commit + ", " +
+                     (std::string(k_build_type).empty() ? "default" : k_build_type) + " build)";
+  try {
+    text += "\n" + transport::libcurl_version();
+  } catch (const Error& e) {
+    text += "\nlibcurl: not loadable; gpubill cannot reach providers: " + std::string(e.what());
+  }
+  return text;
+}
+
 std::string help_text(const CLI::App& app, const CLI::Error& e) {
   std::ostringstream out;
   std::ostringstream err;
@@ -95,7 +109,7 @@ Invocation parse(const std::vector<std::string>& args,
                  const std::vector<std::unique_ptr<providers::Provider>>& all) {
   Invocation inv;
   CLI::App app{"gpubill: what your rented GPUs cost, across clouds", "gpubill"};
-  app.set_version_flag("-V,--version", std::string("gpubill ") + k_version);
+  app.set_version_flag("-V,--version", [] { return version_text(); });
   app.footer(k_root_footer);
   app.fallthrough();  // global options also after the subcommand (inherited)
   ChoiceLists choices;

@@ -43,6 +43,7 @@ CurlApi load() {
   resolve(library, "curl_url_get", api.url_get);
   resolve(library, "curl_url_cleanup", api.url_cleanup);
   resolve(library, "curl_free", api.free);
+  resolve(library, "curl_version_info", api.version_info);
   api.global_init(CURL_GLOBAL_DEFAULT);
   return api;  // the library stays loaded for the rest of the run
 }

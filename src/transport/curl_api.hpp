@@ -23,6 +23,7 @@ struct CurlApi {
   decltype(&curl_url_get) url_get;
   decltype(&curl_url_cleanup) url_cleanup;
   decltype(&curl_free) free;
+  decltype(&curl_version_info) version_info;
 };
 
 /// Loads libcurl and runs curl_global_init, once, thread-safely. Throws gpubill::Error (exit 1,

@@ -253,3 +253,15 @@ bool is_loopback_http(const std::string& url) {
 }
 
 }  // namespace gpubill::transport
+
+namespace gpubill::transport {
+
+std::string libcurl_version() {
+  const curl_version_info_data* info = curl_api().version_info(CURLVERSION_NOW);
+  if (info == nullptr || info->version == nullptr) return "libcurl (version unknown)";
+  std::string out = std::string("libcurl ") + info->version;
+  if (info->ssl_version != nullptr) out += std::string(" (") + info->ssl_version + ")";
+  return out;
+}
+
+}  // namespace gpubill::transport

@@ -112,6 +112,13 @@ TEST_CASE("cli: each mistake names its fix in one line", "[cli][mistakes]") {
         "(see 'gpubill runpod --help')");
 }
 
+// --version said only "gpubill 0.1.0" (issue 18): which commit, which build, which libcurl?
+TEST_CASE("cli: --version names the commit, the build type and libcurl", "[cli]") {
+  std::string v = parse({"--version"}).message;
+  CHECK_THAT(v, Catch::Matches("gpubill [0-9]+\\.[0-9]+\\.[0-9]+ \\(commit ([0-9a-f]{12}(-dirty)?|unknown), "
+                               "[A-Za-z]+ build\\)\nlibcurl [0-9]+\\.[0-9]+\\.[0-9]+.*\n"));
+}
+
 TEST_CASE("cli: help, version and choices in any case", "[cli][mistakes]") {
   CHECK_THAT(parse({"help"}).message, Catch::Contains("Exit codes"));
   CHECK(parse({"help", "runpod", "pods"}).message == parse({"runpod", "pods", "--help"}).message);

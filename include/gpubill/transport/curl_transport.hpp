@@ -28,4 +28,8 @@ std::unique_ptr<Transport> make_curl_transport(const CurlOptions& options);
 /// False for any other URL, and for one libcurl cannot parse.
 bool is_loopback_http(const std::string& url);
 
+/// "libcurl 7.88.1 (OpenSSL/3.0.19)": the libcurl this run loads. Loads it (a few ms); throws
+/// gpubill::Error when it cannot be loaded.
+std::string libcurl_version();
+
 }  // namespace gpubill::transport
