@@ -212,6 +212,17 @@ class CurlTransport final : public Transport {
       return response;
     }
     curl_api().easy_getinfo(h.easy, CURLINFO_RESPONSE_CODE, &response.status);
+    HttpResponse::Timing timing;
+    auto ms = [&](CURLINFO what, double& out) {
+      curl_off_t us = 0;
+      if (curl_api().easy_getinfo(h.easy, what, &us) == CURLE_OK) out = static_cast<double>(us) / 1000.0;
+    };
+    ms(CURLINFO_NAMELOOKUP_TIME_T, timing.dns);
+    ms(CURLINFO_CONNECT_TIME_T, timing.connect);
+    ms(CURLINFO_APPCONNECT_TIME_T, timing.tls);
+    ms(CURLINFO_STARTTRANSFER_TIME_T, timing.first_byte);
+    ms(CURLINFO_TOTAL_TIME_T, timing.total);
+    response.timing = timing;
     return response;
   }
 

@@ -70,6 +70,31 @@ std::optional<milliseconds> parse_retry_after(std::string_view value,
   return milliseconds{std::min(when - from, 86'400LL * 365) * 1000};
 }
 
+namespace {
+
+// Headers that can carry a credential or a session: never shown, whatever -vv asks.
+bool is_secret_header(const std::string& lower_name) {
+  return lower_name == "set-cookie" || lower_name == "cookie" || lower_name == "authorization" ||
+         lower_name == "proxy-authorization" || lower_name == "api_key" ||
+         lower_name == "apikey" || lower_name == "x-api-key" || lower_name == "x-auth-token" ||
+         lower_name.find("token") != std::string::npos || lower_name.find("secret") != std::string::npos;
+}
+
+}  // namespace
+
+void trace_response(const HttpResponse& response) {
+  if (!util::log().should_log(spdlog::level::trace)) return;
+  if (response.timing) {
+    const HttpResponse::Timing& t = *response.timing;
+    util::log().trace("  timing: dns {:.1f} ms, connected {:.1f} ms, tls {:.1f} ms, first byte {:.1f} ms, "
+                      "total {:.1f} ms", t.dns, t.connect, t.tls, t.first_byte, t.total);
+  }
+  for (const auto& [name, value] : response.headers) {
+    // Scrubbed like every line; the ones that can hold a credential are not shown at all.
+    util::log().trace("  < {}: {}", name, is_secret_header(name) ? "(not shown)" : value);
+  }
+}
+
 RetryingTransport::RetryingTransport(Transport& inner, RetryPolicy policy, Sleeper sleep,
                                      std::uint64_t seed)
     : m_inner(inner), m_policy(policy), m_sleep(std::move(sleep)), m_rng(seed) {}
@@ -102,6 +127,7 @@ HttpResponse RetryingTransport::send(const HttpRequest& request) {
     if (response.failure == TransportFailure::none) {
       util::log().debug("{} -> {} ({} ms, {} bytes)", describe(request), response.status, ms,
                         response.body.size());
+      trace_response(response);
     } else {
       util::log().debug("{} -> {} ({} ms)", describe(request), response.failure_detail, ms);
     }

@@ -686,3 +686,29 @@ TEST_CASE("e2e: an unknown config section or setting gets a did-you-mean warning
     CHECK(r.out.find("TYPO") == std::string::npos);
   }
 }
+
+// -v and -vv printed the same lines (issue 18): -vv now adds each answer's timing and headers,
+// credentials never among them (a header carrying the key is scrubbed or not shown at all).
+TEST_CASE("e2e: -vv adds timing and response headers to -v, never a key", "[e2e][secrets]") {
+  FakeCloud cloud;
+  cloud.start();
+  const std::string key = "rpa_MARKER_VV_KEY_0123456789";
+  std::map<std::string, std::string> env = {{"RUNPOD_API_KEY", key},
+                                            {"GPUBILL_RUNPOD_URL", cloud.runpod_url("echo-key")},
+                                            {"GPUBILL_NOW", k_now}};
+  std::vector<std::string> args = {"runpod", "pods", "--api", "v1", "--retries", "0"};
+  args.push_back("-v");
+  CliResult v = run_cli(args, env);
+  args.back() = "-vv";
+  CliResult vv = run_cli(args, env);
+  CHECK(v.exit_code == 3);
+  CHECK(vv.exit_code == 3);
+  CHECK_THAT(v.err, Catch::Contains("-> 401"));
+  CHECK_THAT(v.err, !Catch::Contains("timing:"));
+  CHECK_THAT(vv.err, Catch::Contains("gpubill: trace:   timing: dns "));
+  CHECK_THAT(vv.err, Catch::Contains("gpubill: trace:   < content-type: application/json"));
+  CHECK_THAT(vv.err, Catch::Contains("gpubill: trace:   < set-cookie: (not shown)"));
+  CHECK_THAT(vv.err, Catch::Contains("gpubill: trace:   < x-debug-authorization-echo: [REDACTED]"));
+  CHECK(vv.err.find("MARKER_VV") == std::string::npos);
+  CHECK(v.err.find("MARKER_VV") == std::string::npos);
+}

@@ -25,6 +25,9 @@ struct RetryPolicy {
   std::chrono::milliseconds rate_window{0};
 };
 
+/// At -vv (trace): the answer's timing and headers, one per line, credentials not shown.
+void trace_response(const HttpResponse& response);
+
 /// True for the statuses and failures worth another attempt.
 bool is_retryable(const HttpResponse& response);
 

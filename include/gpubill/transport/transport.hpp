@@ -44,6 +44,11 @@ struct HttpResponse {
   Headers headers;             ///< names lower-cased
   std::string body;
   int attempts = 1;            ///< set by the retry decorator
+  /// Where the time went (ms from the start of the request), when the transport knows: -vv.
+  struct Timing {
+    double dns = 0, connect = 0, tls = 0, first_byte = 0, total = 0;
+  };
+  std::optional<Timing> timing;
 
   /// First header named `name` (case-insensitive), if any.
   std::optional<std::string> header(std::string_view name) const;

@@ -195,7 +195,12 @@ void handle_billing(const httplib::Request& req, httplib::Response& res,
 
   std::string auth = req.get_header_value("Authorization");
   if (fault == "echo-key") {
-    send_message(res, 401, "invalid API key '" + auth.substr(auth.find(' ') + 1) + "'");
+    // A careless server repeats the key in its message and in headers (a debug echo and a
+    // session cookie): shapes of no doc, a hostile case for -vv's header trace.
+    std::string key = auth.substr(auth.find(' ') + 1);
+    res.set_header("X-Debug-Authorization-Echo", key);
+    res.set_header("Set-Cookie", "session=" + key + "; HttpOnly");
+    send_message(res, 401, "invalid API key '" + key + "'");
     return;
   }
   if (auth == "Bearer " + state.options.runpod_readonly_key) {
