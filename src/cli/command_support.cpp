@@ -2,11 +2,13 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <cstdlib>
 #include <chrono>
 #include <random>
 #include <thread>
 
 #include <sys/stat.h>
+#include <sys/ioctl.h>
 #include <unistd.h>
 
 #include "gpubill/providers/registry.hpp"
@@ -121,6 +123,18 @@ void warn_if_cleartext(const config::ProviderSettings& settings,
     util::log().warn("{}: base URL {} is plain http: {} travels unencrypted; use https://",
                      info.name, url, info.key_env);
   }
+}
+
+std::size_t table_width_for(const GlobalOptions& g, const config::Environment& env) {
+  if (g.wide || !g.out_file.empty() || ::isatty(STDOUT_FILENO) != 1) return 0;
+  if (std::optional<std::string> columns = env("COLUMNS")) {
+    char* end = nullptr;
+    long n = std::strtol(columns->c_str(), &end, 10);
+    if (end != columns->c_str() && *end == '\0' && n >= 20 && n <= 10000) return static_cast<std::size_t>(n);
+  }
+  struct winsize ws {};
+  if (::ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col >= 20) return ws.ws_col;
+  return 80;
 }
 
 std::optional<std::chrono::steady_clock::time_point> run_deadline(const GlobalOptions& g) {

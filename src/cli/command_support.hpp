@@ -62,6 +62,10 @@ int run_report(const Invocation& inv, const config::Environment& env);
 /// `gpubill config path|show|init|check`.
 int run_config(const Invocation& inv, const config::Environment& env);
 
+/// The width a table on stdout must fit: the terminal's (COLUMNS, else the ioctl, else 80)
+/// when stdout is a terminal and neither --wide nor --out-file is given; else 0 (no limit).
+std::size_t table_width_for(const GlobalOptions& g, const config::Environment& env);
+
 /// Whether `fd` is a terminal that understands escape sequences (not TERM=dumb).
 bool is_capable_terminal(int fd, const config::Environment& env);
 

@@ -81,6 +81,9 @@ void add_global_options(CLI::App& app, GlobalOptions& g, ChoiceLists& choices) {
                "CSV: keep text cells that start with = + - @ as they are (by default they get a "
                "leading ' so spreadsheets do not run them)");
   app.add_flag("--no-color", g.no_color, "No colour (also: NO_COLOR, or stdout not a terminal)");
+  app.add_flag("--wide", g.wide,
+               "Table: every column at full width (on a terminal the table is fitted to its "
+               "width; a pipe or --out-file always gets it whole)");
 }
 
 // gpubill 0.1.0 (commit 1a2b3c4d5e6f, RelWithDebInfo build)

@@ -348,6 +348,7 @@ int run_report(const Invocation& inv, const config::Environment& env) {
   in.totals = totals.by_currency;
   in.records_without_amount = totals.records_without_amount;
   in.title = "report";
+  in.width = table_width_for(inv.global, env);
   in.csv_guard = !inv.global.raw_csv;
   in.period = period;
   ordered_json group_by = ordered_json::array();

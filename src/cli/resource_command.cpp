@@ -85,6 +85,7 @@ int run_resource(const Invocation& inv, const config::Environment& env) {
   in.title = title;
   in.period = period;
   in.color = fmt == format::Format::table && use_color(g, env);
+  in.width = table_width_for(g, env);
   in.csv_guard = !g.raw_csv;
   ordered_json options = ordered_json::object();
   for (const auto& [flag, values] : inv.options) {

@@ -33,14 +33,143 @@ std::string pad(const std::string& text, std::size_t width, bool right) {
   return right ? fill + text : text + fill;
 }
 
+std::size_t table_width(const std::vector<std::size_t>& widths) {
+  std::size_t w = 0;
+  for (std::size_t c : widths) w += c;
+  return widths.empty() ? 0 : w + 2 * (widths.size() - 1);
+}
+
+// Makes the table fit `in.width` columns, in this order, stopping as soon as it fits:
+// DESCRIPTION goes; START and END go when every row's period is the caption's; RESOURCE_NAME
+// goes when RESOURCE_ID is shown; then the widest text column is shortened, one column at a
+// time, down to its header's width, its cells ending in "…". Money (AMOUNT, the TOTAL rows),
+// CURRENCY and numbers are never cut. Returns the note that says what was done, or "".
+template <typename ColumnPtr>
+std::string fit(const RenderInput& in, std::vector<ColumnPtr>& columns,
+                std::vector<std::vector<std::string>>& cells,
+                std::vector<std::vector<std::string>>& totals, std::vector<std::size_t>& widths) {
+  std::vector<std::string> hidden;
+  auto index_of = [&](const std::string& header) -> std::size_t {
+    for (std::size_t i = 0; i < columns.size(); ++i) {
+      if (columns[i]->header == header) return i;
+    }
+    return columns.size();
+  };
+  auto drop = [&](const std::string& header) {
+    std::size_t i = index_of(header);
+    if (i == columns.size() || i == 0) return;  // the first column holds TOTAL
+    columns.erase(columns.begin() + static_cast<std::ptrdiff_t>(i));
+    cells.erase(cells.begin() + static_cast<std::ptrdiff_t>(i));
+    widths.erase(widths.begin() + static_cast<std::ptrdiff_t>(i));
+    for (auto& row : totals) row.erase(row.begin() + static_cast<std::ptrdiff_t>(i));
+    hidden.push_back(header);
+  };
+  bool same_period = std::all_of(in.records.begin(), in.records.end(), [&](const model::CostRecord& r) {
+    return r.period.start == in.period.start && r.period.end == in.period.end;
+  });
+  if (table_width(widths) > in.width) drop("DESCRIPTION");
+  if (table_width(widths) > in.width && same_period) {
+    drop("START");
+    drop("END");
+  }
+  if (table_width(widths) > in.width && index_of("RESOURCE_ID") < columns.size()) {
+    drop("RESOURCE_NAME");
+  }
+  // Lossless: START and END without a time of day when every one of them is at midnight.
+  for (const char* h : {"START", "END"}) {
+    std::size_t i = index_of(h);
+    if (table_width(widths) <= in.width || i == columns.size()) continue;
+    bool midnight = std::all_of(cells[i].begin(), cells[i].end(), [](const std::string& v) {
+      return v.size() >= 16 && v.compare(10, 6, " 00:00") == 0;
+    });
+    if (!midnight) continue;
+    for (std::string& v : cells[i]) v.erase(10, 6);
+    widths[i] = util::display_width(columns[i]->header);
+    for (const std::string& v : cells[i]) widths[i] = std::max(widths[i], util::display_width(v));
+  }
+  bool shortened = false;
+  while (table_width(widths) > in.width) {
+    std::size_t widest = columns.size();
+    for (std::size_t i = 0; i < columns.size(); ++i) {
+      const std::string& h = columns[i]->header;
+      if (columns[i]->right_aligned || h == "AMOUNT" || h == "CURRENCY" || h == "START" ||
+          h == "END") {
+        continue;  // money, numbers and times are never cut
+      }
+      std::size_t floor = std::max<std::size_t>(util::display_width(h), i == 0 ? 5 : 1);
+      if (widths[i] <= floor) continue;
+      if (widest == columns.size() || widths[i] > widths[widest]) widest = i;
+    }
+    if (widest == columns.size()) break;  // nothing left to shorten: the terminal wraps
+    std::size_t excess = table_width(widths) - in.width;
+    std::size_t floor = std::max<std::size_t>(util::display_width(columns[widest]->header),
+                                              widest == 0 ? 5 : 1);
+    // Take it down by what is too much, but no further than the next widest, so the cut is
+    // shared among the wide columns.
+    std::size_t next = 0;
+    for (std::size_t i = 0; i < columns.size(); ++i) {
+      if (i != widest && !columns[i]->right_aligned) next = std::max(next, widths[i]);
+    }
+    std::size_t target = widths[widest] > excess ? widths[widest] - excess : 0;
+    target = std::max({target, floor, std::min(next, widths[widest] - 1)});
+    widths[widest] = target;
+    shortened = true;
+  }
+  if (shortened) {
+    for (std::size_t i = 0; i < columns.size(); ++i) {
+      for (std::string& v : cells[i]) v = util::truncate_to_width(v, widths[i]);
+    }
+  }
+  // Still too wide with every name at its header's width: the columns a person can most
+  // easily do without go, one by one (the note names them).
+  for (const char* h : {"UNIT", "USAGE", "REGION", "GPU_TYPE", "GPU_HOURS", "SERVICE", "END"}) {
+    if (table_width(widths) <= in.width) break;
+    if (std::string(h) == "GPU_TYPE" && index_of("GPU_MODEL") == columns.size()) continue;
+    drop(h);
+  }
+  if (hidden.empty() && !shortened) return "";
+  std::string note = "(fitted to " + std::to_string(in.width) + " columns:";
+  if (!hidden.empty()) {
+    std::string names;
+    for (const std::string& h : hidden) names += (names.empty() ? " " : ", ") + h;
+    note += names + " hidden" + (same_period && std::find(hidden.begin(), hidden.end(), "START") != hidden.end()
+                                     ? " (every row covers the period above)" : "");
+    if (shortened) note += ";";
+  }
+  if (shortened) note += " long text cut with \u2026";
+  return note + "; --wide shows everything)";
+}
+
+// `text` broken at spaces into lines of at most `width` columns (a longer word stays whole).
+std::string wrap(const std::string& text, std::size_t width) {
+  if (width == 0 || util::display_width(text) <= width) return text;
+  std::string out;
+  std::string line;
+  std::size_t at = 0;
+  while (at <= text.size()) {
+    std::size_t space = text.find(' ', at);
+    std::string word = text.substr(at, space == std::string::npos ? std::string::npos : space - at);
+    if (!line.empty() && util::display_width(line) + 1 + util::display_width(word) > width) {
+      out += line + "\n";
+      line = "  " + word;  // continued lines are indented
+    } else {
+      line += (line.empty() ? "" : " ") + word;
+    }
+    if (space == std::string::npos) break;
+    at = space + 1;
+  }
+  return out + line;
+}
+
 }  // namespace
 
 std::string render_table(const RenderInput& in) {
-  std::string out = in.title + "  " +
-                    (in.asked.empty() ? model::format_rfc3339(in.period.start) + " .. " +
-                                            model::format_rfc3339(in.period.end) +
-                                            " (UTC, end exclusive)"
-                                      : util::escape_for_terminal(in.asked)) +
+  std::string out = wrap(in.title + "  " +
+                             (in.asked.empty() ? model::format_rfc3339(in.period.start) + " .. " +
+                                                     model::format_rfc3339(in.period.end) +
+                                                     " (UTC, end exclusive)"
+                                               : util::escape_for_terminal(in.asked)),
+                         in.width) +
                     "\n";
   if (in.rows_cover) {
     out += "rows cover " + model::format_rfc3339(in.rows_cover->start) + " .. " +
@@ -48,7 +177,7 @@ std::string render_table(const RenderInput& in) {
   }
   if (in.records.empty()) {
     out += "No cost records in this period.\n";
-    for (const std::string& note : in.notes) out += util::escape_for_terminal(note) + "\n";
+    for (const std::string& note : in.notes) out += wrap(util::escape_for_terminal(note), in.width) + "\n";
     return out;
   }
   std::vector<Column> all = {
@@ -71,7 +200,7 @@ std::string render_table(const RenderInput& in) {
       {"UNIT", false, [](const model::CostRecord& r) { return r.usage_unit; }},
       {"AMOUNT", true,
        [&in](const model::CostRecord& r) {
-         std::string cell = fixed_or(r.amount, 2, "n/a");
+         std::string cell = r.amount ? util::group_thousands(r.amount->to_fixed(2)) : "n/a";
          return in.marked && in.marked(r) ? cell + "*" : cell;
        }},
       {"CURRENCY", false, [](const model::CostRecord& r) { return r.currency; }},
@@ -119,7 +248,7 @@ std::string render_table(const RenderInput& in) {
     std::vector<std::string> row(columns.size());
     row[0] = "TOTAL";
     for (std::size_t i = 0; i < columns.size(); ++i) {
-      if (columns[i]->header == "AMOUNT") row[i] = m.amount.to_fixed(2);
+      if (columns[i]->header == "AMOUNT") row[i] = util::group_thousands(m.amount.to_fixed(2));
       if (columns[i]->header == "CURRENCY") row[i] = util::escape_for_terminal(m.currency);
     }
     totals.push_back(std::move(row));
@@ -131,6 +260,8 @@ std::string render_table(const RenderInput& in) {
     for (const std::string& v : cells[i]) widths[i] = std::max(widths[i], util::display_width(v));
     for (const auto& row : totals) widths[i] = std::max(widths[i], util::display_width(row[i]));
   }
+  std::string fitted_note;
+  if (in.width > 0) fitted_note = fit(in, columns, cells, totals, widths);
 
   auto emit_row = [&](const std::vector<std::string>& row, bool bold) {
     std::string line;
@@ -163,7 +294,8 @@ std::string render_table(const RenderInput& in) {
     out += std::to_string(in.records_without_amount) +
            " row(s) had no price (n/a) and are not in the totals.\n";
   }
-  for (const std::string& note : in.notes) out += util::escape_for_terminal(note) + "\n";
+  for (const std::string& note : in.notes) out += wrap(util::escape_for_terminal(note), in.width) + "\n";
+  if (!fitted_note.empty()) out += wrap(fitted_note, in.width) + "\n";
   return out;
 }
 

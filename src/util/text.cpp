@@ -110,6 +110,41 @@ std::size_t display_width(std::string_view text) {
   return width;
 }
 
+std::string truncate_to_width(std::string_view text, std::size_t width) {
+  if (display_width(text) <= width) return std::string(text);
+  if (width == 0) return "";
+  std::string out;
+  std::size_t used = 0;
+  for (std::size_t i = 0; i < text.size();) {
+    char32_t cp = 0;
+    std::size_t len = decode(text, i, cp);
+    std::size_t w = len == 0 ? 1 : in(k_zero_width, cp) ? 0 : in(k_wide, cp) ? 2 : 1;
+    if (len == 0) len = 1;
+    if (used + w > width - 1) break;  // one column kept for the ellipsis
+    out.append(text.substr(i, len));
+    used += w;
+    i += len;
+  }
+  return out + "\u2026";
+}
+
+std::string group_thousands(std::string_view number) {
+  std::size_t start = !number.empty() && (number[0] == '-' || number[0] == '+') ? 1 : 0;
+  std::size_t end = number.find('.', start);
+  if (end == std::string_view::npos) end = number.size();
+  if (end == start) return std::string(number);
+  for (std::size_t i = start; i < end; ++i) {
+    if (number[i] < '0' || number[i] > '9') return std::string(number);
+  }
+  std::string out(number.substr(0, start));
+  for (std::size_t i = start; i < end; ++i) {
+    if (i > start && (end - i) % 3 == 0) out += ',';
+    out += number[i];
+  }
+  out.append(number.substr(end));
+  return out;
+}
+
 namespace {
 
 // Unicode's explicit directional formatting characters (UAX #9, 2.1-2.6) and marks.

@@ -2,12 +2,16 @@
 // golden files of the real binary against the fake cloud (fixtures/golden/captions/).
 #include <catch2/catch.hpp>
 
+#include <iterator>
+#include <sstream>
+
 #include <nlohmann/json.hpp>
 
 #include "support/env.hpp"
 #include "support/fake_cloud/fake_cloud.hpp"
 #include "support/golden.hpp"
 #include "support/run_cli.hpp"
+#include "gpubill/util/text.hpp"
 
 using namespace gpubill;
 using test::CliResult;
@@ -85,4 +89,79 @@ TEST_CASE("e2e captions: a failed provider is named under the numbers it is miss
   CHECK(json.exit_code == 4);
   nlohmann::json doc = nlohmann::json::parse(json.out);
   CHECK(doc["query"]["failed_providers"] == nlohmann::json::array({"gcore"}));
+}
+
+namespace {
+std::vector<std::string> lines_of(const std::string& text) {
+  std::vector<std::string> out;
+  std::size_t at = 0;
+  for (std::size_t nl = text.find('\n'); nl != std::string::npos; nl = text.find('\n', at)) {
+    out.push_back(text.substr(at, nl - at));
+    at = nl + 1;
+  }
+  return out;
+}
+std::vector<std::string> total_lines(const std::string& text) {
+  std::vector<std::string> out;
+  for (const std::string& l : lines_of(text)) {
+    if (l.rfind("TOTAL", 0) == 0) {
+      // the amount and currency, whatever the column widths
+      std::istringstream words(l);
+      std::vector<std::string> w((std::istream_iterator<std::string>(words)), std::istream_iterator<std::string>());
+      out.push_back(w.size() >= 2 ? w[w.size() - 2] + " " + w.back() : l);
+    }
+  }
+  return out;
+}
+}  // namespace
+
+// No table fitted 80 columns (report 107, runpod pods 122, gcore totals 203, gcore resources
+// 238), and a person's terminal wrapped every row (issue 18). On a terminal the table now fits
+// its width, money never cut; a pipe and --wide get it whole, as before.
+TEST_CASE("e2e: every table of the demo fits an 80-column terminal with its money intact",
+          "[e2e][format][width]") {
+  const std::vector<std::vector<std::string>> commands = {
+      {"report", "--start", "2026-10"},
+      {"report", "--start", "2026-10", "--group-by", "gpu"},
+      {"report", "--start", "2026-08", "--end", "2026-11", "--group-by", "provider,month"},
+      {"runpod", "pods", "--bucket", "month", "--start", "2026-08", "--end", "2026-12"},
+      {"runpod", "pods", "--bucket", "week", "--grouping", "podId", "--start", "2026-10"},
+      {"runpod", "endpoints", "--bucket", "month", "--start", "2026-10", "--grouping", "gpuTypeId"},
+      {"novita", "bills", "--category", "gpu", "--start", "2026-08-01", "--end", "2026-11-01"},
+      {"novita", "usage", "--cycle", "month", "--start", "2026-08", "--end", "2026-11"},
+      {"gcore", "totals", "--start", "2026-09-01", "--end", "2026-11-01"},
+      {"gcore", "resources", "--start", "2026-10"},
+      {"hyperstack", "history", "--start", "2026-10"},
+      {"hyperstack", "vms", "--start", "2026-10"},
+  };
+  for (const std::vector<std::string>& args : commands) {
+    std::string shown;
+    for (const std::string& a : args) shown += a + " ";
+    INFO(shown);
+    test::FakeCloud cloud;  // one per command: a fake's Runpod v2 window is 60 requests
+    cloud.start();
+    auto env = test::all_providers_env(cloud, {{"NO_COLOR", "1"}});  // widths without escapes
+    auto quiet = args;
+    quiet.push_back("-q");
+    test::CliResult piped = test::run_cli(quiet, env);
+    REQUIRE(piped.exit_code == 0);
+    test::CliResult fitted = test::run_cli_stdout_on_terminal(quiet, env, 80);
+    REQUIRE(fitted.exit_code == 0);
+    for (const std::string& line : lines_of(fitted.out)) {
+      INFO(line);
+      CHECK(util::display_width(line) <= 80);
+    }
+    // The totals, the money, are the same to the cent as in the whole table.
+    CHECK(total_lines(fitted.out) == total_lines(piped.out));
+    CHECK_FALSE(total_lines(piped.out).empty());
+    // --wide on the terminal is the whole table, as a pipe gets it.
+    auto wide = quiet;
+    wide.push_back("--wide");
+    CHECK(test::run_cli_stdout_on_terminal(wide, env, 80).out == piped.out);
+    // Two of them as a person sees them, reviewed as golden files.
+    if (shown == "report --start 2026-10 ") test::check_golden("fitted/report_80.txt", fitted.out);
+    if (shown == "gcore resources --start 2026-10 ") {
+      test::check_golden("fitted/gcore_resources_80.txt", fitted.out);
+    }
+  }
 }

@@ -8,6 +8,7 @@
 #include <thread>
 
 #include <fcntl.h>
+#include <sys/ioctl.h>
 #include <stdlib.h>
 #include <spawn.h>
 #include <sys/wait.h>
@@ -42,7 +43,8 @@ std::vector<std::string> TempDir::list() const {
 namespace {
 
 CliResult run(const std::vector<std::string>& args, const std::map<std::string, std::string>& env,
-              int timeout_seconds, bool stderr_tty, int signal = 0, int signal_after_ms = 0) {
+              int timeout_seconds, bool stderr_tty, int signal = 0, int signal_after_ms = 0,
+              unsigned short stdout_tty_columns = 0) {
   TempDir home;
   std::string out_path = home.path() + "/.stdout";
   std::string err_path = home.path() + "/.stderr";
@@ -67,19 +69,31 @@ CliResult run(const std::vector<std::string>& args, const std::map<std::string, 
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);
   posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
-  posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, out_path.c_str(),
-                                   O_WRONLY | O_CREAT | O_TRUNC, 0600);
   int pty = -1;
   int slave = -1;
-  if (stderr_tty) {
+  if (stderr_tty || stdout_tty_columns > 0) {
     pty = ::posix_openpt(O_RDWR | O_NOCTTY);
     if (pty < 0 || ::grantpt(pty) != 0 || ::unlockpt(pty) != 0) {
       throw std::runtime_error("cannot open a pseudo-terminal");
     }
     ::fcntl(pty, F_SETFL, ::fcntl(pty, F_GETFL) | O_NONBLOCK);
-    posix_spawn_file_actions_addopen(&actions, STDERR_FILENO, ::ptsname(pty), O_RDWR | O_NOCTTY, 0);
     // Held open here too, so the master keeps what the child wrote after the child is gone.
     slave = ::open(::ptsname(pty), O_RDWR | O_NOCTTY);
+    if (stdout_tty_columns > 0) {
+      struct winsize ws {};
+      ws.ws_col = stdout_tty_columns;
+      ws.ws_row = 50;
+      ::ioctl(slave, TIOCSWINSZ, &ws);
+    }
+  }
+  if (stdout_tty_columns > 0) {
+    posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, ::ptsname(pty), O_RDWR | O_NOCTTY, 0);
+  } else {
+    posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, out_path.c_str(),
+                                     O_WRONLY | O_CREAT | O_TRUNC, 0600);
+  }
+  if (stderr_tty) {
+    posix_spawn_file_actions_addopen(&actions, STDERR_FILENO, ::ptsname(pty), O_RDWR | O_NOCTTY, 0);
   } else {
     posix_spawn_file_actions_addopen(&actions, STDERR_FILENO, err_path.c_str(),
                                      O_WRONLY | O_CREAT | O_TRUNC, 0600);
@@ -118,15 +132,23 @@ CliResult run(const std::vector<std::string>& args, const std::map<std::string, 
   }
   result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-  result.out = read_file(out_path);
   if (pty >= 0) {
     drain();
     ::close(slave);
     ::close(pty);
-    result.err = terminal;
-  } else {
-    result.err = read_file(err_path);
   }
+  if (stdout_tty_columns > 0) {
+    // The terminal's CR LF line ends, as LF.
+    std::string out;
+    for (std::size_t i = 0; i < terminal.size(); ++i) {
+      if (terminal[i] == '\r' && i + 1 < terminal.size() && terminal[i + 1] == '\n') continue;
+      out += terminal[i];
+    }
+    result.out = out;
+  } else {
+    result.out = read_file(out_path);
+  }
+  result.err = stderr_tty ? terminal : read_file(err_path);
   return result;
 }
 
@@ -141,6 +163,12 @@ CliResult run_cli_stderr_on_terminal(const std::vector<std::string>& args,
                                      const std::map<std::string, std::string>& env,
                                      int timeout_seconds) {
   return run(args, env, timeout_seconds, true);
+}
+
+CliResult run_cli_stdout_on_terminal(const std::vector<std::string>& args,
+                                     const std::map<std::string, std::string>& env,
+                                     unsigned short columns) {
+  return run(args, env, 60, false, 0, 0, columns);
 }
 
 CliResult run_cli_signalled(const std::vector<std::string>& args, const std::map<std::string, std::string>& env,

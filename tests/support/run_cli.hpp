@@ -25,6 +25,12 @@ CliResult run_cli_stderr_on_terminal(const std::vector<std::string>& args,
                                      const std::map<std::string, std::string>& env = {},
                                      int timeout_seconds = 60);
 
+/// The same, with stdout on a pseudo-terminal `columns` wide (isatty(1) is true in gpubill,
+/// TIOCGWINSZ says `columns`); `out` is what the terminal received, CR LF read as LF.
+CliResult run_cli_stdout_on_terminal(const std::vector<std::string>& args,
+                                     const std::map<std::string, std::string>& env,
+                                     unsigned short columns);
+
 /// The same, sending `signal` to gpubill `after_ms` after it started (once); a run killed by
 /// it has exit_code 128 + the signal.
 CliResult run_cli_signalled(const std::vector<std::string>& args, const std::map<std::string, std::string>& env,

@@ -97,3 +97,20 @@ TEST_CASE("text: edit distance and the nearest name", "[util][text]") {
   CHECK(nearest("rep", commands).empty());         // 3 edits from report: too far for 3 letters
   CHECK(nearest("x", {}).empty());
 }
+
+TEST_CASE("text: cut to a width with an ellipsis, and money with thousands separators",
+          "[util][text]") {
+  using gpubill::util::group_thousands;
+  using gpubill::util::truncate_to_width;
+  CHECK(truncate_to_width("NVIDIA H100 80GB HBM3", 30) == "NVIDIA H100 80GB HBM3");
+  CHECK(truncate_to_width("NVIDIA H100 80GB HBM3", 8) == "NVIDIA \u2026");
+  CHECK(gpubill::util::display_width(truncate_to_width("NVIDIA H100 80GB HBM3", 8)) == 8);
+  CHECK(truncate_to_width("東京東京", 5) == "東京\u2026");   // a wide character is not split
+  CHECK(truncate_to_width("abc", 0).empty());
+  CHECK(group_thousands("1234567.89") == "1,234,567.89");
+  CHECK(group_thousands("-1234.50") == "-1,234.50");
+  CHECK(group_thousands("999.99") == "999.99");
+  CHECK(group_thousands("1000") == "1,000");
+  CHECK(group_thousands("0.00") == "0.00");
+  CHECK(group_thousands("n/a") == "n/a");
+}

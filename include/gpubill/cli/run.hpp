@@ -25,6 +25,7 @@ struct GlobalOptions {
   int verbose = 0;               ///< -v count
   bool quiet = false;
   bool no_color = false;
+  bool wide = false;             ///< --wide: the table at full width even on a terminal
   bool raw_csv = false;          ///< --raw-csv: no formula guard on CSV text cells
   double max_time_seconds = 0;   ///< --max-time: whole-run deadline; 0 = none
   int max_response_mb = 512;     ///< --max-response-mb: largest answer accepted

@@ -52,6 +52,9 @@ struct RenderInput {
   std::vector<std::string> notes;           ///< table only: lines under the totals
   /// table only: records whose AMOUNT gets a trailing '*' (explained in a note)
   std::function<bool(const model::CostRecord&)> marked;
+  /// table only: the terminal's width in columns; 0 (a pipe, a file, --wide): every column
+  /// at full width. When the table is wider, fit_table's rules apply (docs/output-formats.md).
+  std::size_t width = 0;
 };
 
 /// Aligned columns for people; columns empty in every row are left out; amounts rounded to

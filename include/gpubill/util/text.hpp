@@ -26,6 +26,13 @@ std::size_t edit_distance(std::string_view a, std::string_view b);
 /// names up to 4 characters, 2 up to 8, 3 beyond), else empty. Ties go to the first.
 std::string nearest(std::string_view typed, const std::vector<std::string>& candidates);
 
+/// `text` cut to at most `width` terminal columns, its end replaced by "…" when cut (on a
+/// code point boundary, wide characters counted as 2).
+std::string truncate_to_width(std::string_view text, std::size_t width);
+
+/// "1234567.89" -> "1,234,567.89" (also with a sign or no fraction); other text unchanged.
+std::string group_thousands(std::string_view number);
+
 /// "a,,b," -> {"a", "b"}: the items of a `sep`-separated list, empty items dropped.
 std::vector<std::string> split_list(std::string_view text, char sep = ',');
 
