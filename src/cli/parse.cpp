@@ -2,6 +2,11 @@
 // ResourceSpecs, so this file knows no provider by name.
 #include <sstream>
 
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+#include <cstdlib>
+
 #include <CLI/CLI.hpp>
 
 #include "cli/mistakes.hpp"
@@ -99,6 +104,130 @@ std::string version_text() {
   return text;
 }
 
+// The width help is wrapped to: the terminal's when stdout is one, else 80.
+std::size_t help_width() {
+  if (::isatty(STDOUT_FILENO) != 1) return 80;
+  if (const char* columns = std::getenv("COLUMNS")) {
+    long n = std::strtol(columns, nullptr, 10);
+    if (n >= 60 && n <= 1000) return static_cast<std::size_t>(n);
+  }
+  struct winsize ws {};
+  if (::ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col >= 60) return ws.ws_col;
+  return 80;
+}
+
+// Help for people: each placeholder once (WHEN, N, PATH, a|b|c; not CLI11's validator text
+// after it), descriptions wrapped to the width, and a command's help listing the global
+// options that apply to it too.
+class HelpFormatter final : public CLI::Formatter {
+ public:
+  explicit HelpFormatter(std::size_t width) : m_width(std::max<std::size_t>(width, 60)) {
+    column_width(30);
+  }
+
+  std::string make_option_opts(const CLI::Option* opt) const override {
+    if (opt->get_type_size() == 0) return "";
+    std::string name = placeholder(opt);
+    std::string out = name.empty() ? "" : " " + name;
+    if (opt->get_expected_max() == CLI::detail::expected_max_vector_size) out += " ...";
+    return out;
+  }
+
+  std::string make_option_desc(const CLI::Option* opt) const override {
+    std::string desc = opt->get_description();
+    std::string name = type_name(opt);
+    if (name != placeholder(opt)) {  // a list too long to be the placeholder: said once, here
+      std::string list;
+      for (char c : name) list += c == '|' ? std::string(", ") : std::string(1, c);
+      desc += " (one of: " + list + ")";
+    }
+    return wrap(desc, m_width - get_column_width());
+  }
+
+  std::string make_description(const CLI::App* app) const override {
+    std::string d = CLI::Formatter::make_description(app);
+    if (d.empty()) return d;
+    return wrap(d.substr(0, d.find_last_not_of('\n') + 1), m_width) + "\n";
+  }
+
+  std::string make_footer(const CLI::App* app) const override {
+    std::string footer = CLI::Formatter::make_footer(app);
+    std::string out;
+    std::istringstream lines(footer);
+    std::string line;
+    while (std::getline(lines, line)) {
+      if (util::display_width(line) <= m_width) {
+        out += line + "\n";
+      } else if (line.rfind("  gpubill ", 0) == 0) {
+        // An example: broken as a shell would read it, with a backslash.
+        out += wrap_with(line.substr(2), m_width - 4, " \\\n      ", "  ") + "\n";
+      } else {
+        out += wrap(line, m_width) + "\n";
+      }
+    }
+    return out;
+  }
+
+  std::string make_subcommand(const CLI::App* sub) const override {
+    std::ostringstream out;
+    CLI::detail::format_help(out, sub->get_display_name(true),
+                             wrap(sub->get_description(), m_width - get_column_width()),
+                             get_column_width());
+    return out.str();
+  }
+
+  std::string make_help(const CLI::App* app, std::string name, CLI::AppFormatMode mode) const override {
+    std::string text = CLI::Formatter::make_help(app, name, mode);
+    const CLI::App* root = app;
+    while (root->get_parent() != nullptr) root = root->get_parent();
+    if (root == app || mode == CLI::AppFormatMode::Sub) return text;
+    // The global options, before the footer: they apply here as much as at the top.
+    std::vector<const CLI::Option*> globals = root->get_options([](const CLI::Option* o) {
+      return o->get_name() != "--help" && o->get_lnames() != std::vector<std::string>{"version"};
+    });
+    std::string group = make_group("Global options", false, globals);
+    std::string footer = "\n" + make_footer(app);
+    std::size_t at = footer.size() > 1 ? text.rfind(footer) : std::string::npos;
+    if (at == std::string::npos) return text + group;
+    return text.substr(0, at) + group + text.substr(at);
+  }
+
+ private:
+  static std::string type_name(const CLI::Option* opt) {
+    std::string name = opt->get_type_name();
+    return name.substr(0, name.find(':'));  // CLI11 appends its validators' descriptions
+  }
+  // The name after the flag: WHEN, N, PATH, a|b|c; a long list of choices is VALUE.
+  static std::string placeholder(const CLI::Option* opt) {
+    std::string name = type_name(opt);
+    return name.size() > 36 ? "VALUE" : name;
+  }
+  // `text` broken at spaces into lines of at most `width` columns.
+  static std::string wrap(const std::string& text, std::size_t width) {
+    return wrap_with(text, width, "\n", "");
+  }
+  static std::string wrap_with(const std::string& text, std::size_t width, const std::string& brk,
+                               const std::string& first) {
+    std::string out;
+    std::string line = first;
+    std::istringstream words(text);
+    std::string word;
+    bool start = true;
+    while (words >> word) {
+      if (!start && util::display_width(line) + 1 + util::display_width(word) > width) {
+        out += line + brk;
+        line = word;
+      } else {
+        line += (start ? "" : " ") + word;
+      }
+      start = false;
+    }
+    return out + line;
+  }
+
+  std::size_t m_width;
+};
+
 std::string help_text(const CLI::App& app, const CLI::Error& e) {
   std::ostringstream out;
   std::ostringstream err;
@@ -112,6 +241,7 @@ Invocation parse(const std::vector<std::string>& args,
                  const std::vector<std::unique_ptr<providers::Provider>>& all) {
   Invocation inv;
   CLI::App app{"gpubill: what your rented GPUs cost, across clouds", "gpubill"};
+  app.formatter(std::make_shared<HelpFormatter>(help_width()));  // before any subcommand
   app.set_version_flag("-V,--version", [] { return version_text(); });
   app.footer(k_root_footer);
   app.fallthrough();  // global options also after the subcommand (inherited)
@@ -131,7 +261,8 @@ Invocation parse(const std::vector<std::string>& args,
       ->type_name("NAMES");
   report_cmd->add_option("--group-by", report_group_by,
                          "Comma-separated keys: provider, service, resource, gpu, region, and one "
-                         "of day, week, month (default provider,service)");
+                         "of day, week, month (default provider,service)")
+      ->type_name("KEYS");
   bool report_allow_partial = false;
   report_cmd->add_flag("--allow-partial", report_allow_partial,
                        "With --out-file and -o csv or ndjson: a partial report (exit 4) replaces "
@@ -174,8 +305,8 @@ Invocation parse(const std::vector<std::string>& args,
     for (const providers::ResourceSpec& r : p->resources()) {
       examples += "\n  " + r.example;
       CLI::App* rcmd = pcmd->add_subcommand(r.name, r.help);
-      rcmd->footer("Example:\n  " + r.example + "\n\nGlobal options (-o, --start, --end, "
-                   "--out-file, ...) may follow: see gpubill --help");
+      rcmd->footer("Example:\n  " + r.example + "\n\nGlobal options may come before or after "
+                   "the command. docs/cli.md");
       for (const providers::OptionSpec& o : r.options) {
         std::vector<std::string>& store = values[{rcmd, o.flag}];
         if (o.is_switch) {
@@ -184,7 +315,11 @@ Invocation parse(const std::vector<std::string>& args,
           continue;
         }
         CLI::Option* opt = rcmd->add_option("--" + o.flag, store, o.help);
-        opt->expected(1)->multi_option_policy(CLI::MultiOptionPolicy::TakeAll)->type_name("VALUE");
+        std::string placeholder = o.placeholder;
+        if (placeholder.empty()) {
+          placeholder = o.flag.size() > 3 && o.flag.compare(o.flag.size() - 3, 3, "-id") == 0 ? "ID" : "VALUE";
+        }
+        opt->expected(1)->multi_option_policy(CLI::MultiOptionPolicy::TakeAll)->type_name(placeholder);
         if (!o.choices.empty()) {
           opt->check(CLI::IsMember(o.choices));
           choices[opt] = o.choices;

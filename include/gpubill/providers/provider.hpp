@@ -26,6 +26,8 @@ struct OptionSpec {
   /// Given, it chooses the rows' period instead of --start/--end (Runpod's --last N): the
   /// caption then names it as what was asked, and says what the rows cover.
   bool replaces_period = false;
+  /// What --help shows after the flag (N, ID, NAME); empty: VALUE, or the choices.
+  std::string placeholder{};
 };
 
 enum class ResourceKind {

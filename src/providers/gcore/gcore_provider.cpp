@@ -52,7 +52,8 @@ std::vector<OptionSpec> resources_options() {
 
 std::vector<OptionSpec> reservations_options() {
   std::vector<OptionSpec> options = {
-      {"month", "The month YYYY-MM (default: the month --start falls in)", false, {}}};
+      {"month", "The month YYYY-MM (default: the month --start falls in)", false, {}, false, false,
+       "YYYY-MM"}};
   for (const OptionSpec& o : report_filters()) {
     if (o.flag != "project") options.push_back(o);  // the endpoint has no projects filter
   }

@@ -38,7 +38,7 @@ std::vector<OptionSpec> v2_options(std::vector<OptionSpec> own) {
   own.insert(own.begin(), bucket_option());
   own.push_back(api_option());
   own.push_back({"last", "v2: the last N buckets, the current one included (instead of "
-                         "--start/--end)", false, {}, false, true});
+                         "--start/--end)", false, {}, false, true, "N"});
   own.push_back({"split-components", "v2: one record per cost component (gpu, cpu, disk, "
                                      "fee, ...) instead of one per bucket",
                  false, {}, true});

@@ -1,0 +1,89 @@
+// Every --help screen as a person sees it (issue 18): a golden file each under
+// fixtures/golden/help/, lines within 80 columns, and every flag documented in docs/cli.md
+// (and every flag docs/cli.md names, real).
+#include <catch2/catch.hpp>
+
+#include <regex>
+#include <set>
+#include <sstream>
+
+#include "gpubill/providers/registry.hpp"
+#include "gpubill/util/text.hpp"
+#include "support/fixtures.hpp"
+#include "support/golden.hpp"
+#include "support/run_cli.hpp"
+
+using namespace gpubill;
+
+namespace {
+
+std::vector<std::vector<std::string>> every_command() {
+  std::vector<std::vector<std::string>> out = {{},
+                                               {"providers"},
+                                               {"report"},
+                                               {"config"},
+                                               {"config", "path"},
+                                               {"config", "show"},
+                                               {"config", "init"},
+                                               {"config", "check"}};
+  for (const std::unique_ptr<providers::Provider>& p : providers::make_all_providers()) {
+    out.push_back({p->info().name});
+    for (const providers::ResourceSpec& r : p->resources()) out.push_back({p->info().name, r.name});
+  }
+  return out;
+}
+
+std::set<std::string> flags_in(const std::string& text) {
+  std::set<std::string> out;
+  std::regex flag("--[a-z][a-z0-9-]+");
+  for (auto it = std::sregex_iterator(text.begin(), text.end(), flag); it != std::sregex_iterator(); ++it) {
+    out.insert(it->str());
+  }
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("e2e help: every screen is a golden file, fits 80 columns, and is documented",
+          "[e2e][cli][golden][help]") {
+  std::set<std::string> in_help;
+  for (const std::vector<std::string>& command : every_command()) {
+    std::vector<std::string> args = command;
+    args.push_back("--help");
+    test::CliResult r = test::run_cli(args);
+    std::string name = command.empty() ? "gpubill" : "gpubill";
+    for (const std::string& c : command) name += "_" + c;
+    INFO(name);
+    REQUIRE(r.exit_code == 0);
+    CHECK(r.err.empty());
+    std::size_t at = 0;
+    for (std::size_t nl = r.out.find('\n'); nl != std::string::npos; nl = r.out.find('\n', at)) {
+      std::string line = r.out.substr(at, nl - at);
+      INFO(line);
+      CHECK(util::display_width(line) <= 80);
+      at = nl + 1;
+    }
+    test::check_golden("help/" + name + ".txt", r.out);
+    // The options each screen lists (its Options and Global options groups).
+    std::string options = r.out.substr(0, r.out.find("\nExample"));
+    for (const std::string& f : flags_in(options)) in_help.insert(f);
+  }
+  // docs/cli.md, less its examples of mistakes (`--bukcet` is a typo on purpose).
+  std::string docs;
+  {
+    std::istringstream lines(test::read_file(test::fixture_path("../docs/cli.md")));
+    std::string line;
+    while (std::getline(lines, line)) {
+      if (line.find("unknown flag") == std::string::npos) docs += line + "\n";
+    }
+  }
+  std::set<std::string> in_docs = flags_in(docs);
+  for (const std::string& f : in_help) {
+    INFO("in --help, not in docs/cli.md: " << f);
+    CHECK(in_docs.count(f) == 1);
+  }
+  for (const std::string& f : in_docs) {
+    INFO("in docs/cli.md, not a flag of any --help: " << f);
+    CHECK(in_help.count(f) == 1);
+  }
+}
