@@ -309,12 +309,14 @@ Invocation parse(const std::vector<std::string>& args,
                    "the command. docs/cli.md");
       for (const providers::OptionSpec& o : r.options) {
         std::vector<std::string>& store = values[{rcmd, o.flag}];
+        std::string names = "--" + o.flag;  // and the idea's name on other commands
+        for (const std::string& a : o.aliases) names += ",--" + a;
         if (o.is_switch) {
           rcmd->add_flag_function(
-              "--" + o.flag, [&store](std::int64_t) { store = {"true"}; }, o.help);
+              names, [&store](std::int64_t) { store = {"true"}; }, o.help);
           continue;
         }
-        CLI::Option* opt = rcmd->add_option("--" + o.flag, store, o.help);
+        CLI::Option* opt = rcmd->add_option(names, store, o.help);
         std::string placeholder = o.placeholder;
         if (placeholder.empty()) {
           placeholder = o.flag.size() > 3 && o.flag.compare(o.flag.size() - 3, 3, "-id") == 0 ? "ID" : "VALUE";

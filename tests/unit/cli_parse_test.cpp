@@ -108,7 +108,7 @@ TEST_CASE("cli: each mistake names its fix in one line", "[cli][mistakes]") {
         "unknown flag -x for 'gpubill runpod pods' (see 'gpubill runpod pods --help')");
   CHECK(mistake({"runpod", "--bucket", "day", "pods"}) ==
         "--bucket is a flag of 'gpubill runpod pods', 'gpubill runpod endpoints', 'gpubill "
-        "runpod network-volumes' and 3 more, not of 'gpubill runpod' "
+        "runpod network-volumes' and 4 more, not of 'gpubill runpod' "
         "(see 'gpubill runpod --help')");
 }
 
@@ -133,4 +133,19 @@ TEST_CASE("cli: help, version and choices in any case", "[cli][mistakes]") {
   CHECK(inv.options["bucket"] == std::vector<std::string>{"day"});
   // Values that are not choices are left as typed; what follows -- is not looked at.
   CHECK(parse({"runpod", "pods", "--start", "Yesterday"}).global.start == "Yesterday");
+}
+
+// The same idea had several names (--bucket, Novita's --cycle; Gcore's --type, Novita's
+// --category) (issue 18). The idea's name now works on each command; the old ones still do.
+TEST_CASE("cli: one name per idea, old names kept as aliases", "[cli]") {
+  cli::Invocation inv = parse({"novita", "usage", "--bucket", "month", "--type", "gpu"});
+  CHECK(inv.options["cycle"] == std::vector<std::string>{"month"});
+  CHECK(inv.options["category"] == std::vector<std::string>{"gpu"});
+  cli::Invocation old = parse({"novita", "usage", "--cycle", "month", "--category", "gpu"});
+  CHECK(old.options == inv.options);
+  CHECK(parse({"novita", "bills", "--type", "gpu"}).options["category"] == std::vector<std::string>{"gpu"});
+  CHECK_THROWS_WITH(parse({"novita", "usage", "--bucket", "day", "--cycle", "month"}),
+                    Catch::Contains("given 2 times"));
+  CHECK(parse({"gcore", "totals", "--type", "ai_cluster"}).options["type"] ==
+        std::vector<std::string>{"ai_cluster"});
 }

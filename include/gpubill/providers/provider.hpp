@@ -28,6 +28,10 @@ struct OptionSpec {
   bool replaces_period = false;
   /// What --help shows after the flag (N, ID, NAME); empty: VALUE, or the choices.
   std::string placeholder{};
+  /// Other names of the same flag: the name the same idea has on the other commands
+  /// (`--bucket` for Novita's `--cycle`, `--type` for its `--category`), so that one name
+  /// works everywhere and the provider's own keeps working.
+  std::vector<std::string> aliases{};
 };
 
 enum class ResourceKind {
