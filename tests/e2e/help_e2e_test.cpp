@@ -9,6 +9,8 @@
 
 #include "gpubill/providers/registry.hpp"
 #include "gpubill/util/text.hpp"
+#include "support/env.hpp"
+#include "support/fake_cloud/fake_cloud.hpp"
 #include "support/fixtures.hpp"
 #include "support/golden.hpp"
 #include "support/run_cli.hpp"
@@ -86,4 +88,58 @@ TEST_CASE("e2e help: every screen is a golden file, fits 80 columns, and is docu
     INFO("in docs/cli.md, not a flag of any --help: " << f);
     CHECK(in_help.count(f) == 1);
   }
+}
+
+namespace {
+// A command line as a shell splits it: words, "double-quoted" text one word; stops at a pipe.
+std::vector<std::string> shell_words(const std::string& line) {
+  std::vector<std::string> out;
+  std::string word;
+  bool quoted = false;
+  bool any = false;
+  for (char c : line) {
+    if (c == '"') {
+      quoted = !quoted;
+      any = true;
+    } else if (c == '|' && !quoted) {
+      break;
+    } else if (c == ' ' && !quoted) {
+      if (any) out.push_back(word);
+      word.clear();
+      any = false;
+    } else {
+      word += c;
+      any = true;
+    }
+  }
+  if (any) out.push_back(word);
+  return out;
+}
+}  // namespace
+
+// Each resource's --help example must work against the demo's data (issue 18): run as shown,
+// against the fake cloud, it exits 0.
+TEST_CASE("e2e help: every resource's example runs against the fake cloud", "[e2e][cli][help]") {
+  std::size_t ran = 0;
+  for (const std::unique_ptr<providers::Provider>& p : providers::make_all_providers()) {
+    test::FakeCloud cloud;  // one per provider: a fake's Runpod v2 window is 60 requests
+    cloud.start();
+    auto env = test::all_providers_env(cloud);
+    for (const providers::ResourceSpec& r : p->resources()) {
+      std::vector<std::string> words = shell_words(r.example);
+      INFO(r.example);
+      REQUIRE(words.size() >= 3);
+      REQUIRE(words[0] == "gpubill");
+      std::vector<std::string> args(words.begin() + 1, words.end());
+      test::TempDir dir;
+      for (std::size_t i = 0; i + 1 < args.size(); ++i) {
+        if (args[i] == "--out-file") args[i + 1] = dir.path() + "/" + args[i + 1];
+      }
+      test::CliResult out = test::run_cli(args, env);
+      INFO(out.err);
+      CHECK(out.exit_code == 0);
+      ++ran;
+    }
+  }
+  CHECK(ran >= 25);
 }
