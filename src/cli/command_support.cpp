@@ -8,7 +8,6 @@
 #include <thread>
 
 #include <sys/stat.h>
-#include <sys/ioctl.h>
 #include <unistd.h>
 
 #include "gpubill/providers/registry.hpp"
@@ -18,6 +17,7 @@
 #include "gpubill/transport/retrying_transport.hpp"
 #include "gpubill/util/error.hpp"
 #include "gpubill/util/log.hpp"
+#include "gpubill/util/text.hpp"
 #include "gpubill/version.hpp"
 
 namespace gpubill::cli {
@@ -126,15 +126,8 @@ void warn_if_cleartext(const config::ProviderSettings& settings,
 }
 
 std::size_t table_width_for(const GlobalOptions& g, const config::Environment& env) {
-  if (g.wide || !g.out_file.empty() || ::isatty(STDOUT_FILENO) != 1) return 0;
-  if (std::optional<std::string> columns = env("COLUMNS")) {
-    char* end = nullptr;
-    long n = std::strtol(columns->c_str(), &end, 10);
-    if (end != columns->c_str() && *end == '\0' && n >= 20 && n <= 10000) return static_cast<std::size_t>(n);
-  }
-  struct winsize ws {};
-  if (::ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col >= 20) return ws.ws_col;
-  return 80;
+  if (g.wide || !g.out_file.empty()) return 0;
+  return util::terminal_width(STDOUT_FILENO, env("COLUMNS"));
 }
 
 std::optional<std::chrono::steady_clock::time_point> run_deadline(const GlobalOptions& g) {

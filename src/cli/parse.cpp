@@ -2,7 +2,6 @@
 // ResourceSpecs, so this file knows no provider by name.
 #include <sstream>
 
-#include <sys/ioctl.h>
 #include <unistd.h>
 
 #include <cstdlib>
@@ -104,16 +103,12 @@ std::string version_text() {
   return text;
 }
 
-// The width help is wrapped to: the terminal's when stdout is one, else 80.
+// The width help is wrapped to: the terminal's when stdout is one (at least 60), else 80.
 std::size_t help_width() {
-  if (::isatty(STDOUT_FILENO) != 1) return 80;
-  if (const char* columns = std::getenv("COLUMNS")) {
-    long n = std::strtol(columns, nullptr, 10);
-    if (n >= 60 && n <= 1000) return static_cast<std::size_t>(n);
-  }
-  struct winsize ws {};
-  if (::ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col >= 60) return ws.ws_col;
-  return 80;
+  const char* columns = std::getenv("COLUMNS");
+  std::size_t width = util::terminal_width(STDOUT_FILENO, columns ? std::optional<std::string>(columns)
+                                                                  : std::nullopt);
+  return width == 0 ? 80 : std::max<std::size_t>(width, 60);
 }
 
 // Help for people: each placeholder once (WHEN, N, PATH, a|b|c; not CLI11's validator text
@@ -160,7 +155,7 @@ class HelpFormatter final : public CLI::Formatter {
         out += line + "\n";
       } else if (line.rfind("  gpubill ", 0) == 0) {
         // An example: broken as a shell would read it, with a backslash.
-        out += wrap_with(line.substr(2), m_width - 4, " \\\n      ", "  ") + "\n";
+        out += "  " + util::wrap_words(line.substr(2), m_width - 4, " \\\n      ") + "\n";
       } else {
         out += wrap(line, m_width) + "\n";
       }
@@ -202,27 +197,8 @@ class HelpFormatter final : public CLI::Formatter {
     std::string name = type_name(opt);
     return name.size() > 36 ? "VALUE" : name;
   }
-  // `text` broken at spaces into lines of at most `width` columns.
   static std::string wrap(const std::string& text, std::size_t width) {
-    return wrap_with(text, width, "\n", "");
-  }
-  static std::string wrap_with(const std::string& text, std::size_t width, const std::string& brk,
-                               const std::string& first) {
-    std::string out;
-    std::string line = first;
-    std::istringstream words(text);
-    std::string word;
-    bool start = true;
-    while (words >> word) {
-      if (!start && util::display_width(line) + 1 + util::display_width(word) > width) {
-        out += line + brk;
-        line = word;
-      } else {
-        line += (start ? "" : " ") + word;
-      }
-      start = false;
-    }
-    return out + line;
+    return util::wrap_words(text, width);
   }
 
   std::size_t m_width;

@@ -140,25 +140,9 @@ std::string fit(const RenderInput& in, std::vector<ColumnPtr>& columns,
   return note + "; --wide shows everything)";
 }
 
-// `text` broken at spaces into lines of at most `width` columns (a longer word stays whole).
+// A caption or note wrapped to the table's width; continued lines are indented.
 std::string wrap(const std::string& text, std::size_t width) {
-  if (width == 0 || util::display_width(text) <= width) return text;
-  std::string out;
-  std::string line;
-  std::size_t at = 0;
-  while (at <= text.size()) {
-    std::size_t space = text.find(' ', at);
-    std::string word = text.substr(at, space == std::string::npos ? std::string::npos : space - at);
-    if (!line.empty() && util::display_width(line) + 1 + util::display_width(word) > width) {
-      out += line + "\n";
-      line = "  " + word;  // continued lines are indented
-    } else {
-      line += (line.empty() ? "" : " ") + word;
-    }
-    if (space == std::string::npos) break;
-    at = space + 1;
-  }
-  return out + line;
+  return util::wrap_words(text, width, "\n  ");
 }
 
 }  // namespace

@@ -1,7 +1,11 @@
 #include "gpubill/util/text.hpp"
 
+#include <sys/ioctl.h>
+#include <unistd.h>
+
 #include <algorithm>
 #include <cctype>
+#include <cstdlib>
 
 #include <cstdint>
 #include <cstdio>
@@ -126,6 +130,49 @@ std::string truncate_to_width(std::string_view text, std::size_t width) {
     i += len;
   }
   return out + "\u2026";
+}
+
+std::string wrap_words(std::string_view text, std::size_t width, std::string_view brk) {
+  if (width == 0 || display_width(text) <= width) return std::string(text);
+  std::string out;
+  std::string line;
+  bool start = true;
+  // What a break leaves at the start of the next line (its indent) counts in that line.
+  std::size_t newline = brk.rfind('\n');
+  std::size_t indent = newline == std::string_view::npos ? 0 : display_width(brk.substr(newline + 1));
+  std::size_t offset = 0;
+  for (std::size_t at = 0; at <= text.size();) {
+    std::size_t space = text.find(' ', at);
+    std::string_view word = text.substr(at, space == std::string_view::npos ? std::string_view::npos : space - at);
+    at = space == std::string_view::npos ? text.size() + 1 : space + 1;
+    if (word.empty()) {  // two spaces in a row are kept (a caption's gap), not at a break
+      if (!start) line += ' ';
+      continue;
+    }
+    if (!start && offset + display_width(line) + 1 + display_width(word) > width) {
+      offset = indent;
+      while (!line.empty() && line.back() == ' ') line.pop_back();
+      out += line;
+      out += brk;
+      line = std::string(word);
+    } else {
+      line += (start ? "" : " ") + std::string(word);
+    }
+    start = false;
+  }
+  return out + line;
+}
+
+std::size_t terminal_width(int fd, const std::optional<std::string>& columns) {
+  if (::isatty(fd) != 1) return 0;
+  if (columns) {
+    char* end = nullptr;
+    long n = std::strtol(columns->c_str(), &end, 10);
+    if (end != columns->c_str() && *end == '\0' && n >= 20 && n <= 10000) return static_cast<std::size_t>(n);
+  }
+  struct winsize ws {};
+  if (::ioctl(fd, TIOCGWINSZ, &ws) == 0 && ws.ws_col >= 20) return ws.ws_col;
+  return 80;
 }
 
 std::string group_thousands(std::string_view number) {

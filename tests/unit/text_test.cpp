@@ -114,3 +114,15 @@ TEST_CASE("text: cut to a width with an ellipsis, and money with thousands separ
   CHECK(group_thousands("0.00") == "0.00");
   CHECK(group_thousands("n/a") == "n/a");
 }
+
+TEST_CASE("text: words wrapped to a width, a break's indent counted", "[util][text]") {
+  using gpubill::util::wrap_words;
+  CHECK(wrap_words("short enough", 80) == "short enough");
+  CHECK(wrap_words("one two three four", 9) == "one two\nthree\nfour");
+  CHECK(wrap_words("one two three four", 9, "\n  ") == "one two\n  three\n  four");
+  CHECK(wrap_words("caption  with a gap", 12) == "caption\nwith a gap");
+  CHECK(wrap_words("caption  gap", 40) == "caption  gap");              // the gap kept
+  CHECK(wrap_words("averyveryverylongword x", 5) == "averyveryverylongword\nx");
+  CHECK(wrap_words("a b c", 0) == "a b c");
+  CHECK(gpubill::util::terminal_width(-1, std::string("132")) == 0);   // not a terminal
+}

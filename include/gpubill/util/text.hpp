@@ -2,6 +2,7 @@
 // Terminal display width of UTF-8 text, independent of the locale.
 
 #include <cstddef>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -29,6 +30,16 @@ std::string nearest(std::string_view typed, const std::vector<std::string>& cand
 /// `text` cut to at most `width` terminal columns, its end replaced by "…" when cut (on a
 /// code point boundary, wide characters counted as 2).
 std::string truncate_to_width(std::string_view text, std::size_t width);
+
+/// `text` broken at spaces into lines of at most `width` columns: each break is `brk` (a
+/// newline, or " \\\n      " for a shell line; what follows its last newline is the next
+/// line's indent and counts in its width), a word longer than a line stays whole.
+/// `width` 0 or text that fits: unchanged.
+std::string wrap_words(std::string_view text, std::size_t width, std::string_view brk = "\n");
+
+/// The width of the terminal on `fd`: `columns` (the COLUMNS variable) when it is a number
+/// from 20 up, else the terminal's own (TIOCGWINSZ), else 80; 0 when `fd` is not a terminal.
+std::size_t terminal_width(int fd, const std::optional<std::string>& columns);
 
 /// "1234567.89" -> "1,234,567.89" (also with a sign or no fraction); other text unchanged.
 std::string group_thousands(std::string_view number);
