@@ -80,11 +80,6 @@ void owners_of(const CLI::App* app, const std::string& name, std::vector<const C
   throw UsageError("unknown flag --" + name + " for '" + path_of(app) + "' " + see_help(app));
 }
 
-std::string lower(std::string s) {
-  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
-}
-
 // `value` as the option's list spells it, or a usage error naming the list.
 std::string checked_choice(const CLI::App* app, const std::string& flag,
                            const std::vector<std::string>& list, const std::string& value) {
@@ -92,7 +87,7 @@ std::string checked_choice(const CLI::App* app, const std::string& flag,
   std::optional<std::string> folded;
   int matches = 0;
   for (const std::string& c : list) {
-    if (lower(c) == lower(value)) {
+    if (util::ascii_iequals(c, value)) {
       folded = c;
       ++matches;
     }

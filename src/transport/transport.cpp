@@ -3,25 +3,13 @@
 #include <cctype>
 
 #include "gpubill/util/redact.hpp"
+#include "gpubill/util/text.hpp"
 
 namespace gpubill::transport {
 
-namespace {
-bool iequals(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    if (std::tolower(static_cast<unsigned char>(a[i])) !=
-        std::tolower(static_cast<unsigned char>(b[i]))) {
-      return false;
-    }
-  }
-  return true;
-}
-}  // namespace
-
 std::optional<std::string> HttpResponse::header(std::string_view name) const {
   for (const auto& [key, value] : headers) {
-    if (iequals(key, name)) return value;
+    if (util::ascii_iequals(key, name)) return value;
   }
   return std::nullopt;
 }

@@ -19,6 +19,12 @@ std::size_t display_width(std::string_view text);
 /// reorder or break a line either. Invalid UTF-8 bytes become `\xNN` too.
 std::string escape_for_terminal(std::string_view text);
 
+/// ASCII letters folded to lower case (other bytes, UTF-8 included, as they are).
+char ascii_lower(char c);
+
+/// `a` and `b` equal with ASCII case ignored ("CSV" and "csv", "Retry-After" and "retry-after").
+bool ascii_iequals(std::string_view a, std::string_view b);
+
 /// Edits (insert, delete, replace, swap two neighbours) from `a` to `b`, ASCII case ignored:
 /// the optimal string alignment distance. "reprot" -> "report" is 1.
 std::size_t edit_distance(std::string_view a, std::string_view b);
