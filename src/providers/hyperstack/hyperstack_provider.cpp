@@ -79,7 +79,8 @@ std::vector<ResourceSpec> resource_specs() {
   for (const ListKind& k : k_lists) {
     std::vector<OptionSpec> options = {{"search", "Only resources whose name or id matches", false, {}}};
     if (k.detail_wrapper != nullptr) {
-      options.push_back({"id", "One resource by its numeric id (the detail endpoint)", false, {}});
+      options.push_back({"id", "One resource by its numeric id (the detail endpoint)", false, {},
+                         false, false, "ID"});
       options.push_back({"graph", "With --id: its cost time series, one record per datapoint",
                          false, {}, true});
     }

@@ -76,7 +76,8 @@ class RunpodProvider final : public Provider {
                          {"gpu-type", "Only pods with this GPU, e.g. \"NVIDIA GeForce RTX 4090\" "
                                       "(v2: from the pod listing)",
                           false, {}},
-                         {"pod-id", "Only this pod, e.g. xedezhzb9la3ye", false, {}}})},
+                         {"pod-id", "Only this pod, e.g. xedezhzb9la3ye", false, {}, false, false,
+                          "ID", {"id"}}})},
             {"endpoints",
              "Serverless endpoint billing per bucket (v2: /billing/serverless)",
              "gpubill runpod endpoints --datacenter EU-RO-1 --datacenter US-TX-3 "
@@ -88,20 +89,22 @@ class RunpodProvider final : public Provider {
                                       "endpoints whose pools hold one type)", true, {}},
                          {"datacenter", "v1: only endpoints in this data center, e.g. EU-RO-1 "
                                         "(repeatable)", true, {}},
-                         {"endpoint-id", "Only this endpoint, e.g. jpnw0v75y3qoql", false, {}},
+                         {"endpoint-id", "Only this endpoint, e.g. jpnw0v75y3qoql", false, {}, false, false,
+                          "ID", {"id"}},
                          {"image", "v1: only endpoints created with this image", false, {}},
                          {"template-id", "v1: only endpoints created from this template", false,
                           {}}})},
             {"network-volumes", "Network volume storage billing per bucket",
              "gpubill runpod network-volumes --bucket month --start 2026-01",
-             v2_options({{"volume-id", "v2: only this network volume", false, {}}})},
+             v2_options({{"volume-id", "v2: only this network volume", false, {}, false, false,
+                         "ID", {"id"}}})},
             {"all", "v2: everything billed, per bucket, with pod, serverless, storage, "
                     "endpoint and cluster components",
              "gpubill runpod all --bucket month --start 2026-08 --split-components", v2_options({})},
             {"clusters", "v2: cluster billing per bucket",
-             "gpubill runpod clusters --bucket day --last 7", v2_options({{"cluster-id",
-                                                                           "v2: only this cluster",
-                                                                           false, {}}})},
+             "gpubill runpod clusters --bucket day --last 7",
+             v2_options({{"cluster-id", "v2: only this cluster", false, {}, false, false, "ID",
+                          {"id"}}})},
             {"public-endpoints", "v2: Public Endpoint billing per bucket",
              "gpubill runpod public-endpoints --bucket month --start 2026-10", v2_options({})},
         } {
