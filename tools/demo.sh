@@ -36,6 +36,10 @@ export GPUBILL_GCORE_URL="$url/gcore"
 export HYPERSTACK_API_KEY=demo-hyperstack-key
 export GPUBILL_HYPERSTACK_URL="$url/hyperstack/v1"
 export XDG_CONFIG_HOME="$out"   # ignore any real config file of yours
+# The fake cloud's data and clock stop at 2026-11-23 12:00 UTC: pin gpubill's clock to the same
+# instant, so that "to now" and --last mean the same to both and every run prints the same.
+export GPUBILL_NOW=${GPUBILL_NOW:-2026-11-23T12:00:00Z}
+JQ=${JQ:-jq}   # tests/demo_golden.sh sets JQ=none: its golden file must not depend on jq
 
 run() { echo; printf '$ gpubill'; printf ' %q' "${@:2}"; echo; "$@"; }
 echo "Fake cloud on $url (Runpod, Novita, Gcore and Hyperstack billing APIs as documented; data mid-2026)"
@@ -59,9 +63,9 @@ run "$GPUBILL" novita balance
 run "$GPUBILL" gcore totals --start 2026-09-01 --end 2026-11-01 --type ai_cluster --type volume
 run "$GPUBILL" hyperstack history --start 2026-10
 run "$GPUBILL" hyperstack vms --start 2026-10 -o csv
-if command -v jq >/dev/null; then
+if command -v "$JQ" >/dev/null; then
   echo; echo "\$ gpubill runpod pods --start 2026-10 -o json | jq '.totals'"
-  "$GPUBILL" runpod pods --start 2026-10 -o json | jq '.totals'
+  "$GPUBILL" runpod pods --start 2026-10 -o json | "$JQ" '.totals'
 fi
 echo; echo "\$ RUNPOD_API_KEY=wrong-key gpubill runpod pods   # exit code 3"
 RUNPOD_API_KEY=wrong-key "$GPUBILL" runpod pods || echo "(exit code $?)"
