@@ -11,6 +11,7 @@
 
 #include "gpubill/model/decimal.hpp"
 #include "support/csv.hpp"
+#include "support/env.hpp"
 #include "support/fake_cloud/fake_cloud.hpp"
 #include "support/fixtures.hpp"
 #include "support/golden.hpp"
@@ -29,10 +30,12 @@ const std::string k_now = "2026-11-23T12:00:00Z";
 // These tests hold the generic behaviours (formats, retries, errors, files) to Runpod's REST
 // v1 routes and their fault vocabulary, so they ask v1 by name; REST v2, the default since v1's
 // retirement, has its own tests (runpod_v2_e2e_test.cpp).
-std::map<std::string, std::string> env_for(const FakeCloud& cloud, const std::string& fault = "",
-                                           const std::string& key = k_key) {
-  return {{"RUNPOD_API_KEY", key}, {"GPUBILL_RUNPOD_URL", cloud.runpod_url(fault)},
-          {"GPUBILL_RUNPOD_API", "v1"}, {"GPUBILL_NOW", k_now}};
+std::map<std::string, std::string> runpod_v1_env(const FakeCloud& cloud, const std::string& fault = "",
+                                                 const std::string& key = k_key) {
+  std::map<std::string, std::string> env = test::env_for(cloud, "runpod", fault);
+  env["RUNPOD_API_KEY"] = key;
+  env["GPUBILL_RUNPOD_API"] = "v1";
+  return env;
 }
 
 std::size_t line_count(const std::string& s) {
@@ -47,7 +50,7 @@ TEST_CASE("e2e: pods by day as CSV, one row per bucket and group, exact total",
   cloud.start();
   CliResult r = run_cli({"runpod", "pods", "--bucket", "day", "--start", "2026-10-01", "--end",
                          "2026-11-01", "-o", "csv"},
-                        env_for(cloud));
+                        runpod_v1_env(cloud));
   INFO(r.err);
   REQUIRE(r.exit_code == 0);
   CHECK(r.err.empty());
@@ -83,7 +86,7 @@ TEST_CASE("e2e: every output format", "[e2e][runpod]") {
   auto with = [&](const char* fmt) {
     std::vector<std::string> a = base;
     a.insert(a.end(), {"-o", fmt});
-    CliResult r = run_cli(a, env_for(cloud));
+    CliResult r = run_cli(a, runpod_v1_env(cloud));
     INFO(r.err);
     REQUIRE(r.exit_code == 0);
     return r.out;
@@ -121,7 +124,7 @@ TEST_CASE("e2e: filters reach the server as documented", "[e2e][runpod]") {
   CliResult r = run_cli({"runpod", "endpoints", "--datacenter", "EU-RO-1", "--datacenter",
                          "US-TX-3", "--gpu-type", "NVIDIA L4", "--grouping", "gpuTypeId",
                          "--start", "2026-10", "-o", "csv"},
-                        env_for(cloud));
+                        runpod_v1_env(cloud));
   REQUIRE(r.exit_code == 0);
   test::RecordedRequest req = cloud.requests().at(0);
   CHECK(req.path == "/runpod/v1/billing/endpoints");
@@ -134,7 +137,7 @@ TEST_CASE("e2e: filters reach the server as documented", "[e2e][runpod]") {
 
   CliResult pods = run_cli({"runpod", "pods", "--grouping", "podId", "--pod-id",
                             "xedezhzb9la3ye", "--start", "2026-10", "-o", "csv"},
-                           env_for(cloud));
+                           runpod_v1_env(cloud));
   REQUIRE(pods.exit_code == 0);
   std::vector<std::vector<std::string>> pod_rows = test::parse_csv(pods.out);
   REQUIRE(pod_rows.size() > 1);
@@ -142,7 +145,7 @@ TEST_CASE("e2e: filters reach the server as documented", "[e2e][runpod]") {
 
   CliResult nv = run_cli({"runpod", "network-volumes", "--bucket", "month", "--start",
                           "2026-09", "--end", "2026-11", "-o", "csv"},
-                         env_for(cloud));
+                         runpod_v1_env(cloud));
   REQUIRE(nv.exit_code == 0);
   CHECK(test::parse_csv(nv.out).size() == 3);  // header + September + October
   CHECK(cloud.requests().back().path == "/runpod/v1/billing/networkvolumes");
@@ -152,8 +155,8 @@ TEST_CASE("e2e: third-party response variants parse the same", "[e2e][runpod]") 
   FakeCloud cloud;
   cloud.start();
   std::vector<std::string> args = {"runpod", "pods", "--start", "2026-10", "-o", "csv"};
-  CliResult normal = run_cli(args, env_for(cloud));
-  CliResult legacy = run_cli(args, env_for(cloud, "legacy"));
+  CliResult normal = run_cli(args, runpod_v1_env(cloud));
+  CliResult legacy = run_cli(args, runpod_v1_env(cloud, "legacy"));
   REQUIRE(normal.exit_code == 0);
   REQUIRE(legacy.exit_code == 0);
   // Same rows and amounts; only the attribute spelling differs, which CSV does not show.
@@ -170,7 +173,7 @@ TEST_CASE("e2e: success after a 429 with Retry-After or a 503", "[e2e][runpod][r
     FakeCloud cloud;
     cloud.start();
     CliResult r = run_cli({"runpod", "pods", "--start", "2026-10", "-o", "csv"},
-                          env_for(cloud, c.fault));
+                          runpod_v1_env(cloud, c.fault));
     INFO(r.err);
     CHECK(r.exit_code == 0);
     CHECK(cloud.requests().size() == 2);
@@ -182,7 +185,7 @@ TEST_CASE("e2e: success after a 429 with Retry-After or a 503", "[e2e][runpod][r
 TEST_CASE("e2e: a persistent 500 fails after the retries with exit 1", "[e2e][runpod][errors]") {
   FakeCloud cloud;
   cloud.start();
-  CliResult r = run_cli({"runpod", "pods", "--retries", "1"}, env_for(cloud, "500"));
+  CliResult r = run_cli({"runpod", "pods", "--retries", "1"}, runpod_v1_env(cloud, "500"));
   CHECK(r.exit_code == 1);
   CHECK(cloud.requests().size() == 2);
   CHECK(r.out.empty());
@@ -194,7 +197,7 @@ TEST_CASE("e2e: a server slower than --timeout fails with exit 1", "[e2e][runpod
   FakeCloud cloud;
   cloud.start();
   CliResult r = run_cli({"runpod", "pods", "--timeout", "1", "--retries", "0"},
-                        env_for(cloud, "slow"));
+                        runpod_v1_env(cloud, "slow"));
   CHECK(r.exit_code == 1);
   CHECK(r.seconds < 2.5);
   CHECK(r.err == "gpubill: runpod: GET /billing/pods: timed out after 1.0 s: the provider is "
@@ -204,12 +207,12 @@ TEST_CASE("e2e: a server slower than --timeout fails with exit 1", "[e2e][runpod
 TEST_CASE("e2e: credentials errors exit 3", "[e2e][runpod][errors]") {
   FakeCloud cloud;
   cloud.start();
-  CliResult wrong = run_cli({"runpod", "pods"}, env_for(cloud, "", "rpa_WRONG_KEY_000000000"));
+  CliResult wrong = run_cli({"runpod", "pods"}, runpod_v1_env(cloud, "", "rpa_WRONG_KEY_000000000"));
   CHECK(wrong.exit_code == 3);
   CHECK(wrong.err == "gpubill: runpod: GET /billing/pods: 401 Unauthorized: check "
                      "RUNPOD_API_KEY\n");
   CliResult readonly = run_cli({"runpod", "pods"},
-                               env_for(cloud, "", "rpa_READONLY_KEY_1234567890"));
+                               runpod_v1_env(cloud, "", "rpa_READONLY_KEY_1234567890"));
   CHECK(readonly.exit_code == 3);
   CHECK_THAT(readonly.err, Catch::Contains("403 Forbidden"));
   CliResult missing = run_cli({"runpod", "pods"}, {{"GPUBILL_RUNPOD_URL", cloud.runpod_url()}});
@@ -232,7 +235,7 @@ TEST_CASE("e2e: malformed answers exit 1 naming provider and endpoint", "[e2e][r
   for (const auto& [fault, expected] : faults) {
     INFO("fault: " << fault);
     // --api v1: with auto, a 404 is answered by asking v2 (tests/e2e/runpod_v2_e2e_test.cpp).
-    CliResult r = run_cli({"runpod", "pods", "--api", "v1", "-o", "csv"}, env_for(cloud, fault));
+    CliResult r = run_cli({"runpod", "pods", "--api", "v1", "-o", "csv"}, runpod_v1_env(cloud, fault));
     CHECK(r.exit_code == 1);
     CHECK(r.out.empty());
     CHECK_THAT(r.err, Catch::StartsWith("gpubill: runpod: GET /billing/pods: "));
@@ -249,13 +252,13 @@ TEST_CASE("e2e: --out-file is atomic", "[e2e][runpod][out-file]") {
   { std::ofstream(path) << "OLD CONTENT\n"; }
 
   CliResult fail = run_cli({"runpod", "pods", "-o", "csv", "--out-file", path, "--retries", "0"},
-                           env_for(cloud, "truncated"));
+                           runpod_v1_env(cloud, "truncated"));
   CHECK(fail.exit_code == 1);
   CHECK(test::read_file(path) == "OLD CONTENT\n");
   CHECK(dir.list() == std::vector<std::string>{"costs.csv"});  // no temp file left
 
   CliResult ok = run_cli({"runpod", "pods", "-o", "csv", "--out-file", path, "--start", "2026-10"},
-                         env_for(cloud));
+                         runpod_v1_env(cloud));
   CHECK(ok.exit_code == 0);
   CHECK(ok.out.empty());
   CHECK_THAT(test::read_file(path), Catch::StartsWith("provider,service,"));
@@ -263,7 +266,7 @@ TEST_CASE("e2e: --out-file is atomic", "[e2e][runpod][out-file]") {
   CHECK(dir.list() == std::vector<std::string>{"costs.csv"});
 
   CliResult nodir = run_cli({"runpod", "pods", "--out-file", dir.path() + "/missing/x.csv"},
-                            env_for(cloud));
+                            runpod_v1_env(cloud));
   CHECK(nodir.exit_code == 1);
   CHECK_THAT(nodir.err, Catch::Contains("cannot create a file next to"));
 }
@@ -274,12 +277,12 @@ TEST_CASE("e2e: the key never reaches stdout or stderr, even with -v", "[e2e][se
   for (const char* fault : {"", "echo-key", "500", "truncated"}) {
     INFO("fault: " << fault);
     CliResult r = run_cli({"runpod", "pods", "-v", "-v", "--retries", "1", "-o", "json"},
-                          env_for(cloud, fault));
+                          runpod_v1_env(cloud, fault));
     CHECK_THAT(r.out + r.err, !Catch::Contains(k_key));
     CHECK_THAT(r.out + r.err, !Catch::Contains("FAKE_TEST_KEY"));
     CHECK_THAT(r.err, Catch::Contains("GET http://127.0.0.1"));  // -v did log the requests
   }
-  CliResult echoed = run_cli({"runpod", "pods"}, env_for(cloud, "echo-key"));
+  CliResult echoed = run_cli({"runpod", "pods"}, runpod_v1_env(cloud, "echo-key"));
   CHECK(echoed.exit_code == 3);
   CHECK_THAT(echoed.err, Catch::Contains("[REDACTED]"));
 }
@@ -288,12 +291,12 @@ TEST_CASE("e2e: an empty period says so and still exits 0", "[e2e][runpod]") {
   FakeCloud cloud;
   cloud.start();
   CliResult r = run_cli({"runpod", "pods", "--start", "2025-01", "--end", "2025-02"},
-                        env_for(cloud));
+                        runpod_v1_env(cloud));
   CHECK(r.exit_code == 0);
   CHECK_THAT(r.out, Catch::Contains("No cost records in this period."));
   CHECK_THAT(r.err, Catch::Contains("warning: runpod pods: no cost records in 2025-01-01"));
   CliResult quiet = run_cli({"runpod", "pods", "--start", "2025-01", "-q", "-o", "json"},
-                            env_for(cloud));
+                            runpod_v1_env(cloud));
   CHECK(quiet.exit_code == 0);
   CHECK(quiet.err.empty());
   CHECK(nlohmann::json::parse(quiet.out)["records"].empty());
@@ -382,7 +385,7 @@ TEST_CASE("e2e: --out-file on a full device exits 1 and leaves the device alone"
   cloud.start();
   // /dev/full: every write fails with ENOSPC.
   CliResult full = run_cli({"runpod", "pods", "--start", "2026-10", "--out-file", "/dev/full"},
-                           env_for(cloud));
+                           runpod_v1_env(cloud));
   CHECK(full.exit_code == 1);
   CHECK(line_count(full.err) == 1);
   CHECK_THAT(full.err, Catch::Contains("No space left on device"));
@@ -397,7 +400,7 @@ TEST_CASE("e2e: --max-time stops a run that would hang, with one clear line", "[
   // The "slow" fault answers after 3 s; --timeout alone would wait for it.
   CliResult r = run_cli({"runpod", "pods", "--max-time", "1", "--timeout", "30", "-o", "csv",
                          "--out-file", "/tmp/gpubill-max-time-test.csv"},
-                        env_for(cloud, "slow"));
+                        runpod_v1_env(cloud, "slow"));
   CHECK(r.exit_code == 1);
   CHECK(r.seconds < 2.9);
   CHECK_THAT(r.err, Catch::Contains("--max-time 1 s"));
@@ -405,7 +408,7 @@ TEST_CASE("e2e: --max-time stops a run that would hang, with one clear line", "[
   struct stat st {};
   CHECK(::stat("/tmp/gpubill-max-time-test.csv", &st) != 0);  // no file, not half a file
 
-  CliResult bad = run_cli({"runpod", "pods", "--max-time", "0"}, env_for(cloud));
+  CliResult bad = run_cli({"runpod", "pods", "--max-time", "0"}, runpod_v1_env(cloud));
   CHECK(bad.exit_code == 2);
 }
 
@@ -415,10 +418,10 @@ TEST_CASE("e2e: an answer larger than --max-response-mb is refused", "[e2e][limi
   // Four months of hourly rows per pod: about 2 MB of JSON.
   std::vector<std::string> args = {"runpod", "pods", "--bucket", "hour", "--grouping", "podId",
                                    "--start", "2026-08-01", "--end", "2026-12-01", "-o", "csv"};
-  CliResult whole = run_cli(args, env_for(cloud));
+  CliResult whole = run_cli(args, runpod_v1_env(cloud));
   REQUIRE(whole.exit_code == 0);
   args.insert(args.end(), {"--max-response-mb", "1"});
-  CliResult refused = run_cli(args, env_for(cloud));
+  CliResult refused = run_cli(args, runpod_v1_env(cloud));
   CHECK(refused.exit_code == 1);
   CHECK_THAT(refused.err, Catch::Contains("response larger than 1 MiB"));
   CHECK(refused.out.empty());
@@ -501,7 +504,7 @@ TEST_CASE("e2e: a signal during the fetch leaves no temporary beside --out-file"
     std::string path = dir.path() + "/costs.csv";
     { std::ofstream(path) << "OLD CONTENT\n"; }
     CliResult r = test::run_cli_signalled({"runpod", "pods", "-o", "csv", "--out-file", path, "--start", "2026-10"},
-                                          env_for(cloud, "slow"), sig, 700);
+                                          runpod_v1_env(cloud, "slow"), sig, 700);
     CHECK(r.exit_code == 128 + sig);
     CHECK(test::read_file(path) == "OLD CONTENT\n");
     CHECK(dir.list() == std::vector<std::string>{"costs.csv"});
@@ -511,7 +514,7 @@ TEST_CASE("e2e: a signal during the fetch leaves no temporary beside --out-file"
 TEST_CASE("e2e: an empty --out-file is a usage error, before any request", "[e2e][out-file]") {
   FakeCloud cloud;
   cloud.start();
-  CliResult r = run_cli({"runpod", "pods", "--out-file", ""}, env_for(cloud));
+  CliResult r = run_cli({"runpod", "pods", "--out-file", ""}, runpod_v1_env(cloud));
   CHECK(r.exit_code == 2);
   CHECK(r.err == "gpubill: --out-file \"\": give a file name (or leave --out-file out for stdout)\n");
   CHECK(cloud.requests().empty());

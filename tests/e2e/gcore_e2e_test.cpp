@@ -9,6 +9,7 @@
 
 #include "gpubill/model/period.hpp"
 #include "support/csv.hpp"
+#include "support/env.hpp"
 #include "support/fake_cloud/fake_cloud.hpp"
 #include "support/run_cli.hpp"
 
@@ -21,10 +22,12 @@ namespace {
 
 const std::string k_key = "gc_FAKE$TEST_KEY_1234567890";
 
-std::map<std::string, std::string> env_for(const FakeCloud& cloud, const std::string& fault = "",
+// The shared environment (test::env_for) with this file's key, or another one.
+std::map<std::string, std::string> gcore_env(const FakeCloud& cloud, const std::string& fault = "",
                                            const std::string& key = k_key) {
-  return {{"GCORE_API_KEY", key}, {"GPUBILL_GCORE_URL", cloud.gcore_url(fault)},
-          {"GPUBILL_NOW", "2026-11-23T12:00:00Z"}};
+  std::map<std::string, std::string> env = test::env_for(cloud, "gcore", fault);
+  env["GCORE_API_KEY"] = key;
+  return env;
 }
 
 long long unix_at(const char* t) { return model::to_unix(*model::parse_provider_time(t)); }
@@ -71,7 +74,7 @@ TEST_CASE("e2e gcore: two months of totals, exact per currency, never EUR plus U
   cloud.start();
   CliResult r = run_cli({"gcore", "totals", "--start", "2026-09-01", "--end", "2026-11-01", "-o",
                          "csv"},
-                        env_for(cloud));
+                        gcore_env(cloud));
   INFO(r.err);
   REQUIRE(r.exit_code == 0);
   std::vector<std::vector<std::string>> rows = test::parse_csv(r.out);
@@ -95,7 +98,7 @@ TEST_CASE("e2e gcore: two months of totals, exact per currency, never EUR plus U
 
   CliResult json_run = run_cli({"gcore", "totals", "--start", "2026-09-01", "--end", "2026-11-01",
                                 "-o", "json", "-q"},
-                               env_for(cloud));
+                               gcore_env(cloud));
   REQUIRE(json_run.exit_code == 0);
   CHECK_THAT(json_run.out, Catch::Contains("\"totals\": [{\"currency\": \"EUR\", \"amount\": " +
                                            truth["EUR"] + "}, {\"currency\": \"USD\", \"amount\": " +
@@ -104,7 +107,7 @@ TEST_CASE("e2e gcore: two months of totals, exact per currency, never EUR plus U
 
   CliResult table = run_cli({"gcore", "totals", "--start", "2026-09-01", "--end", "2026-11-01",
                              "-q"},
-                            env_for(cloud));
+                            gcore_env(cloud));
   CHECK_THAT(table.out, Catch::Contains("TOTAL"));
   CHECK_THAT(table.out, Catch::Contains("8 x H100 80GB"));
   std::size_t totals = 0;
@@ -121,7 +124,7 @@ TEST_CASE("e2e gcore: filters travel in the body, windows are whole days", "[e2e
   CliResult r = run_cli({"gcore", "totals", "--start", "2026-10-15T12:00:00Z", "--end",
                          "2026-11-02T06:00:00Z", "--type", "ai_cluster", "--region", "76", "-o",
                          "csv"},
-                        env_for(cloud));
+                        gcore_env(cloud));
   INFO(r.err);
   REQUIRE(r.exit_code == 0);
   std::vector<test::RecordedRequest> reqs = cloud.requests();
@@ -138,19 +141,19 @@ TEST_CASE("e2e gcore: filters travel in the body, windows are whole days", "[e2e
 TEST_CASE("e2e gcore: errors", "[e2e][gcore][errors]") {
   FakeCloud cloud;
   cloud.start();
-  CliResult wrong = run_cli({"gcore", "totals"}, env_for(cloud, "", "gc_WRONG_KEY_00000000"));
+  CliResult wrong = run_cli({"gcore", "totals"}, gcore_env(cloud, "", "gc_WRONG_KEY_00000000"));
   CHECK(wrong.exit_code == 3);
   CHECK_THAT(wrong.err, Catch::StartsWith("gpubill: gcore: POST /cloud/v1/cost_report/totals: "
                                           "401 Unauthorized: Token is invalid or expired "
                                           "(request_id fake"));
   CHECK_THAT(wrong.err, Catch::EndsWith("check GCORE_API_KEY\n"));
-  CliResult failing = run_cli({"gcore", "totals", "--retries", "1"}, env_for(cloud, "500"));
+  CliResult failing = run_cli({"gcore", "totals", "--retries", "1"}, gcore_env(cloud, "500"));
   CHECK(failing.exit_code == 1);
   CHECK(cloud.requests().size() == 3);  // 1 + 2 attempts
-  CliResult unknown = run_cli({"gcore", "totals", "--type", "spaceship"}, env_for(cloud));
+  CliResult unknown = run_cli({"gcore", "totals", "--type", "spaceship"}, gcore_env(cloud));
   CHECK(unknown.exit_code == 2);
   CHECK_THAT(unknown.err, Catch::Contains("ai_cluster"));  // lists the documented types
-  CliResult hidden = run_cli({"gcore", "totals", "-o", "csv"}, env_for(cloud, "hide"));
+  CliResult hidden = run_cli({"gcore", "totals", "-o", "csv"}, gcore_env(cloud, "hide"));
   CHECK(hidden.exit_code == 0);
   CHECK_THAT(hidden.err, Catch::Contains("price_status 'hide'"));
   CHECK_THAT(wrong.out + wrong.err + failing.err, !Catch::Contains("FAKE$TEST"));
@@ -161,7 +164,7 @@ TEST_CASE("e2e gcore: resources page through every window, exact", "[e2e][gcore]
   cloud.start();
   CliResult r = run_cli({"gcore", "resources", "--start", "2026-09-01", "--end", "2026-11-01",
                          "--order-by", "billing_value.desc", "-o", "csv", "-q"},
-                        env_for(cloud));
+                        gcore_env(cloud));
   INFO(r.err);
   REQUIRE(r.exit_code == 0);
   std::vector<std::vector<std::string>> rows = test::parse_csv(r.out);
@@ -181,7 +184,7 @@ TEST_CASE("e2e gcore: reservations for one month", "[e2e][gcore]") {
   FakeCloud cloud;
   cloud.start();
   CliResult r = run_cli({"gcore", "reservations", "--month", "2026-10", "-o", "csv", "-q"},
-                        env_for(cloud));
+                        gcore_env(cloud));
   INFO(r.err);
   REQUIRE(r.exit_code == 0);
   std::vector<std::vector<std::string>> rows = test::parse_csv(r.out);
@@ -190,7 +193,7 @@ TEST_CASE("e2e gcore: reservations for one month", "[e2e][gcore]") {
   CHECK(sum_for(rows, "EUR") == truth["EUR"]);
   CHECK(rows[1][7] == "2026-10-01T00:00:00Z");
   CHECK(rows[1][8] == "2026-11-01T00:00:00Z");
-  CliResult project = run_cli({"gcore", "reservations", "--project", "16"}, env_for(cloud));
+  CliResult project = run_cli({"gcore", "reservations", "--project", "16"}, gcore_env(cloud));
   CHECK(project.exit_code == 2);  // this endpoint has no projects filter
 }
 
@@ -200,7 +203,7 @@ TEST_CASE("e2e gcore: hidden prices are no price, at most 10 tags, and the figur
   cloud.start();
   // price_status "hide" with every cost 0: no row is priced, none is counted as a real 0.
   CliResult hidden = run_cli({"gcore", "totals", "--start", "2026-10", "-o", "csv"},
-                             env_for(cloud, "hide-zero"));
+                             gcore_env(cloud, "hide-zero"));
   REQUIRE(hidden.exit_code == 0);
   std::vector<std::vector<std::string>> rows = test::parse_csv(hidden.out);
   REQUIRE(rows.size() > 1);
@@ -212,25 +215,25 @@ TEST_CASE("e2e gcore: hidden prices are no price, at most 10 tags, and the figur
   std::vector<std::string> args = {"gcore", "totals"};
   for (int i = 0; i < 11; ++i) args.insert(args.end(), {"--tag", "team=ml" + std::to_string(i)});
   std::size_t before = cloud.requests().size();
-  CliResult tags = run_cli(args, env_for(cloud));
+  CliResult tags = run_cli(args, gcore_env(cloud));
   CHECK(tags.exit_code == 2);
   CHECK(tags.err == "gpubill: --tag: at most 10 (the API takes 10 tag conditions), got 11\n");
   CHECK(cloud.requests().size() == before);
   args.resize(args.size() - 2);
-  CHECK(run_cli(args, env_for(cloud)).exit_code == 0);
+  CHECK(run_cli(args, gcore_env(cloud)).exit_code == 0);
 
   // What Gcore says its reports are not, once under the table and in JSON.
-  CliResult table = run_cli({"gcore", "totals", "--start", "2026-10"}, env_for(cloud));
+  CliResult table = run_cli({"gcore", "totals", "--start", "2026-10"}, gcore_env(cloud));
   REQUIRE(table.exit_code == 0);
   CHECK_THAT(table.out, Catch::Contains("\ngcore: pay-as-you-go list prices before tax and "
                                         "discounts; Gcore says these reports are not accurate "
                                         "for accounts with commits or prepaid plans (see gpubill "
                                         "gcore reservations)\n"));
-  CliResult json = run_cli({"gcore", "totals", "--start", "2026-10", "-o", "json"}, env_for(cloud));
+  CliResult json = run_cli({"gcore", "totals", "--start", "2026-10", "-o", "json"}, gcore_env(cloud));
   nlohmann::json doc = nlohmann::json::parse(json.out);
   REQUIRE(doc["query"]["caveats"].size() == 1);
   CHECK_THAT(doc["query"]["caveats"][0].get<std::string>(), Catch::StartsWith("gcore: pay-as-you-go"));
   CliResult report = run_cli({"report", "--providers", "gcore", "--start", "2026-10", "-o", "json"},
-                             env_for(cloud));
+                             gcore_env(cloud));
   CHECK(nlohmann::json::parse(report.out)["query"]["caveats"] == doc["query"]["caveats"]);
 }

@@ -9,6 +9,7 @@
 
 #include "gpubill/model/decimal.hpp"
 #include "support/csv.hpp"
+#include "support/env.hpp"
 #include "support/fake_cloud/fake_cloud.hpp"
 #include "support/run_cli.hpp"
 
@@ -21,10 +22,12 @@ namespace {
 
 const std::string k_key = "hs_FAKE_TEST_KEY_1234567890";
 
-std::map<std::string, std::string> env_for(const FakeCloud& cloud, const std::string& fault = "",
+// The shared environment (test::env_for) with this file's key, or another one.
+std::map<std::string, std::string> hyperstack_env(const FakeCloud& cloud, const std::string& fault = "",
                                            const std::string& key = k_key) {
-  return {{"HYPERSTACK_API_KEY", key}, {"GPUBILL_HYPERSTACK_URL", cloud.hyperstack_url(fault)},
-          {"GPUBILL_NOW", "2026-11-23T12:00:00Z"}};
+  std::map<std::string, std::string> env = test::env_for(cloud, "hyperstack", fault);
+  env["HYPERSTACK_API_KEY"] = key;
+  return env;
 }
 
 }  // namespace
@@ -32,7 +35,7 @@ std::map<std::string, std::string> env_for(const FakeCloud& cloud, const std::st
 TEST_CASE("e2e hyperstack: every VM once, exact, at 5 a page", "[e2e][hyperstack]") {
   FakeCloud cloud;
   cloud.start();
-  CliResult r = run_cli({"hyperstack", "vms", "--start", "2026-10", "-o", "json"}, env_for(cloud));
+  CliResult r = run_cli({"hyperstack", "vms", "--start", "2026-10", "-o", "json"}, hyperstack_env(cloud));
   INFO(r.err);
   REQUIRE(r.exit_code == 0);
   test::LastAnswer truth = test::hyperstack_list_truth("virtual-machine", 31);
@@ -64,7 +67,7 @@ TEST_CASE("e2e hyperstack: every list command and the history", "[e2e][hyperstac
     INFO("command: " << command);
     // Contracts: the docs' guess of a body (their spec documents none; see below).
     CliResult r = run_cli({"hyperstack", command, "--start", "2026-10", "-o", "csv", "-q"},
-                          env_for(cloud, std::string(command) == "contracts" ? "contract-json" : ""));
+                          hyperstack_env(cloud, std::string(command) == "contracts" ? "contract-json" : ""));
     INFO(r.err);
     REQUIRE(r.exit_code == 0);
     std::vector<std::vector<std::string>> rows = test::parse_csv(r.out);
@@ -75,7 +78,7 @@ TEST_CASE("e2e hyperstack: every list command and the history", "[e2e][hyperstac
   // As documented, the contracts list answers 200 with no body: nothing is known, which is
   // not "no contracts". One row without a price says so; never an error, never a silent 0.
   CliResult contracts = run_cli({"hyperstack", "contracts", "--start", "2026-10", "-o", "csv"},
-                                env_for(cloud));
+                                hyperstack_env(cloud));
   REQUIRE(contracts.exit_code == 0);
   std::vector<std::vector<std::string>> contract_rows = test::parse_csv(contracts.out);
   REQUIRE(contract_rows.size() == 2);
@@ -83,7 +86,7 @@ TEST_CASE("e2e hyperstack: every list command and the history", "[e2e][hyperstac
   CHECK_THAT(contracts.err, Catch::Contains("contracts list answered with no body: its costs are not known"));
 
   CliResult history = run_cli({"hyperstack", "history", "--start", "2026-10", "-o", "csv"},
-                              env_for(cloud));
+                              hyperstack_env(cloud));
   REQUIRE(history.exit_code == 0);
   std::vector<std::vector<std::string>> rows = test::parse_csv(history.out);
   REQUIRE(rows.size() == 6);  // vm, volume, snapshot, contract, and what incurred_bill adds
@@ -100,29 +103,29 @@ TEST_CASE("e2e hyperstack: every list command and the history", "[e2e][hyperstac
   CHECK(test::sum_csv_column(rows, "amount") == all.to_string());
   // The other reading (incurred_bill is the four components): no "other" row.
   CliResult components = run_cli({"hyperstack", "history", "--start", "2026-10", "-o", "csv"},
-                                 env_for(cloud, "components-only"));
+                                 hyperstack_env(cloud, "components-only"));
   CHECK(test::parse_csv(components.out).size() == 5);
 }
 
 TEST_CASE("e2e hyperstack: shape variants, guards and errors", "[e2e][hyperstack][errors]") {
   FakeCloud cloud;
   cloud.start();
-  CliResult live = run_cli({"hyperstack", "snapshots", "-o", "csv"}, env_for(cloud, "live-keys"));
+  CliResult live = run_cli({"hyperstack", "snapshots", "-o", "csv"}, hyperstack_env(cloud, "live-keys"));
   CHECK(live.exit_code == 0);  // billing_history_snapshot instead of the spec's key
   CliResult nopages = run_cli({"hyperstack", "vms", "--start", "2026-10", "-o", "csv"},
-                              env_for(cloud, "no-pages"));
+                              hyperstack_env(cloud, "no-pages"));
   CHECK(nopages.exit_code == 0);  // pages 0: total_count decides
   CHECK(test::parse_csv(nopages.out).size() == 13);
-  CliResult retried = run_cli({"hyperstack", "vms", "-o", "csv"}, env_for(cloud, "500-once"));
+  CliResult retried = run_cli({"hyperstack", "vms", "-o", "csv"}, hyperstack_env(cloud, "500-once"));
   CHECK(retried.exit_code == 0);
-  CliResult down = run_cli({"hyperstack", "vms"}, env_for(cloud, "status-false"));
+  CliResult down = run_cli({"hyperstack", "vms"}, hyperstack_env(cloud, "status-false"));
   CHECK(down.exit_code == 1);
   CHECK_THAT(down.err, Catch::Contains("answered status false: server_error: region is under maintenance"));
-  CliResult wrong = run_cli({"hyperstack", "vms"}, env_for(cloud, "", "hs_WRONG_000000000"));
+  CliResult wrong = run_cli({"hyperstack", "vms"}, hyperstack_env(cloud, "", "hs_WRONG_000000000"));
   CHECK(wrong.exit_code == 3);
   CHECK_THAT(wrong.err, Catch::Contains("check HYPERSTACK_API_KEY"));
   CliResult search = run_cli({"hyperstack", "vms", "--search", "machine-1", "-o", "csv"},
-                             env_for(cloud));
+                             hyperstack_env(cloud));
   CHECK(search.exit_code == 0);
   CHECK(test::parse_csv(search.out).size() == 4);  // machine-1, -10, -11
   CHECK(cloud.requests().back().params.find("search")->second == "machine-1");
@@ -131,7 +134,7 @@ TEST_CASE("e2e hyperstack: shape variants, guards and errors", "[e2e][hyperstack
 TEST_CASE("e2e hyperstack: last-day and usage", "[e2e][hyperstack]") {
   FakeCloud cloud;
   cloud.start();
-  CliResult last = run_cli({"hyperstack", "last-day", "-o", "json"}, env_for(cloud));
+  CliResult last = run_cli({"hyperstack", "last-day", "-o", "json"}, hyperstack_env(cloud));
   INFO(last.err);
   REQUIRE(last.exit_code == 0);
   nlohmann::json doc = nlohmann::json::parse(last.out);
@@ -140,7 +143,7 @@ TEST_CASE("e2e hyperstack: last-day and usage", "[e2e][hyperstack]") {
   CHECK(doc["records"][0]["period_end"] == "2026-11-23T00:00:00Z");
   CHECK_THAT(last.out, Catch::Contains("\"totals\": [{\"currency\": \"USD\", \"amount\": 60}]"));
 
-  CliResult usage = run_cli({"hyperstack", "usage", "-o", "csv"}, env_for(cloud));
+  CliResult usage = run_cli({"hyperstack", "usage", "-o", "csv"}, hyperstack_env(cloud));
   REQUIRE(usage.exit_code == 0);
   std::vector<std::vector<std::string>> rows = test::parse_csv(usage.out);
   REQUIRE(rows.size() == 4);
@@ -157,7 +160,7 @@ TEST_CASE("e2e hyperstack: last-day and usage", "[e2e][hyperstack]") {
 
   CliResult deleted = run_cli({"hyperstack", "usage", "--deleted", "--environment", "CANADA-1",
                                "-o", "csv"},
-                              env_for(cloud));
+                              hyperstack_env(cloud));
   REQUIRE(deleted.exit_code == 0);
   CHECK(cloud.requests().back().params.find("deleted")->second == "true");
   CHECK(cloud.requests().back().params.find("environment")->second == "CANADA-1");
@@ -169,25 +172,25 @@ TEST_CASE("e2e hyperstack: --id detail and --graph datapoints agree with the lis
   cloud.start();
   CliResult list = run_cli({"hyperstack", "vms", "--search", "machine-3", "--start", "2026-10",
                             "-o", "csv"},
-                           env_for(cloud));
+                           hyperstack_env(cloud));
   REQUIRE(list.exit_code == 0);
   std::string amount = test::parse_csv(list.out).at(1).at(9);
   CliResult detail = run_cli({"hyperstack", "vms", "--id", "1003", "--start", "2026-10", "-o", "csv"},
-                             env_for(cloud));
+                             hyperstack_env(cloud));
   INFO(detail.err);
   REQUIRE(detail.exit_code == 0);
   CHECK(test::parse_csv(detail.out).at(1).at(9) == amount);
   CHECK(cloud.requests().back().path == "/hyperstack/v1/billing/billing/history/virtual-machine/1003");
   CliResult graph = run_cli({"hyperstack", "vms", "--id", "1003", "--graph", "--start", "2026-10",
                              "-o", "csv"},
-                            env_for(cloud));
+                            hyperstack_env(cloud));
   REQUIRE(graph.exit_code == 0);
   std::vector<std::vector<std::string>> rows = test::parse_csv(graph.out);
   CHECK(rows.size() == 32);  // one point a day in October
   CHECK(rows[1][7] == "2026-10-01T00:00:00Z");
   CHECK(rows[1][8] == "2026-10-02T00:00:00Z");
   CHECK(test::sum_csv_column(rows, "amount") == amount);
-  CliResult missing = run_cli({"hyperstack", "vms", "--id", "999999"}, env_for(cloud));
+  CliResult missing = run_cli({"hyperstack", "vms", "--id", "999999"}, hyperstack_env(cloud));
   CHECK(missing.exit_code == 1);
   CHECK_THAT(missing.err, Catch::Contains("404 Not Found: Resource not found"));
 }
@@ -213,7 +216,7 @@ TEST_CASE("e2e hyperstack: every detail and graph endpoint in its documented sha
   cloud.start();
   for (const Case& c : cases) {
     INFO(c.command);
-    CliResult list = run_cli({"hyperstack", c.command, "--start", "2026-10", "-o", "csv"}, env_for(cloud));
+    CliResult list = run_cli({"hyperstack", c.command, "--start", "2026-10", "-o", "csv"}, hyperstack_env(cloud));
     INFO(list.err);
     REQUIRE(list.exit_code == 0);
     std::string amount;  // columns: resource_id 2, amount 9
@@ -222,7 +225,7 @@ TEST_CASE("e2e hyperstack: every detail and graph endpoint in its documented sha
     }
     REQUIRE(!amount.empty());
     CliResult detail = run_cli({"hyperstack", c.command, "--id", c.id, "--start", "2026-10", "-o", "csv"},
-                               env_for(cloud));
+                               hyperstack_env(cloud));
     INFO(detail.err);
     REQUIRE(detail.exit_code == 0);
     std::vector<std::vector<std::string>> records = test::parse_csv(detail.out);
@@ -230,7 +233,7 @@ TEST_CASE("e2e hyperstack: every detail and graph endpoint in its documented sha
     CHECK(records[1].at(9) == amount);
     CHECK(records[1].at(2) == c.id);
     CliResult graph = run_cli({"hyperstack", c.command, "--id", c.id, "--graph", "--start", "2026-10", "-o", "csv"},
-                              env_for(cloud));
+                              hyperstack_env(cloud));
     INFO(graph.err);
     if (c.series) {
       REQUIRE(graph.exit_code == 0);
@@ -245,7 +248,7 @@ TEST_CASE("e2e hyperstack: every detail and graph endpoint in its documented sha
   }
   // Shape T carries tokens, not hours: no usage is invented for a token workload.
   CliResult tokens = run_cli({"hyperstack", "serverless", "--id", "1000", "--start", "2026-10", "-o", "json"},
-                             env_for(cloud));
+                             hyperstack_env(cloud));
   REQUIRE(tokens.exit_code == 0);
   nlohmann::json rec = nlohmann::json::parse(tokens.out)["records"][0];
   CHECK(rec["usage_quantity"].is_null());
@@ -261,10 +264,10 @@ TEST_CASE("e2e hyperstack: an end_date read inclusively is noticed once a month"
   FakeCloud cloud;
   cloud.start();
   std::vector<std::string> args = {"hyperstack", "vms", "--start", "2026-09", "--end", "2026-11", "-o", "csv"};
-  CliResult exclusive = run_cli(args, env_for(cloud));
+  CliResult exclusive = run_cli(args, hyperstack_env(cloud));
   REQUIRE(exclusive.exit_code == 0);
   CHECK(exclusive.err.empty());
-  CliResult inclusive = run_cli(args, env_for(cloud, "end-inclusive"));
+  CliResult inclusive = run_cli(args, hyperstack_env(cloud, "end-inclusive"));
   REQUIRE(inclusive.exit_code == 0);
   CHECK(test::parse_csv(inclusive.out).size() == test::parse_csv(exclusive.out).size());
   CHECK_THAT(inclusive.err, Catch::Contains("hyperstack vms: 12 VM(s) billed for more hours than "
@@ -281,12 +284,12 @@ TEST_CASE("e2e hyperstack: a repeated page or a short total_count is an error, n
           "[e2e][hyperstack]") {
   FakeCloud cloud;
   cloud.start();
-  CliResult repeat = run_cli({"hyperstack", "vms", "--start", "2026-10"}, env_for(cloud, "ignore-page"));
+  CliResult repeat = run_cli({"hyperstack", "vms", "--start", "2026-10"}, hyperstack_env(cloud, "ignore-page"));
   CHECK(repeat.exit_code == 1);
   CHECK(repeat.out.empty());
   CHECK_THAT(repeat.err, Catch::Contains("GET /billing/billing/history/virtual-machine: page 2 repeats resources "
                                          "already read (the server ignores the page asked for?): after 5"));
-  CliResult shortfall = run_cli({"hyperstack", "vms", "--start", "2026-10"}, env_for(cloud, "short-total"));
+  CliResult shortfall = run_cli({"hyperstack", "vms", "--start", "2026-10"}, hyperstack_env(cloud, "short-total"));
   CHECK(shortfall.exit_code == 1);
   CHECK(shortfall.out.empty());
   CHECK_THAT(shortfall.err, Catch::Contains("announced 15 resources and 5 came: the bill would be short"));

@@ -11,6 +11,7 @@
 #include "gpubill/model/decimal.hpp"
 #include "gpubill/model/period.hpp"
 #include "support/csv.hpp"
+#include "support/env.hpp"
 #include "support/fake_cloud/fake_cloud.hpp"
 #include "support/run_cli.hpp"
 
@@ -23,10 +24,12 @@ namespace {
 
 const std::string k_key = "nv_FAKE_TEST_KEY_1234567890";
 
-std::map<std::string, std::string> env_for(const FakeCloud& cloud, const std::string& fault = "",
+// The shared environment (test::env_for) with this file's key, or another one.
+std::map<std::string, std::string> novita_env(const FakeCloud& cloud, const std::string& fault = "",
                                            const std::string& key = k_key) {
-  return {{"NOVITA_API_KEY", key}, {"GPUBILL_NOVITA_URL", cloud.novita_url(fault)},
-          {"GPUBILL_NOW", "2026-11-23T12:00:00Z"}};
+  std::map<std::string, std::string> env = test::env_for(cloud, "novita", fault);
+  env["NOVITA_API_KEY"] = key;
+  return env;
 }
 
 long long unix_at(const char* t) { return model::to_unix(*model::parse_provider_time(t)); }
@@ -60,7 +63,7 @@ TEST_CASE("e2e novita: a quarter of bills, every bill once, totals exact", "[e2e
   cloud.start();
   CliResult r = run_cli({"novita", "bills", "--start", "2026-08-01", "--end", "2026-11-01",
                          "--category", "gpu", "-o", "json"},
-                        env_for(cloud));
+                        novita_env(cloud));
   INFO(r.err);
   REQUIRE(r.exit_code == 0);
   CHECK(r.err.empty());
@@ -92,7 +95,7 @@ TEST_CASE("e2e novita: a quarter of bills, every bill once, totals exact", "[e2e
 
   CliResult csv = run_cli({"novita", "bills", "--start", "2026-08-01", "--end", "2026-11-01",
                            "--category", "gpu", "-o", "csv", "--parallel", "1"},
-                          env_for(cloud));
+                          novita_env(cloud));
   REQUIRE(csv.exit_code == 0);
   std::vector<std::vector<std::string>> rows = test::parse_csv(csv.out);
   CHECK(rows.size() == truth.rows + 1);
@@ -102,7 +105,7 @@ TEST_CASE("e2e novita: a quarter of bills, every bill once, totals exact", "[e2e
 TEST_CASE("e2e novita: summary by default, never added to product rows", "[e2e][novita]") {
   FakeCloud cloud;
   cloud.start();
-  CliResult r = run_cli({"novita", "bills", "--start", "2026-09", "-o", "csv"}, env_for(cloud));
+  CliResult r = run_cli({"novita", "bills", "--start", "2026-09", "-o", "csv"}, novita_env(cloud));
   REQUIRE(r.exit_code == 0);
   std::vector<std::vector<std::string>> rows = test::parse_csv(r.out);
   REQUIRE(rows.size() == 2);
@@ -117,7 +120,7 @@ TEST_CASE("e2e novita: 92 days of usage, exact", "[e2e][novita]") {
   cloud.start();
   CliResult r = run_cli({"novita", "usage", "--cycle", "week", "--start", "2026-08-01", "--end",
                          "2026-11-01", "-o", "csv"},
-                        env_for(cloud));
+                        novita_env(cloud));
   INFO(r.err);
   REQUIRE(r.exit_code == 0);
   std::vector<std::vector<std::string>> rows = test::parse_csv(r.out);
@@ -134,21 +137,21 @@ TEST_CASE("e2e novita: LIST_BILL_TOO_FAST is retried, bad keys exit 3", "[e2e][n
   cloud.start();
   CliResult retried = run_cli({"novita", "bills", "--start", "2026-10", "--category", "gpu",
                                "-o", "csv"},
-                              env_for(cloud, "too-fast-once"));
+                              novita_env(cloud, "too-fast-once"));
   INFO(retried.err);
   CHECK(retried.exit_code == 0);
   CHECK(cloud.requests().size() == 2);
 
-  CliResult wrong = run_cli({"novita", "bills"}, env_for(cloud, "", "nv_WRONG_000000000000"));
+  CliResult wrong = run_cli({"novita", "bills"}, novita_env(cloud, "", "nv_WRONG_000000000000"));
   CHECK(wrong.exit_code == 3);
   CHECK(wrong.err == "gpubill: novita: GET /openapi/v1/billing/bill/monthly/list: 401 "
                      "Unauthorized: UNAUTHORIZED: invalid api key: check NOVITA_API_KEY\n");
-  CliResult readonly = run_cli({"novita", "usage"}, env_for(cloud, "", "nv_READONLY_KEY_1234567890"));
+  CliResult readonly = run_cli({"novita", "usage"}, novita_env(cloud, "", "nv_READONLY_KEY_1234567890"));
   CHECK(readonly.exit_code == 3);
   CHECK_THAT(readonly.err, Catch::Contains("403 Forbidden: FORBIDDEN"));
 
   CliResult failing = run_cli({"novita", "bills", "--retries", "0", "--start", "2026-08"},
-                              env_for(cloud, "500"));
+                              novita_env(cloud, "500"));
   CHECK(failing.exit_code == 1);
   CHECK_THAT(failing.err, Catch::Contains("500 Internal Server Error: LIST_BILL_ERROR"));
   CHECK_THAT(failing.out + failing.err, !Catch::Contains(k_key));
@@ -159,7 +162,7 @@ TEST_CASE("e2e novita: statements walk every page, one record per month", "[e2e]
   cloud.start();
   CliResult r = run_cli({"novita", "statements", "--start", "2025-01", "--end", "2026-12", "-o",
                          "json", "--parallel", "1"},
-                        env_for(cloud));
+                        novita_env(cloud));
   INFO(r.err);
   REQUIRE(r.exit_code == 0);
   nlohmann::json doc = nlohmann::json::parse(r.out);
@@ -173,7 +176,7 @@ TEST_CASE("e2e novita: statements walk every page, one record per month", "[e2e]
 
   // A server that ignores `page` repeats page 1 forever: an error naming what may be missing.
   CliResult endless = run_cli({"novita", "statements", "--start", "2026-01"},
-                              env_for(cloud, "endless-pages"));
+                              novita_env(cloud, "endless-pages"));
   CHECK(endless.exit_code == 1);
   CHECK_THAT(endless.err, Catch::Contains("GET /openapi/v1/billing/monthly/bill: page 2 repeats "
                                           "statements already read (the server ignores 'page'?): "
@@ -183,7 +186,7 @@ TEST_CASE("e2e novita: statements walk every page, one record per month", "[e2e]
 TEST_CASE("e2e novita: balance in every format", "[e2e][novita]") {
   FakeCloud cloud;
   cloud.start();
-  CliResult table = run_cli({"novita", "balance"}, env_for(cloud));
+  CliResult table = run_cli({"novita", "balance"}, novita_env(cloud));
   INFO(table.err);
   REQUIRE(table.exit_code == 0);
   CHECK(table.out ==
@@ -192,10 +195,10 @@ TEST_CASE("e2e novita: balance in every format", "[e2e][novita]") {
         "cash_balance          1000.00\n"
         "credit_limit           500.00\n"
         "outstanding_invoices   265.43\n");
-  CliResult csv = run_cli({"novita", "balance", "-o", "csv"}, env_for(cloud));
+  CliResult csv = run_cli({"novita", "balance", "-o", "csv"}, novita_env(cloud));
   CHECK(csv.out == "provider,currency,available_balance,cash_balance,credit_limit,"
                    "outstanding_invoices\r\nnovita,USD,1234.5678,1000,500,265.4322\r\n");
-  CliResult json = run_cli({"novita", "balance", "-o", "json"}, env_for(cloud));
+  CliResult json = run_cli({"novita", "balance", "-o", "json"}, novita_env(cloud));
   nlohmann::json doc = nlohmann::json::parse(json.out);
   CHECK(doc["query"]["as_of"] == "2026-11-23T12:00:00Z");
   CHECK(doc["balance"]["cash_balance"] == 1000);
@@ -209,7 +212,7 @@ TEST_CASE("e2e novita: windows run in parallel, never more than 4 at once", "[e2
                                    "2026-12-01", "--category", "gpu", "-o", "csv"};
   std::vector<std::string> many = args;
   many.insert(many.end(), {"--parallel", "16"});
-  CliResult parallel = run_cli(many, env_for(cloud, "slow"));
+  CliResult parallel = run_cli(many, novita_env(cloud, "slow"));
   REQUIRE(parallel.exit_code == 0);
   CHECK(cloud.requests().size() == 11);
   CHECK(cloud.peak_in_flight() >= 2);  // really in parallel
@@ -218,7 +221,7 @@ TEST_CASE("e2e novita: windows run in parallel, never more than 4 at once", "[e2
 
   std::vector<std::string> one = args;
   one.insert(one.end(), {"--parallel", "1"});
-  CliResult serial = run_cli(one, env_for(cloud));
+  CliResult serial = run_cli(one, novita_env(cloud));
   REQUIRE(serial.exit_code == 0);
   CHECK(serial.out == parallel.out);  // same records, same order
 }
@@ -229,13 +232,13 @@ TEST_CASE("e2e novita: consecutive months never count a bill twice", "[e2e][novi
   model::Decimal sum;
   for (const char* month : {"2026-08", "2026-09", "2026-10"}) {
     CliResult r = run_cli({"novita", "bills", "--start", month, "--category", "gpu", "-o", "csv"},
-                          env_for(cloud));
+                          novita_env(cloud));
     REQUIRE(r.exit_code == 0);
     sum += *model::Decimal::parse(test::sum_csv_column(test::parse_csv(r.out), "amount"));
   }
   CliResult quarter = run_cli({"novita", "bills", "--start", "2026-08-01", "--end", "2026-11-01",
                                "--category", "gpu", "-o", "csv"},
-                              env_for(cloud));
+                              novita_env(cloud));
   REQUIRE(quarter.exit_code == 0);
   CHECK(sum.to_string() == test::sum_csv_column(test::parse_csv(quarter.out), "amount"));
 }
@@ -247,7 +250,7 @@ TEST_CASE("e2e novita: storage usage with fractional quantities and a refund, ex
   // One month is one window, so the fake's last answer is the whole truth.
   CliResult r = run_cli({"novita", "usage", "--category", "cloud_storage", "--start", "2026-10",
                          "-o", "csv"},
-                        env_for(cloud));
+                        novita_env(cloud));
   INFO(r.err);
   REQUIRE(r.exit_code == 0);
   std::vector<std::vector<std::string>> rows = test::parse_csv(r.out);
@@ -264,7 +267,7 @@ TEST_CASE("e2e novita: storage usage with fractional quantities and a refund, ex
   // The JSON keeps the fractional "size * time" as sent.
   CliResult json = run_cli({"novita", "usage", "--category", "cloud_storage", "--start",
                             "2026-10-02", "--end", "2026-10-03", "-o", "json"},
-                           env_for(cloud));
+                           novita_env(cloud));
   REQUIRE(json.exit_code == 0);
   CHECK_THAT(json.out, Catch::Contains("\"billNum0\":\"12000."));
 }

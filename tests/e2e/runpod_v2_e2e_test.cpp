@@ -12,6 +12,7 @@
 
 #include "gpubill/model/decimal.hpp"
 #include "support/csv.hpp"
+#include "support/env.hpp"
 #include "support/fake_cloud/fake_cloud.hpp"
 #include "support/run_cli.hpp"
 
@@ -22,12 +23,13 @@ using test::run_cli;
 
 namespace {
 
-std::map<std::string, std::string> env_for(const FakeCloud& cloud, const std::string& v1_fault = "",
-                                           const std::string& v2_fault = "") {
-  return {{"RUNPOD_API_KEY", "rpa_FAKE_TEST_KEY_1234567890"},
-          {"GPUBILL_RUNPOD_URL", cloud.runpod_url(v1_fault)},
-          {"GPUBILL_RUNPOD_V2_URL", cloud.runpod_v2_url(v2_fault)},
-          {"GPUBILL_NOW", "2026-11-23T12:00:00Z"}};
+// The shared environment (test::env_for), each REST version behind its own fault.
+std::map<std::string, std::string> runpod_env(const FakeCloud& cloud, const std::string& v1_fault = "",
+                                              const std::string& v2_fault = "") {
+  std::map<std::string, std::string> env = test::env_for(cloud, "runpod");
+  env["GPUBILL_RUNPOD_URL"] = cloud.runpod_url(v1_fault);
+  env["GPUBILL_RUNPOD_V2_URL"] = cloud.runpod_v2_url(v2_fault);
+  return env;
 }
 
 // The exact total of a CSV's amount column (one currency: USD).
@@ -53,7 +55,7 @@ std::optional<test::RecordedRequest> last_request(const FakeCloud& cloud, const 
 TEST_CASE("e2e runpod v2: the same totals as v1 over the same data", "[e2e][runpod][v2]") {
   FakeCloud cloud;
   cloud.start();
-  auto env = env_for(cloud);
+  auto env = runpod_env(cloud);
   for (const char* resource : {"pods", "endpoints", "network-volumes"}) {
     // Day buckets: a month's amount at 12 decimals has more digits than a JSON double holds
     // (docs/providers/runpod.md), and the real API sends doubles.
@@ -107,7 +109,7 @@ TEST_CASE("e2e runpod v2: auto asks REST v2, v1 only when v2 answers 404 or a fl
   // v1 is retired: auto never asks it while v2 answers.
   CliResult r = run_cli({"runpod", "pods", "--start", "2026-10-01", "--end", "2026-11-01", "-o",
                          "csv"},
-                        env_for(cloud, "410"));
+                        runpod_env(cloud, "410"));
   INFO(r.err);
   REQUIRE(r.exit_code == 0);
   CHECK(r.err.empty());
@@ -122,7 +124,7 @@ TEST_CASE("e2e runpod v2: auto asks REST v2, v1 only when v2 answers 404 or a fl
   old.start();
   CliResult fallback = run_cli({"runpod", "pods", "--start", "2026-10-01", "--end", "2026-11-01",
                                 "-o", "csv"},
-                               env_for(old, "", "404"));
+                               runpod_env(old, "", "404"));
   INFO(fallback.err);
   REQUIRE(fallback.exit_code == 0);
   CHECK(fallback.err == "gpubill: warning: runpod: REST v2 billing answered 404; asked REST v1 "
@@ -137,11 +139,11 @@ TEST_CASE("e2e runpod v2: auto asks REST v2, v1 only when v2 answers 404 or a fl
   dc.start();
   CliResult v1_flag = run_cli({"runpod", "endpoints", "--datacenter", "EU-RO-1", "--start",
                                "2026-10", "-o", "csv"},
-                              env_for(dc));
+                              runpod_env(dc));
   CHECK(v1_flag.exit_code == 0);
   REQUIRE(dc.requests().size() == 1);
   CHECK(dc.requests()[0].path == "/runpod/v1/billing/endpoints");
-  CliResult gone = run_cli({"runpod", "endpoints", "--datacenter", "EU-RO-1"}, env_for(dc, "410"));
+  CliResult gone = run_cli({"runpod", "endpoints", "--datacenter", "EU-RO-1"}, runpod_env(dc, "410"));
   CHECK(gone.exit_code == 1);
   CHECK_THAT(gone.err, Catch::Contains("--datacenter only exists in v1: drop it to use REST v2"));
   CHECK(gone.out.empty());
@@ -150,7 +152,7 @@ TEST_CASE("e2e runpod v2: auto asks REST v2, v1 only when v2 answers 404 or a fl
   // Instant Clusters and Public Endpoints are billed only in v2 (exit 4, the parts named).
   CliResult report = run_cli({"report", "--providers", "runpod", "--start", "2026-10", "-q",
                               "-o", "json"},
-                             env_for(old, "", "404"));
+                             runpod_env(old, "", "404"));
   CHECK(report.exit_code == 4);
   nlohmann::json doc = nlohmann::json::parse(report.out);
   CHECK(doc["query"]["failed_parts"] ==
@@ -164,7 +166,7 @@ TEST_CASE("e2e runpod v2: flags of the other version, --last, config api_version
           "[e2e][runpod][v2]") {
   FakeCloud cloud;
   cloud.start();
-  auto env = env_for(cloud);
+  auto env = runpod_env(cloud);
   CliResult grouping = run_cli({"runpod", "endpoints", "--api", "v2", "--grouping", "podId"}, env);
   CHECK(grouping.exit_code == 2);
   CHECK_THAT(grouping.err, Catch::Contains("--grouping podId exists only in REST v1"));
@@ -228,7 +230,7 @@ TEST_CASE("e2e runpod v2: problem errors, 429 waited out, the other network-volu
           "[e2e][runpod][v2][errors]") {
   FakeCloud cloud;
   cloud.start();
-  auto env = env_for(cloud);
+  auto env = runpod_env(cloud);
   env["RUNPOD_API_KEY"] = "rpa_WRONG_KEY_000000000000";
   CliResult unauthorized = run_cli({"runpod", "pods", "--api", "v2"}, env);
   CHECK(unauthorized.exit_code == 3);
@@ -237,24 +239,24 @@ TEST_CASE("e2e runpod v2: problem errors, 429 waited out, the other network-volu
         "RUNPOD_API_KEY\n");
 
   CliResult limited = run_cli({"runpod", "pods", "--api", "v2", "--start", "2026-10", "-o", "csv"},
-                              env_for(cloud, "", "429-once"));
+                              runpod_env(cloud, "", "429-once"));
   INFO(limited.err);
   CHECK(limited.exit_code == 0);
   CHECK(limited.seconds >= 1.0);  // Retry-After: 1 was honoured
   CHECK(csv_total(limited) == cloud.last_answer().total);
 
   CliResult failing = run_cli({"runpod", "pods", "--api", "v2", "--retries", "0"},
-                              env_for(cloud, "", "500"));
+                              runpod_env(cloud, "", "500"));
   CHECK(failing.exit_code == 1);
   CHECK_THAT(failing.err, Catch::Contains("500 Internal Server Error: try again later"));
 
-  CliResult html = run_cli({"runpod", "pods", "--api", "v2"}, env_for(cloud, "", "html"));
+  CliResult html = run_cli({"runpod", "pods", "--api", "v2"}, runpod_env(cloud, "", "html"));
   CHECK(html.exit_code == 1);
   CHECK_THAT(html.err, Catch::Contains("HTML"));
 
   CliResult mcp = run_cli({"runpod", "network-volumes", "--api", "v2", "--start", "2026-10",
                            "-o", "csv"},
-                          env_for(cloud, "", "mcp-path"));
+                          runpod_env(cloud, "", "mcp-path"));
   CHECK(mcp.exit_code == 0);
   CHECK(cloud.requests().back().path == "/runpod/fault/mcp-path/v2/billing/networkvolumes");
 }
@@ -271,7 +273,7 @@ TEST_CASE("e2e runpod v2: a nearly used-up rate window slows the next requests d
   // instead of running into a 429.
   CliResult r = run_cli({"runpod", "pods", "--config", config, "--parallel", "1",
                          "--start", "2026-10", "-v", "-o", "json"},
-                        env_for(cloud, "", "ratelimit-low"));
+                        runpod_env(cloud, "", "ratelimit-low"));
   INFO(r.err);
   REQUIRE(r.exit_code == 0);
   std::size_t waits = 0;
@@ -296,7 +298,7 @@ TEST_CASE("e2e runpod v2: a used-up day window stops the run at --max-time, sayi
   std::string out = dir.path() + "/pods.csv";
   CliResult r = run_cli({"runpod", "pods", "--config", config, "--parallel", "1", "--start",
                          "2026-10", "--max-time", "20", "-o", "csv", "--out-file", out},
-                        env_for(cloud, "", "ratelimit-day"));
+                        runpod_env(cloud, "", "ratelimit-day"));
   CHECK(r.exit_code == 1);
   CHECK(r.seconds < 10.0);  // not 20 s of sleeping first
   CHECK(std::count(r.err.begin(), r.err.end(), '\n') == 1);
@@ -333,7 +335,7 @@ TEST_CASE("e2e runpod v2: per GPU type, the same rows and exact totals as v1",
           "[e2e][runpod][v2][join]") {
   FakeCloud cloud;
   cloud.start();
-  auto env = env_for(cloud);
+  auto env = runpod_env(cloud);
   struct Case {
     std::vector<std::string> args;
     const std::vector<std::size_t>* compared;
@@ -364,8 +366,8 @@ TEST_CASE("e2e runpod v2: per GPU type, the same rows and exact totals as v1",
     // low over 19 cases, and the pacing's warning would then fill stderr.
     FakeCloud own;
     own.start();
-    CliResult v1 = run_cli(v1_args, env_for(own));
-    CliResult v2 = run_cli(c.args, env_for(own));  // auto: REST v2
+    CliResult v1 = run_cli(v1_args, runpod_env(own));
+    CliResult v2 = run_cli(c.args, runpod_env(own));  // auto: REST v2
     INFO(v2.err);
     REQUIRE(v1.exit_code == 0);
     REQUIRE(v2.exit_code == 0);
@@ -391,7 +393,7 @@ TEST_CASE("e2e runpod v2: a terminated pod keeps its money under an explicit unk
           "[e2e][runpod][v2][join]") {
   FakeCloud cloud;
   cloud.start();
-  auto env = env_for(cloud);
+  auto env = runpod_env(cloud);
   // p6gone00000001 billed until 2026-08-20 and is no longer in GET /v2/pods.
   CliResult v2 = run_cli({"runpod", "pods", "--bucket", "month", "--start", "2026-08", "-o", "csv"}, env);
   CliResult v1 = run_cli({"runpod", "pods", "--bucket", "month", "--start", "2026-08", "-o", "csv",
@@ -456,7 +458,7 @@ TEST_CASE("e2e runpod v2: a failing listing is one line naming it, and no file",
   for (const Case& c : cases) {
     INFO(c.fault << " " << c.resource);
     CliResult r = run_cli({"runpod", c.resource, "--retries", "0", "--out-file", out},
-                          env_for(cloud, "", c.fault));
+                          runpod_env(cloud, "", c.fault));
     CHECK(r.exit_code == c.exit_code);
     CHECK_THAT(r.err, Catch::StartsWith(c.message));
     CHECK(std::count(r.err.begin(), r.err.end(), '\n') == 1);
@@ -464,7 +466,7 @@ TEST_CASE("e2e runpod v2: a failing listing is one line naming it, and no file",
     CHECK_FALSE(std::ifstream(out).good());
   }
   // The network volumes have no listing: a broken listing does not touch them.
-  CHECK(run_cli({"runpod", "network-volumes", "-q"}, env_for(cloud, "", "listing-500")).exit_code == 0);
+  CHECK(run_cli({"runpod", "network-volumes", "-q"}, runpod_env(cloud, "", "listing-500")).exit_code == 0);
 }
 
 TEST_CASE("e2e runpod v2: Done when, v1 answering 410, the first command prints v1's rows",
@@ -473,10 +475,10 @@ TEST_CASE("e2e runpod v2: Done when, v1 answering 410, the first command prints 
   before.start();
   std::vector<std::string> args = {"runpod", "pods", "--bucket", "day", "--start", "2026-10-01",
                                    "--end", "2026-11-01", "-o", "csv"};
-  CliResult v1 = run_cli(args, env_for(before, "", "404"));  // v2 not there yet: auto used v1
+  CliResult v1 = run_cli(args, runpod_env(before, "", "404"));  // v2 not there yet: auto used v1
   FakeCloud after;
   after.start();
-  CliResult v2 = run_cli(args, env_for(after, "410"));
+  CliResult v2 = run_cli(args, runpod_env(after, "410"));
   REQUIRE(v1.exit_code == 0);
   REQUIRE(v2.exit_code == 0);
   CHECK(before.requests().back().path == "/runpod/v1/billing/pods");
@@ -505,7 +507,7 @@ TEST_CASE("e2e runpod v2: an unaligned period is never widened to whole buckets"
     // slows down as the window runs out (tested on its own above).
     FakeCloud cloud;
     cloud.start();
-    auto env = env_for(cloud);
+    auto env = runpod_env(cloud);
     for (const char* resource : {"pods", "endpoints", "network-volumes", "all"}) {
       INFO(resource);
       std::vector<std::string> args = {"runpod", resource, "--bucket", c.bucket, "--start", c.start,
@@ -531,7 +533,7 @@ TEST_CASE("e2e runpod v2: an unaligned period is never widened to whole buckets"
   cloud.start();
   CliResult r = run_cli({"runpod", "pods", "--bucket", "month", "--start", "2026-10-15", "--end",
                          "2026-12-01", "-o", "csv"},
-                        env_for(cloud));
+                        runpod_env(cloud));
   std::vector<std::vector<std::string>> rows = columns(r, {4, 7, 8});
   CHECK(std::count(rows.begin(), rows.end(),
                    std::vector<std::string>{"NVIDIA A40", "2026-10-15T00:00:00Z", "2026-11-01T00:00:00Z"}) == 1);
@@ -556,9 +558,9 @@ TEST_CASE("e2e runpod v1: network volumes under both readings of highPerformance
     a.insert(a.end(), extra.begin(), extra.end());
     return a;
   };
-  CliResult included = run_cli(with({"--api", "v1"}), env_for(cloud));
-  CliResult on_top = run_cli(with({"--api", "v1"}), env_for(cloud, "hp-on-top"));
-  CliResult v2 = run_cli(with({"--api", "v2", "--split-components"}), env_for(cloud));
+  CliResult included = run_cli(with({"--api", "v1"}), runpod_env(cloud));
+  CliResult on_top = run_cli(with({"--api", "v1"}), runpod_env(cloud, "hp-on-top"));
+  CliResult v2 = run_cli(with({"--api", "v2", "--split-components"}), runpod_env(cloud));
   REQUIRE(included.exit_code == 0);
   REQUIRE(on_top.exit_code == 0);
   REQUIRE(v2.exit_code == 0);
@@ -586,7 +588,7 @@ TEST_CASE("e2e runpod v1: network volumes under both readings of highPerformance
 TEST_CASE("e2e runpod v2: the report's other row covers the current month too", "[e2e][runpod][v2]") {
   FakeCloud cloud;
   cloud.start();
-  auto env = env_for(cloud, "", "aggregate-extra");
+  auto env = runpod_env(cloud, "", "aggregate-extra");
   CliResult now = run_cli({"report", "--providers", "runpod", "--start", "2026-11", "-o", "csv"}, env);
   INFO(now.err);
   REQUIRE(now.exit_code == 0);

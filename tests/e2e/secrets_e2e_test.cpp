@@ -5,6 +5,7 @@
 #include <filesystem>
 
 #include "gpubill/providers/registry.hpp"
+#include "support/env.hpp"
 #include "support/fake_cloud/fake_cloud.hpp"
 #include "support/fixtures.hpp"
 #include "support/run_cli.hpp"
@@ -24,25 +25,19 @@ TEST_CASE("e2e: no command leaks a key, whatever the servers do", "[e2e][secrets
   cloud.start();
   const std::string marker = "MARKER_SECRET";
 
-  std::map<std::string, std::string> working = {
-      {"RUNPOD_API_KEY", options.runpod_key},       {"GPUBILL_RUNPOD_URL", cloud.runpod_url()},
-      {"GPUBILL_RUNPOD_V2_URL", cloud.runpod_v2_url()},
-      {"NOVITA_API_KEY", options.novita_key},       {"GPUBILL_NOVITA_URL", cloud.novita_url()},
-      {"GCORE_API_KEY", options.gcore_key},         {"GPUBILL_GCORE_URL", cloud.gcore_url()},
-      {"HYPERSTACK_API_KEY", options.hyperstack_key},
-      {"GPUBILL_HYPERSTACK_URL", cloud.hyperstack_url()},
-      {"GPUBILL_NOW", "2026-11-23T12:00:00Z"}};
-  std::map<std::string, std::string> failing = working;  // 500s where the fake has them
-  failing["GPUBILL_RUNPOD_URL"] = cloud.runpod_url("echo-key");  // repeats the key back
-  failing["GPUBILL_RUNPOD_V2_URL"] = cloud.runpod_v2_url("500");
-  failing["GPUBILL_NOVITA_URL"] = cloud.novita_url("500");
-  failing["GPUBILL_GCORE_URL"] = cloud.gcore_url("500");
-  failing["GPUBILL_HYPERSTACK_URL"] = cloud.hyperstack_url("echo-key");  // the key in a name
+  // Every registered provider: working, behind the generic 500 (and the two own faults that
+  // repeat the key back), and unreachable.
+  std::map<std::string, std::string> working = test::all_providers_env(cloud);
+  std::map<std::string, std::string> failing;
   std::map<std::string, std::string> unreachable = working;  // nothing listens on port 1
-  for (const char* url : {"GPUBILL_RUNPOD_URL", "GPUBILL_RUNPOD_V2_URL", "GPUBILL_NOVITA_URL",
-                          "GPUBILL_GCORE_URL", "GPUBILL_HYPERSTACK_URL"}) {
-    unreachable[url] = "http://127.0.0.1:1/x";
+  for (const providers::Provider* p : test::all_providers()) {
+    for (const auto& [name, value] : test::env_for(cloud, p->info(), "", "500")) {
+      failing[name] = value;
+      if (name != p->info().key_env && name != "GPUBILL_NOW") unreachable[name] = "http://127.0.0.1:1/x";
+    }
   }
+  failing["GPUBILL_RUNPOD_URL"] = cloud.runpod_url("echo-key");  // repeats the key back
+  failing["GPUBILL_HYPERSTACK_URL"] = cloud.hyperstack_url("echo-key");  // the key in a name
 
   std::vector<std::vector<std::string>> commands = {{"providers"}, {"report"}};
   for (const std::unique_ptr<providers::Provider>& p : providers::make_all_providers()) {

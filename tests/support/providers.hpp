@@ -1,5 +1,6 @@
 #pragma once
-// The registered provider named `name`, for tests that call an adapter directly.
+// The registered providers, built once, for tests that call an adapter directly or loop over
+// the registry (the conformance suite, env_for).
 #include <memory>
 #include <stdexcept>
 #include <string>
@@ -9,10 +10,17 @@
 
 namespace gpubill::test {
 
-inline const providers::Provider& provider(const std::string& name) {
+/// Every registered provider, in the registry's order.
+inline std::vector<const providers::Provider*> all_providers() {
   static const std::vector<std::unique_ptr<providers::Provider>> all =
       providers::make_all_providers();
-  for (const auto& p : all) {
+  std::vector<const providers::Provider*> out;
+  for (const auto& p : all) out.push_back(p.get());
+  return out;
+}
+
+inline const providers::Provider& provider(const std::string& name) {
+  for (const providers::Provider* p : all_providers()) {
     if (p->info().name == name) return *p;
   }
   throw std::runtime_error(name + " is not registered");

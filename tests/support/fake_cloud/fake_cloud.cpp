@@ -97,6 +97,7 @@ FakeCloud::FakeCloud(Options options)
       m_server(std::make_unique<httplib::Server>()),
       m_state(std::make_unique<State>()) {
   m_state->options = m_options;
+  add_generic_fault_routes(*m_server, *m_state);
   add_runpod_routes(*m_server, *m_state);
   add_novita_routes(*m_server, *m_state);
   add_gcore_routes(*m_server, *m_state);
@@ -141,6 +142,7 @@ void FakeCloud::start() {
     m_port = m_server->bind_to_port("127.0.0.1", m_options.port) ? m_options.port : -1;
   }
   if (m_port <= 0) throw std::runtime_error("fake cloud: cannot bind 127.0.0.1");
+  m_state->port = m_port;
   if (listen_fd >= 0 && ::listen(listen_fd, 256) != 0) {
     throw std::runtime_error("fake cloud: cannot raise the listen backlog");
   }
@@ -159,24 +161,38 @@ void FakeCloud::stop() {
 
 std::string FakeCloud::base_url() const { return "http://127.0.0.1:" + std::to_string(m_port); }
 
+std::string FakeCloud::url_for(const std::string& url_env, const std::string& fault,
+                               const std::string& generic) const {
+  auto it = m_state->roots.find(url_env);
+  if (it == m_state->roots.end()) throw std::runtime_error("fake cloud: no root for " + url_env);
+  return base_url() + (generic.empty() ? "" : "/gfault/" + generic) + it->second.first +
+         (fault.empty() ? "" : "/fault/" + fault) + it->second.second;
+}
+
+std::string FakeCloud::key_for(const std::string& name) const {
+  auto it = m_state->keys.find(name);
+  if (it == m_state->keys.end()) throw std::runtime_error("fake cloud: does not serve " + name);
+  return it->second;
+}
+
 std::string FakeCloud::runpod_url(const std::string& fault) const {
-  return base_url() + "/runpod" + (fault.empty() ? "" : "/fault/" + fault) + "/v1";
+  return url_for("GPUBILL_RUNPOD_URL", fault);
 }
 
 std::string FakeCloud::runpod_v2_url(const std::string& fault) const {
-  return base_url() + "/runpod" + (fault.empty() ? "" : "/fault/" + fault) + "/v2";
+  return url_for("GPUBILL_RUNPOD_V2_URL", fault);
 }
 
 std::string FakeCloud::hyperstack_url(const std::string& fault) const {
-  return base_url() + "/hyperstack" + (fault.empty() ? "" : "/fault/" + fault) + "/v1";
+  return url_for("GPUBILL_HYPERSTACK_URL", fault);
 }
 
 std::string FakeCloud::gcore_url(const std::string& fault) const {
-  return base_url() + "/gcore" + (fault.empty() ? "" : "/fault/" + fault);
+  return url_for("GPUBILL_GCORE_URL", fault);
 }
 
 std::string FakeCloud::novita_url(const std::string& fault) const {
-  return base_url() + "/novita" + (fault.empty() ? "" : "/fault/" + fault);
+  return url_for("GPUBILL_NOVITA_URL", fault);
 }
 
 std::vector<RecordedRequest> FakeCloud::requests() const {

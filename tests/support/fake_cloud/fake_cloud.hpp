@@ -10,7 +10,9 @@
 //   http://127.0.0.1:PORT/novita[/fault/<fault>]/openapi/v1/billing/bill/{monthly/list,list}
 //   http://127.0.0.1:PORT/gcore[/fault/<fault>]/cloud/v1/cost_report/{totals,resources} (POST)
 //   http://127.0.0.1:PORT/hyperstack[/fault/<fault>]/v1/billing/billing/history[/<kind>]
-// Later providers add /<provider>/... routes in routes_<provider>.cpp.
+//   http://127.0.0.1:PORT/gfault/<generic fault>/<any of the above>   generic_faults()
+// Later providers add /<provider>/... routes in routes_<provider>.cpp, registering their key
+// and roots there, and url_for() and key_for() serve them with no other change.
 
 #include <atomic>
 #include <chrono>
@@ -75,6 +77,11 @@ std::map<std::string, std::string> gcore_resources_truth(long long start, long l
 /// resources and their exact total in USD.
 LastAnswer hyperstack_list_truth(const std::string& path, long long days);
 
+/// The faults every provider's routes sit behind (generic_faults.cpp): html, empty, truncated,
+/// wrong-types, deep-nesting, huge-number, 401, 403, 429 (Retry-After: 1), 429-bare, 500, slow
+/// (4 s late).
+const std::vector<std::string>& generic_faults();
+
 class FakeCloud {
  public:
   struct Options {
@@ -117,6 +124,14 @@ class FakeCloud {
   std::string gcore_url(const std::string& fault = "") const;
   /// The Novita server root to put in GPUBILL_NOVITA_URL.
   std::string novita_url(const std::string& fault = "") const;
+
+  /// The root gpubill's base-URL variable `url_env` (a ProviderInfo::url_env, or an is_url
+  /// extra setting's env) must name for this fake: with `fault`, the provider's own fault
+  /// route; with `generic`, behind that generic fault. Throws for a variable not served here.
+  std::string url_for(const std::string& url_env, const std::string& fault = "",
+                      const std::string& generic = "") const;
+  /// The key the fake accepts for the provider `name`. Throws for a provider not served.
+  std::string key_for(const std::string& name) const;
 
   std::vector<RecordedRequest> requests() const;
   /// The most Novita bill-list requests that were being handled at the same moment.

@@ -17,6 +17,11 @@ namespace gpubill::test {
 
 struct FakeCloud::State {
   Options options;
+  int port = 0;  ///< where the server listens (the generic faults ask their own routes)
+  /// Each provider's routes, as their add_*_routes registers them: provider name -> its key.
+  std::map<std::string, std::string> keys;
+  /// gpubill's base-URL variable -> the root it must name here: prefix + [/fault/<f>] + suffix.
+  std::map<std::string, std::pair<std::string, std::string>> roots;
   mutable std::mutex mutex;
   std::vector<RecordedRequest> requests;
   LastAnswer last;
@@ -49,6 +54,8 @@ model::Timestamp bucket_start(model::Timestamp t, const std::string& bucket);
 /// The end of that bucket.
 model::Timestamp bucket_end(model::Timestamp start, const std::string& bucket);
 
+/// /gfault/<fault>/...: generic_faults(), in front of every provider's routes.
+void add_generic_fault_routes(httplib::Server& server, FakeCloud::State& state);
 void add_runpod_routes(httplib::Server& server, FakeCloud::State& state);
 void add_novita_routes(httplib::Server& server, FakeCloud::State& state);
 void add_gcore_routes(httplib::Server& server, FakeCloud::State& state);

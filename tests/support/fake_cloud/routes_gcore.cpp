@@ -293,6 +293,8 @@ std::map<std::string, std::string> gcore_totals_truth(long long start, long long
 }
 
 void add_gcore_routes(httplib::Server& server, FakeCloud::State& state) {
+  state.keys["gcore"] = state.options.gcore_key;
+  state.roots["GPUBILL_GCORE_URL"] = {"/gcore", ""};
   server.Post(R"((?:http://[^/]+)?/gcore(?:/fault/([a-z0-9-]+))?/cloud/v1/cost_report/totals)",
               [&state](const httplib::Request& req, httplib::Response& res) {
                 handle_totals(req, res, state);

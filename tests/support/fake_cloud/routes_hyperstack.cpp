@@ -361,6 +361,8 @@ LastAnswer hyperstack_list_truth(const std::string& path, long long days) {
 }
 
 void add_hyperstack_routes(httplib::Server& server, FakeCloud::State& state) {
+  state.keys["hyperstack"] = state.options.hyperstack_key;
+  state.roots["GPUBILL_HYPERSTACK_URL"] = {"/hyperstack", "/v1"};
   server.Get(R"((?:http://[^/]+)?/hyperstack(?:/fault/([a-z0-9-]+))?/v1/billing/billing/history/([a-z_-]+)/([0-9]+)(/graph)?)",
              [&state](const httplib::Request& req, httplib::Response& res) {
                if (kinds().count(req.matches[2]) == 0) {

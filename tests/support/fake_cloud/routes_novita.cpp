@@ -399,6 +399,8 @@ LastAnswer novita_usage_truth(long long start, long long end_exclusive) {
 }
 
 void add_novita_routes(httplib::Server& server, FakeCloud::State& state) {
+  state.keys["novita"] = state.options.novita_key;
+  state.roots["GPUBILL_NOVITA_URL"] = {"/novita", ""};
   server.Get(R"((?:http://[^/]+)?/novita(?:/fault/([a-z0-9-]+))?/openapi/v1/billing/bill/(monthly/list|list))",
              [&state](const httplib::Request& req, httplib::Response& res) {
                handle(req, res, state);

@@ -689,6 +689,9 @@ std::size_t FakeCloud::runpod_bulk_bytes() const {
 std::string FakeCloud::runpod_bulk_total() const { return m_state->runpod_bulk_total; }
 
 void add_runpod_routes(httplib::Server& server, FakeCloud::State& state) {
+  state.keys["runpod"] = state.options.runpod_key;
+  state.roots["GPUBILL_RUNPOD_URL"] = {"/runpod", "/v1"};
+  state.roots["GPUBILL_RUNPOD_V2_URL"] = {"/runpod", "/v2"};
   if (state.options.runpod_bulk_records > 0) {
     state.runpod_bulk = std::make_shared<const std::string>(
         runpod_bulk_body(state.options.runpod_bulk_records, &state.runpod_bulk_total));
