@@ -109,7 +109,15 @@ std::string value_name(const CLI::Option* o, const ChoiceLists& choices) {
     return "a value: one of " + all;
   }
   std::string t = o->get_type_name();
-  t = t.substr(0, t.find(':'));  // CLI11 appends its validators' descriptions
+  // CLI11 appends its validators' descriptions (IsMember's ":{...}", Range's ":FLOAT in
+  // [a - b]"); a placeholder may hold a ':' of its own, never a space (TYPE:FIELD=V1,V2).
+  for (std::size_t at = t.find(':'); at != std::string::npos; at = t.find(':', at + 1)) {
+    if (at + 1 < t.size() && (t[at + 1] == '{' || t[at + 1] == '[' ||
+                              t.find(' ', at) != std::string::npos)) {
+      t.resize(at);
+      break;
+    }
+  }
   return t.empty() ? "a value" : t;
 }
 

@@ -114,9 +114,15 @@ std::size_t help_width() {
 // Help for people: each placeholder once (WHEN, N, PATH, a|b|c; not CLI11's validator text
 // after it), descriptions wrapped to the width, and a command's help listing the global
 // options that apply to it too.
+/// Option -> the name --help shows after it, where that is not its type name.
+using Placeholders = std::map<const CLI::Option*, std::string>;
+
 class HelpFormatter final : public CLI::Formatter {
  public:
-  explicit HelpFormatter(std::size_t width) : m_width(std::max<std::size_t>(width, 60)) {
+  /// `placeholders`: the options whose placeholder is not their type name (filled as the
+  /// resources' options are added, so shared).
+  HelpFormatter(std::size_t width, std::shared_ptr<const Placeholders> placeholders)
+      : m_width(std::max<std::size_t>(width, 60)), m_placeholders(std::move(placeholders)) {
     column_width(30);
   }
 
@@ -131,7 +137,8 @@ class HelpFormatter final : public CLI::Formatter {
   std::string make_option_desc(const CLI::Option* opt) const override {
     std::string desc = opt->get_description();
     std::string name = type_name(opt);
-    if (name != placeholder(opt)) {  // a list too long to be the placeholder: said once, here
+    if (name.find('|') != std::string::npos && name != placeholder(opt)) {
+      // a list too long to be the placeholder, or one with a name of its own: said once, here
       std::string list;
       for (char c : name) list += c == '|' ? std::string(", ") : std::string(1, c);
       desc += " (one of: " + list + ")";
@@ -193,7 +200,9 @@ class HelpFormatter final : public CLI::Formatter {
     return name.substr(0, name.find(':'));  // CLI11 appends its validators' descriptions
   }
   // The name after the flag: WHEN, N, PATH, a|b|c; a long list of choices is VALUE.
-  static std::string placeholder(const CLI::Option* opt) {
+  std::string placeholder(const CLI::Option* opt) const {
+    auto own = m_placeholders->find(opt);
+    if (own != m_placeholders->end()) return own->second;
     std::string name = type_name(opt);
     return name.size() > 36 ? "VALUE" : name;
   }
@@ -202,6 +211,7 @@ class HelpFormatter final : public CLI::Formatter {
   }
 
   std::size_t m_width;
+  std::shared_ptr<const Placeholders> m_placeholders;
 };
 
 std::string help_text(const CLI::App& app, const CLI::Error& e) {
@@ -217,7 +227,8 @@ Invocation parse(const std::vector<std::string>& args,
                  const std::vector<std::unique_ptr<providers::Provider>>& all) {
   Invocation inv;
   CLI::App app{"gpubill: what your rented GPUs cost, across clouds", "gpubill"};
-  app.formatter(std::make_shared<HelpFormatter>(help_width()));  // before any subcommand
+  auto placeholders = std::make_shared<Placeholders>();
+  app.formatter(std::make_shared<HelpFormatter>(help_width(), placeholders));  // before any subcommand
   app.set_version_flag("-V,--version", [] { return version_text(); });
   app.footer(k_root_footer);
   app.fallthrough();  // global options also after the subcommand (inherited)
@@ -304,6 +315,10 @@ Invocation parse(const std::vector<std::string>& args,
           std::string list;
           for (const std::string& c : o.choices) list += (list.empty() ? "" : "|") + c;
           opt->type_name(list);
+        }
+        // A name of its own for a list of choices, or one CLI11 would cut (TYPE:FIELD=V1,V2).
+        if (!o.placeholder.empty() && (!o.choices.empty() || o.placeholder.find(':') != std::string::npos)) {
+          (*placeholders)[opt] = o.placeholder;
         }
         if (!o.repeatable) singles.emplace_back(opt, o.flag);
       }

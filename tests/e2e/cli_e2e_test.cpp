@@ -585,6 +585,8 @@ TEST_CASE("e2e: a new user's first mistakes each get one line that says what to 
       {"runpod", "pods", "--bucket", "dya"},             // wrong enum value
       {"runpod", "pods", "--category", "gpu"},           // another provider's flag
       {"runpod", "pods", "--start"},                     // missing value
+      {"gcore", "totals", "--filter"},                   // missing value, ':' in its name
+      {"runpod", "pods", "--timeout"},                   // missing value, with a range check
       {"runpod", "pods", "--start", "last-mnth"},        // bad WHEN
       {"runpod"},                                        // no subcommand
       {},                                                // nothing at all

@@ -29,15 +29,18 @@ const std::vector<std::string> k_order_fields = {"billing_value", "first_seen", 
                                                  "last_seen", "project", "region", "type"};
 
 std::vector<OptionSpec> report_filters() {
-  return {{"project", "Only this project id (repeatable)", true, {}},
-          {"region", "Only this region id (repeatable)", true, {}},
+  return {{"project", "Only this project id (repeatable)", true, {}, false, false, "ID"},
+          {"region", "Only this region id (repeatable)", true, {}, false, false, "ID"},
           {"type", "Only this resource type (repeatable), e.g. ai_cluster", true,
-           resource_types()},
-          {"tag", "Only resources tagged KEY=VALUE (repeatable)", true, {}},
+           resource_types(), false, false, "TYPE"},
+          {"tag", "Only resources tagged KEY=VALUE (repeatable)", true, {}, false, false,
+           "KEY=VALUE"},
           {"tag-match", "With several --tag: any (OR, default) or all (AND)", false,
            {"any", "all"}},
           {"tag-strict", "Tags must match exactly, not as substrings", false, {}, true},
-          {"filter", "TYPE:FIELD=V1,V2, e.g. instance:flavor=g1-standard-1-2", false, {}}};
+          {"filter", "Only resources whose FIELD is one of the values, e.g. "
+                     "instance:flavor=g1-standard-1-2",
+           false, {}, false, false, "TYPE:FIELD=V1,V2"}};
 }
 
 std::vector<OptionSpec> resources_options() {
@@ -45,8 +48,7 @@ std::vector<OptionSpec> resources_options() {
   options.push_back({"order-by",
                      "Sort as FIELD.asc|desc (repeatable): billing_value, first_seen, last_name, "
                      "last_seen, project, region, type",
-                     true,
-                     {}});
+                     true, {}, false, false, "FIELD.DIR"});
   return options;
 }
 

@@ -73,11 +73,12 @@ std::vector<ResourceSpec> resource_specs() {
       {"usage", "Every resource with its total bill and up-time (its lifetime, not the period)",
        "gpubill hyperstack usage --deleted -o csv",
        {{"deleted", "Terminated resources instead of active ones", false, {}, true},
-        {"environment", "Only this environment (id or name)", false, {}}},
+        {"environment", "Only this environment (id or name)", false, {}, false, false, "NAME"}},
        ResourceKind::cost_records,
        "each resource's lifetime"}};
   for (const ListKind& k : k_lists) {
-    std::vector<OptionSpec> options = {{"search", "Only resources whose name or id matches", false, {}}};
+    std::vector<OptionSpec> options = {
+        {"search", "Only resources whose name or id matches", false, {}, false, false, "TEXT"}};
     if (k.detail_wrapper != nullptr) {
       options.push_back({"id", "One resource by its numeric id (the detail endpoint)", false, {},
                          false, false, "ID"});

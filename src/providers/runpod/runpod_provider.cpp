@@ -75,7 +75,7 @@ class RunpodProvider final : public Provider {
                           {"gpuTypeId", "podId"}},
                          {"gpu-type", "Only pods with this GPU, e.g. \"NVIDIA GeForce RTX 4090\" "
                                       "(v2: from the pod listing)",
-                          false, {}},
+                          false, {}, false, false, "NAME"},
                          {"pod-id", "Only this pod, e.g. xedezhzb9la3ye", false, {}, false, false,
                           "ID", {"id"}}})},
             {"endpoints",
@@ -86,12 +86,14 @@ class RunpodProvider final : public Provider {
                                       "joined to the endpoint listing) or podId (v1 only)",
                           false, {"endpointId", "podId", "gpuTypeId"}},
                          {"gpu-type", "Only endpoints with this GPU type (repeatable; v2: "
-                                      "endpoints whose pools hold one type)", true, {}},
+                                      "endpoints whose pools hold one type)", true, {}, false, false,
+                          "NAME"},
                          {"datacenter", "v1: only endpoints in this data center, e.g. EU-RO-1 "
-                                        "(repeatable)", true, {}},
+                                        "(repeatable)", true, {}, false, false, "ID"},
                          {"endpoint-id", "Only this endpoint, e.g. jpnw0v75y3qoql", false, {}, false, false,
                           "ID", {"id"}},
-                         {"image", "v1: only endpoints created with this image", false, {}},
+                         {"image", "v1: only endpoints created with this image", false, {}, false, false,
+                          "NAME"},
                          {"template-id", "v1: only endpoints created from this template", false,
                           {}}})},
             {"network-volumes", "Network volume storage billing per bucket",
