@@ -117,29 +117,53 @@ std::vector<std::string> shell_words(const std::string& line) {
 }
 }  // namespace
 
-// Each resource's --help example must work against the demo's data (issue 18): run as shown,
-// against the fake cloud, it exits 0.
-TEST_CASE("e2e help: every resource's example runs against the fake cloud", "[e2e][cli][help]") {
-  std::size_t ran = 0;
-  for (const std::unique_ptr<providers::Provider>& p : providers::make_all_providers()) {
-    test::FakeCloud cloud;  // one per provider: a fake's Runpod v2 window is 60 requests
-    cloud.start();
-    auto env = test::all_providers_env(cloud);
-    for (const providers::ResourceSpec& r : p->resources()) {
-      std::vector<std::string> words = shell_words(r.example);
-      INFO(r.example);
-      REQUIRE(words.size() >= 3);
-      REQUIRE(words[0] == "gpubill");
-      std::vector<std::string> args(words.begin() + 1, words.end());
-      test::TempDir dir;
-      for (std::size_t i = 0; i + 1 < args.size(); ++i) {
-        if (args[i] == "--out-file") args[i + 1] = dir.path() + "/" + args[i + 1];
+// Every example in every --help screen must work against the demo's data (issue 18): each
+// resource's, the provider screens' lists, and the root's, report's and config's. Run as
+// shown (a line that ends in '\\' goes on), up to any pipe, against the fake cloud, it exits 0.
+TEST_CASE("e2e help: every example in every --help runs against the fake cloud", "[e2e][cli][help]") {
+  std::set<std::string> examples;
+  for (const std::vector<std::string>& command : every_command()) {
+    std::vector<std::string> args = command;
+    args.push_back("--help");
+    std::istringstream lines(test::run_cli(args).out);
+    std::string line;
+    bool in_examples = false;
+    std::string pending;
+    while (std::getline(lines, line)) {
+      if (line.rfind("Example", 0) == 0) {
+        in_examples = true;
+        continue;
       }
-      test::CliResult out = test::run_cli(args, env);
-      INFO(out.err);
-      CHECK(out.exit_code == 0);
-      ++ran;
+      if (!in_examples) continue;
+      if (line.empty() || line.rfind("  ", 0) != 0) {
+        in_examples = false;
+        continue;
+      }
+      std::string text = line.substr(line.find_first_not_of(' '));
+      bool goes_on = text.size() >= 2 && text.compare(text.size() - 2, 2, " \\") == 0;
+      pending += (pending.empty() ? "" : " ") + (goes_on ? text.substr(0, text.size() - 2) : text);
+      if (!goes_on) {
+        examples.insert(pending);
+        pending.clear();
+      }
     }
   }
-  CHECK(ran >= 25);
+  REQUIRE(examples.size() >= 35);
+  for (const std::string& example : examples) {
+    INFO(example);
+    std::vector<std::string> words = shell_words(example);
+    REQUIRE(words.size() >= 2);
+    REQUIRE(words[0] == "gpubill");
+    std::vector<std::string> args(words.begin() + 1, words.end());
+    test::TempDir dir;
+    for (std::size_t i = 0; i + 1 < args.size(); ++i) {
+      if (args[i] == "--out-file") args[i + 1] = dir.path() + "/" + args[i + 1];
+    }
+    test::FakeCloud cloud;  // one each: a fake's Runpod v2 window is 60 requests
+    cloud.start();
+    auto env = test::all_providers_env(cloud, {{"XDG_CONFIG_HOME", dir.path()}});
+    test::CliResult out = test::run_cli(args, env);
+    INFO(out.err);
+    CHECK(out.exit_code == 0);
+  }
 }
