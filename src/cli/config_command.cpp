@@ -1,6 +1,7 @@
 // `gpubill config path|show|init|check`: where the config file is, what is in effect and from
 // where (keys masked), a commented example to start from, and one cheap authenticated request
 // per provider to learn whether each key works.
+#include <cctype>
 #include <cerrno>
 #include <chrono>
 #include <cstring>
@@ -38,6 +39,39 @@ std::string masked(const std::string& key) {
   return std::string(12, '*') + key.substr(key.size() - 4);
 }
 
+// api_key_command as written, less anything in it that looks like a key pasted into it
+// (`echo rpa_...`): a word of 16 or more characters of letters, digits, '_' or '-' holding both
+// a letter and a digit and no '/', '.' or ':' (so paths, URLs and vault references stay).
+std::string command_shown(const std::string& command) {
+  std::string out;
+  std::size_t i = 0;
+  while (i < command.size()) {
+    std::size_t j = i;
+    auto token_char = [](char c) {
+      return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-';
+    };
+    while (j < command.size() && !std::isspace(static_cast<unsigned char>(command[j]))) ++j;
+    std::string word = command.substr(i, j - i);
+    // Quotes around a word are kept; what is inside is judged.
+    std::size_t a = word.find_first_not_of("'\"");
+    std::size_t b = word.find_last_not_of("'\"");
+    std::string inner = a == std::string::npos ? "" : word.substr(a, b - a + 1);
+    bool letters = false, digits = false, only_token = !inner.empty();
+    for (char c : inner) {
+      letters = letters || std::isalpha(static_cast<unsigned char>(c));
+      digits = digits || std::isdigit(static_cast<unsigned char>(c));
+      only_token = only_token && token_char(c);
+    }
+    if (inner.size() >= 16 && letters && digits && only_token) {
+      word = word.substr(0, a) + masked(inner) + word.substr(b + 1);
+    }
+    out += word;
+    while (j < command.size() && std::isspace(static_cast<unsigned char>(command[j]))) out += command[j++];
+    i = j;
+  }
+  return out;
+}
+
 struct Setting {
   std::string provider, name, value, source;
 };
@@ -63,8 +97,9 @@ std::vector<Setting> settings_in_effect(const config::ConfigFile& file,
     }
     out.push_back({info.name, "api_key", key_value, key_source});
     if (section != file.providers.end() && section->second.api_key_command) {
-      // Shown as written: a command, not a secret (it is not run here).
-      out.push_back({info.name, "api_key_command", *section->second.api_key_command, "config"});
+      // Shown as written, not run; a key pasted into it is masked.
+      out.push_back({info.name, "api_key_command", command_shown(*section->second.api_key_command),
+                     "config"});
     }
     out.push_back({info.name, "base_url", s.base_url,
                    s.base_url_source == "env" ? "env " + info.url_env : s.base_url_source});

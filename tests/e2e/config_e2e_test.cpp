@@ -112,6 +112,16 @@ TEST_CASE("e2e config init, path and show: an example written once, settings wit
   CHECK(show.out.find("rpa_SHOWN_MASKED_KEY") == std::string::npos);
   CHECK_THAT(show.out, Catch::Contains("runpod.api_key       ************4711  (config)"));
   CHECK_THAT(show.out, Catch::Contains("novita.api_key       (none)"));
+  // api_key_command is shown as written, except a key pasted into it.
+  { std::ofstream(path) << "[runpod]\napi_key_command = \"echo 'rpa_PASTED0KEY0IN0COMMAND4711'\"\n"
+                           "[novita]\napi_key_command = \"pass show cloud/novita-api-key-2026\"\n"; }
+  ::chmod(path.c_str(), 0600);
+  CliResult commands = run_cli({"config", "show"}, env);
+  INFO(commands.err);
+  CHECK(commands.exit_code == 0);
+  CHECK(commands.out.find("PASTED0KEY") == std::string::npos);
+  CHECK_THAT(commands.out, Catch::Contains("echo '************4711'"));
+  CHECK_THAT(commands.out, Catch::Contains("pass show cloud/novita-api-key-2026"));
   env["GPUBILL_NOVITA_URL"] = "http://127.0.0.1:9/novita";
   CliResult from_env = run_cli({"config", "show", "-o", "json"}, env);
   nlohmann::json doc = nlohmann::json::parse(from_env.out);
