@@ -18,7 +18,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 SANITIZE_DIR ?= build-sanitize
 FUZZ_DIR ?= build-fuzz
 FUZZ_SECONDS ?= 60
-FUZZ_TARGETS := runpod novita gcore hyperstack when config format
+FUZZ_TARGETS := runpod novita gcore hyperstack vast when config format
 FUZZ_PACKAGES := clang libclang-rt-14-dev
 
 .PHONY: all build deps deps-fuzz test test-sanitize fuzz demo clean

@@ -1,6 +1,7 @@
 #include "fuzz_entries.hpp"
 
 #include <cstdio>
+#include <map>
 #include <stdexcept>
 #include <unistd.h>
 
@@ -17,6 +18,7 @@
 #include "providers/runpod/runpod_api.hpp"
 #include "providers/runpod/runpod_v2_api.hpp"
 #include "providers/runpod/runpod_v2_resources.hpp"
+#include "providers/vast/vast_api.hpp"
 
 namespace gpubill::fuzz {
 
@@ -119,6 +121,28 @@ void hyperstack(std::string_view data) {
   expect_clean([&] { parse_last_day(data, k_period, k_ep); });
   expect_clean([&] { parse_usage(data, k_now, k_period, k_ep); });
   expect_clean([&] { parse_graph(data, "billing_history_vm_details", "vms", k_period, k_ep); });
+}
+
+void vast(std::string_view data) {
+  using namespace providers::vast;
+  std::map<long long, InstanceGpu> gpus = {{12345678, {"RTX 4090", 2}}, {1, {"", 0}}};
+  expect_clean([&] { parse_charges(data, {k_ep, k_period, &gpus}); });
+  expect_clean([&] { parse_charges(data, {k_ep, k_period, nullptr}); });
+  expect_clean([&] { parse_invoices(data, k_ep); });
+  expect_clean([&] {
+    std::string next;
+    parse_instances(data, k_ep, next);
+  });
+  expect_clean([&] { parse_user(data, k_ep); });
+  // Whatever a charges page gives, its records lie inside the asked window.
+  expect_clean([&] {
+    for (const model::CostRecord& r : parse_charges(data, {k_ep, k_period, &gpus}).records) {
+      if (!(k_period.start <= r.period.start && r.period.start < r.period.end &&
+            r.period.end <= k_period.end)) {
+        finding("vast: a charge record outside its window");
+      }
+    }
+  });
 }
 
 void when(std::string_view data) {
@@ -235,6 +259,7 @@ const std::vector<Target>& targets() {
       {"novita", novita, {"novita"}},
       {"gcore", gcore, {"gcore"}},
       {"hyperstack", hyperstack, {"hyperstack"}},
+      {"vast", vast, {"vast"}},
       {"when", when, {"fuzz/when-seeds"}},
       {"config", config_file, {"fuzz/config-seeds"}},
       {"format", format_round_trip, {"fuzz/format-seeds"}},

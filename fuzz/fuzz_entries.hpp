@@ -14,6 +14,7 @@ void runpod(std::string_view data);      ///< v1 and v2 billing parsers
 void novita(std::string_view data);      ///< bills (both lists), statements, balance
 void gcore(std::string_view data);       ///< cost report pages
 void hyperstack(std::string_view data);  ///< lists, history, last day, usage, graphs
+void vast(std::string_view data);        ///< charges, invoices, instances, the user
 void when(std::string_view data);        ///< --start/--end WHEN and the period they make
 void config_file(std::string_view data); ///< the TOML config file
 void format_round_trip(std::string_view data);  ///< records -> csv/json -> back, equal

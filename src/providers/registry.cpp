@@ -7,6 +7,7 @@
 #include "providers/hyperstack/hyperstack_provider.hpp"
 #include "providers/novita/novita_provider.hpp"
 #include "providers/runpod/runpod_provider.hpp"
+#include "providers/vast/vast_provider.hpp"
 
 namespace gpubill::providers {
 
@@ -20,6 +21,7 @@ std::vector<std::unique_ptr<Provider>> make_all_providers() {
   all.push_back(novita::make_provider());
   all.push_back(gcore::make_provider());
   all.push_back(hyperstack::make_provider());
+  all.push_back(vast::make_provider());
   return all;
 }
 

@@ -15,6 +15,7 @@
 #include "support/fake_cloud/fake_cloud.hpp"
 #include "support/fixtures.hpp"
 #include "support/golden.hpp"
+#include "support/providers.hpp"
 #include "support/run_cli.hpp"
 
 using namespace gpubill;
@@ -348,7 +349,8 @@ TEST_CASE("e2e: providers lists keys only as set or missing", "[e2e][cli]") {
                    "gcore,missing,GCORE_API_KEY,https://api.gcore.com,default,"
                    "GPUBILL_GCORE_URL\r\n"
                    "hyperstack,missing,HYPERSTACK_API_KEY,https://infrahub-api.nexgencloud.com/v1,"
-                   "default,GPUBILL_HYPERSTACK_URL\r\n");
+                   "default,GPUBILL_HYPERSTACK_URL\r\n"
+                   "vast,missing,VAST_API_KEY,https://console.vast.ai,default,GPUBILL_VAST_URL\r\n");
 }
 
 TEST_CASE("e2e: proxy variables are honoured, and plain http to a remote host warns",
@@ -667,13 +669,13 @@ TEST_CASE("e2e: an unknown config section or setting gets a did-you-mean warning
   ::chmod(config.c_str(), 0600);
   const std::string section_line =
       "gpubill: warning: config " + config + ": [hyperstak] is not a provider and is ignored; "
-      "did you mean [hyperstack]? (sections: runpod, novita, gcore, hyperstack)\n";
+      "did you mean [hyperstack]? (sections: " + test::provider_names() + ")\n";
   const std::string setting_line =
       "gpubill: warning: config " + config + ": [runpod] api_kye is not a known setting and is "
       "ignored; did you mean api_key? (settings: api_key, api_key_command, base_url, "
       "api_version, v2_base_url)\n";
   const std::string far_line = "gpubill: warning: config " + config + ": [azure] is not a "
-                               "provider and is ignored (sections: runpod, novita, gcore, hyperstack)\n";
+                               "provider and is ignored (sections: " + test::provider_names() + ")\n";
   for (std::vector<std::string> args : {std::vector<std::string>{"providers"},
                                         std::vector<std::string>{"report"}}) {
     args.insert(args.end(), {"--config", config});

@@ -16,6 +16,7 @@
 #include "support/env.hpp"
 #include "support/fixtures.hpp"
 #include "support/fake_cloud/fake_cloud.hpp"
+#include "support/providers.hpp"
 #include "support/run_cli.hpp"
 
 using namespace gpubill;
@@ -46,7 +47,7 @@ std::map<std::string, model::Decimal> sums(const std::vector<std::string>& args,
 
 }  // namespace
 
-TEST_CASE("e2e report: four providers, totals equal the per-provider commands", "[e2e][report]") {
+TEST_CASE("e2e report: every provider, totals equal the per-provider commands", "[e2e][report]") {
   // ... and each provider's share with its own total equals that total: Runpod's aggregate
   // (/v2/billing totalAmount) and Hyperstack's history (incurred_bill).
   FakeCloud cloud;
@@ -74,6 +75,7 @@ TEST_CASE("e2e report: four providers, totals equal the per-provider commands", 
   // Hyperstack's lists, whose contracts list answers with no body as documented, fall short of
   // its incurred_bill by the contracts: the report shows the difference as "other".
   commands.push_back({"hyperstack", "history"});
+  commands.push_back({"vast", "charges"});
   for (std::vector<std::string> args : commands) {
     args.insert(args.end(), {"--start", "2026-10", "-o", "csv", "-q"});
     for (const auto& [currency, amount] : sums(args, env)) expected[currency] += amount;
@@ -121,7 +123,7 @@ TEST_CASE("e2e report: four providers, totals equal the per-provider commands", 
   CliResult json = run_cli({"report", "--start", "2026-10", "-o", "json", "-q"}, env);
   REQUIRE(json.exit_code == 0);
   nlohmann::json doc = nlohmann::json::parse(json.out);
-  CHECK(doc["query"]["providers"].size() == 4);
+  CHECK(doc["query"]["providers"].size() == test::all_providers().size());
   CHECK(doc["query"]["failed_providers"].empty());
   CHECK(doc["query"]["group_by"] == nlohmann::json::array({"provider", "service"}));
   REQUIRE(doc["totals"].size() == 2);
@@ -230,7 +232,7 @@ TEST_CASE("e2e report: one provider down, the rest printed, exit 4", "[e2e][repo
   std::vector<std::vector<std::string>> rows = test::parse_csv(r.out);
   std::set<std::string> providers;
   for (std::size_t i = 1; i < rows.size(); ++i) providers.insert(rows[i][0]);
-  CHECK(providers == std::set<std::string>{"gcore", "hyperstack", "runpod"});
+  CHECK(providers == std::set<std::string>{"gcore", "hyperstack", "runpod", "vast"});
   CHECK_THAT(r.err, Catch::StartsWith("gpubill: report: novita: GET /openapi/v1/billing/bill/monthly/list: 500"));
   CHECK(std::count(r.err.begin(), r.err.end(), '\n') == 1);
 }
@@ -329,7 +331,7 @@ TEST_CASE("e2e report: --fx converts into one currency, says so, and never guess
                           env);
   REQUIRE(csv.exit_code == 0);
   std::vector<std::vector<std::string>> rows = test::parse_csv(csv.out);
-  REQUIRE(rows.size() == 6);  // four providers, and Gcore's unpriced image (no currency)
+  REQUIRE(rows.size() == 7);  // five providers, and Gcore's unpriced image (no currency)
   CHECK(rows[0].size() == 17);
   CHECK(rows[0][14] == "fx_from");
   CHECK(rows[0][15] == "fx_rate");
@@ -482,7 +484,7 @@ TEST_CASE("e2e report: providers answering slowly are asked concurrently",
   std::vector<test::LatencyInterval> waits = slow.latency_intervals();
   std::set<std::string> providers;
   for (const test::LatencyInterval& w : waits) providers.insert(w.provider);
-  REQUIRE(providers == std::set<std::string>{"gcore", "hyperstack", "novita", "runpod"});
+  REQUIRE(providers == std::set<std::string>{"gcore", "hyperstack", "novita", "runpod", "vast"});
   // Run one after another, the requests would take at least the sum of their latencies.
   double sum_of_latencies = k_latency_ms / 1000.0 * static_cast<double>(waits.size());
   INFO(waits.size() << " requests, " << sum_of_latencies << " s of latency, report took "
@@ -490,7 +492,7 @@ TEST_CASE("e2e report: providers answering slowly are asked concurrently",
   // (At 200 ms, one run here: 32 requests, 6.4 s of latency, 1.0 s of wall time. The margin
   // is for a loaded CI machine; bench/report_latency.sh measures.)
   CHECK(r.seconds < sum_of_latencies * 0.75);
-  // At some moment all four providers were being waited on at once.
+  // At some moment every provider was being waited on at once.
   auto t0 = waits.front().start;
   for (const test::LatencyInterval& w : waits) t0 = std::min(t0, w.start);
   std::string timeline;
@@ -508,7 +510,7 @@ TEST_CASE("e2e report: providers answering slowly are asked concurrently",
     }
     most = std::max(most, busy.size());
   }
-  CHECK(most == 4);
+  CHECK(most == providers.size());
   // ... and never more than 4 requests to one provider (Novita's and Gcore's limit, and
   // gpubill's default for the others), although a report sends several commands to each.
   for (const std::string& provider : providers) {

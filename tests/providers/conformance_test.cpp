@@ -54,6 +54,7 @@ const std::vector<ConformanceFixture>& fixtures() {
       {"gcore", "2026-10-01", "2026-11-01", "", {}, {}},
       {"hyperstack", "2026-10-01", "2026-11-01", "ignore-page", {"vms"}, {}, {"contracts"},
        {{"contracts", "contract-json"}}},
+      {"vast", "2026-10-01", "2026-11-01", "repeat-cursor", {"charges"}},
   };
   return all;
 }

@@ -19,6 +19,13 @@ inline std::vector<const providers::Provider*> all_providers() {
   return out;
 }
 
+/// "runpod, novita, gcore, hyperstack, vast": the registered names as messages list them.
+inline std::string provider_names() {
+  std::string out;
+  for (const providers::Provider* p : all_providers()) out += (out.empty() ? "" : ", ") + p->info().name;
+  return out;
+}
+
 inline const providers::Provider& provider(const std::string& name) {
   for (const providers::Provider* p : all_providers()) {
     if (p->info().name == name) return *p;

@@ -3,6 +3,7 @@
 #include "gpubill/cli/run.hpp"
 #include "gpubill/providers/registry.hpp"
 #include "gpubill/util/error.hpp"
+#include "support/providers.hpp"
 
 using namespace gpubill;
 
@@ -79,8 +80,8 @@ TEST_CASE("cli: each mistake names its fix in one line", "[cli][mistakes]") {
   CHECK(mistake({"runpod", "pod"}) ==
         "unknown command 'runpod pod': did you mean 'runpod pods'? (see 'gpubill runpod --help')");
   CHECK(mistake({"azure"}) ==
-        "unknown command 'azure': use one of providers, report, config, runpod, novita, gcore, "
-        "hyperstack (see 'gpubill --help')");
+        "unknown command 'azure': use one of providers, report, config, " + test::provider_names() +
+            " (see 'gpubill --help')");
   CHECK(mistake({"runpod", "pods", "--bukcet", "day"}) ==
         "unknown flag --bukcet for 'gpubill runpod pods': did you mean --bucket? "
         "(see 'gpubill runpod pods --help')");
@@ -100,8 +101,8 @@ TEST_CASE("cli: each mistake names its fix in one line", "[cli][mistakes]") {
   CHECK(mistake({"runpod"}) ==
         "'gpubill runpod' needs a command: pods, endpoints, network-volumes, all, clusters, "
         "public-endpoints (see 'gpubill runpod --help')");
-  CHECK(mistake({}) == "'gpubill' needs a command: providers, report, config, runpod, novita, "
-                       "gcore, hyperstack (see 'gpubill --help')");
+  CHECK(mistake({}) == "'gpubill' needs a command: providers, report, config, " +
+                           test::provider_names() + " (see 'gpubill --help')");
   CHECK(mistake({"runpod", "pods", "extra"}) ==
         "unexpected argument 'extra' for 'gpubill runpod pods' (see 'gpubill runpod pods --help')");
   CHECK(mistake({"runpod", "pods", "-x"}) ==

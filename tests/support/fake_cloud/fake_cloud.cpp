@@ -102,6 +102,7 @@ FakeCloud::FakeCloud(Options options)
   add_novita_routes(*m_server, *m_state);
   add_gcore_routes(*m_server, *m_state);
   add_hyperstack_routes(*m_server, *m_state);
+  add_vast_routes(*m_server, *m_state);
   // Enough threads that the server is never what limits gpubill's concurrency.
   m_server->new_task_queue = [] { return new httplib::ThreadPool(32); };
   if (m_options.latency_ms > 0) {

@@ -82,6 +82,10 @@ LastAnswer hyperstack_list_truth(const std::string& path, long long days);
 /// (4 s late).
 const std::vector<std::string>& generic_faults();
 
+/// Vast.ai charges in [start, end_exclusive) (unix seconds): contracts (rows) and their exact
+/// total in USD, each item rounded to 3 decimals as the fake sends it (routes_vast.cpp).
+LastAnswer vast_charges_truth(long long start, long long end_exclusive);
+
 class FakeCloud {
  public:
   struct Options {
@@ -91,6 +95,9 @@ class FakeCloud {
     std::string novita_readonly_key = "nv_READONLY_KEY_1234567890";  ///< answered with 403
     std::string gcore_key = "gc_FAKE$TEST_KEY_1234567890";
     std::string hyperstack_key = "hs_FAKE_TEST_KEY_1234567890";
+    /// The keys of providers without a field above, by provider name (gpubill-fakecloud
+    /// --key NAME=KEY sets them).
+    std::map<std::string, std::string> keys = {{"vast", "vast_FAKE_TEST_KEY_1234567890"}};
     int port = 0;  ///< 0 = any free port
     int latency_ms = 0;  ///< every request waits this long before it is answered
     /// > 0: /runpod/bulk/v1/billing/pods answers every query with this many generated hourly

@@ -60,5 +60,6 @@ void add_runpod_routes(httplib::Server& server, FakeCloud::State& state);
 void add_novita_routes(httplib::Server& server, FakeCloud::State& state);
 void add_gcore_routes(httplib::Server& server, FakeCloud::State& state);
 void add_hyperstack_routes(httplib::Server& server, FakeCloud::State& state);
+void add_vast_routes(httplib::Server& server, FakeCloud::State& state);
 
 }  // namespace gpubill::test
