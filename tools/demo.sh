@@ -12,8 +12,9 @@ done
 
 log=$(mktemp)
 out=$(mktemp -d)
-"$FAKECLOUD" --runpod-key demo-runpod-key --novita-key demo-novita-key \
-  --gcore-key 'demo$gcore-key' --hyperstack-key demo-hyperstack-key >"$log" 2>&1 &
+# The fake writes the environment that points gpubill at each of its providers (keys and base
+# URLs, every registered provider) to $out/env before it says where it listens.
+"$FAKECLOUD" --env-file "$out/env" >"$log" 2>&1 &
 cloud_pid=$!
 trap 'kill "$cloud_pid" 2>/dev/null || true; wait "$cloud_pid" 2>/dev/null || true; rm -rf "$log" "$out"' EXIT
 
@@ -26,15 +27,10 @@ for _ in $(seq 1 100); do
 done
 [ -n "$url" ] || { echo "demo: the fake cloud did not start" >&2; cat "$log" >&2; exit 1; }
 
-export RUNPOD_API_KEY=demo-runpod-key
-export GPUBILL_RUNPOD_URL="$url/runpod/v1"      # REST v1: retired, asked only with --api v1
-export GPUBILL_RUNPOD_V2_URL="$url/runpod/v2"   # REST v2: what auto asks
-export NOVITA_API_KEY=demo-novita-key
-export GPUBILL_NOVITA_URL="$url/novita"
-export GCORE_API_KEY='demo$gcore-key'
-export GPUBILL_GCORE_URL="$url/gcore"
-export HYPERSTACK_API_KEY=demo-hyperstack-key
-export GPUBILL_HYPERSTACK_URL="$url/hyperstack/v1"
+# RUNPOD_API_KEY, GPUBILL_RUNPOD_URL (REST v1: retired, asked only with --api v1),
+# GPUBILL_RUNPOD_V2_URL (REST v2: what auto asks), NOVITA_API_KEY, ..., VAST_API_KEY, GPUBILL_VAST_URL.
+# shellcheck disable=SC1091
+. "$out/env"
 export XDG_CONFIG_HOME="$out"   # ignore any real config file of yours
 # The fake cloud's data and clock stop at 2026-11-23 12:00 UTC: pin gpubill's clock to the same
 # instant, so that "to now" and --last mean the same to both and every run prints the same.
@@ -42,7 +38,7 @@ export GPUBILL_NOW=${GPUBILL_NOW:-2026-11-23T12:00:00Z}
 JQ=${JQ:-jq}   # tests/demo_golden.sh sets JQ=none: its golden file must not depend on jq
 
 run() { echo; printf '$ gpubill'; printf ' %q' "${@:2}"; echo; "$@"; }
-echo "Fake cloud on $url (Runpod, Novita, Gcore and Hyperstack billing APIs as documented; data mid-2026)"
+echo "Fake cloud on $url (Runpod, Novita, Gcore, Hyperstack and Vast.ai billing APIs as documented; data mid-2026)"
 run "$GPUBILL" providers
 run "$GPUBILL" config check
 run "$GPUBILL" report --start 2026-10
@@ -63,6 +59,9 @@ run "$GPUBILL" novita balance
 run "$GPUBILL" gcore totals --start 2026-09-01 --end 2026-11-01 --type ai_cluster --type volume
 run "$GPUBILL" hyperstack history --start 2026-10
 run "$GPUBILL" hyperstack vms --start 2026-10 -o csv
+run "$GPUBILL" vast charges --start 2026-10
+run "$GPUBILL" vast charges --start 2026-10 --type volume -o csv
+run "$GPUBILL" vast balance
 if command -v "$JQ" >/dev/null; then
   echo; echo "\$ gpubill runpod pods --start 2026-10 -o json | jq '.totals'"
   "$GPUBILL" runpod pods --start 2026-10 -o json | "$JQ" '.totals'

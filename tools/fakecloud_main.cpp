@@ -1,18 +1,38 @@
 // gpubill-fakecloud: the test suite's fake provider server as a program, for `make demo` and
 // for trying gpubill without real keys. Listens on 127.0.0.1 only.
 //
-//   gpubill-fakecloud [--port N] [--latency-ms MS] [--runpod-bulk ROWS] [--runpod-key KEY] [--novita-key KEY] [--gcore-key KEY] [--hyperstack-key KEY]
-// Prints "listening on http://127.0.0.1:PORT" and serves until SIGINT or SIGTERM.
+//   gpubill-fakecloud [--port N] [--latency-ms MS] [--runpod-bulk ROWS] [--env-file PATH]
+//                     [--runpod-key KEY] [--novita-key KEY] [--gcore-key KEY] [--hyperstack-key KEY]
+//                     [--key PROVIDER=KEY]
+// Prints "listening on http://127.0.0.1:PORT" and serves until SIGINT or SIGTERM. --env-file
+// writes, before that line, the environment that points gpubill at every registered provider
+// here (export NAME='value' lines, for a shell to source): make demo uses it, so a new
+// provider needs no edit there.
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <string>
 
+#include <fstream>
+
+#include "support/env.hpp"
 #include "support/fake_cloud/fake_cloud.hpp"
+
+namespace {
+
+// 'value' for a POSIX shell.
+std::string shell_quoted(const std::string& value) {
+  std::string out = "'";
+  for (char c : value) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return out + "'";
+}
+
+}  // namespace
 
 int main(int argc, char** argv) {
   gpubill::test::FakeCloud::Options options;
+  std::string env_file;
   for (int i = 1; i < argc; ++i) {
     std::string arg = argv[i];
     if (arg == "--port" && i + 1 < argc) {
@@ -25,13 +45,19 @@ int main(int argc, char** argv) {
       options.gcore_key = argv[++i];
     } else if (arg == "--hyperstack-key" && i + 1 < argc) {
       options.hyperstack_key = argv[++i];
+    } else if (arg == "--key" && i + 1 < argc && std::strchr(argv[i + 1], '=') != nullptr) {
+      std::string pair = argv[++i];
+      options.keys[pair.substr(0, pair.find('='))] = pair.substr(pair.find('=') + 1);
+    } else if (arg == "--env-file" && i + 1 < argc) {
+      env_file = argv[++i];
     } else if (arg == "--latency-ms" && i + 1 < argc) {
       options.latency_ms = std::atoi(argv[++i]);
     } else if (arg == "--runpod-bulk" && i + 1 < argc) {
       options.runpod_bulk_records = static_cast<std::size_t>(std::atoll(argv[++i]));
     } else {
       std::fprintf(stderr,
-                   "usage: gpubill-fakecloud [--port N] [--latency-ms MS] [--runpod-bulk ROWS] [--runpod-key KEY] [--novita-key KEY] [--gcore-key KEY] [--hyperstack-key KEY]\n"
+                   "usage: gpubill-fakecloud [--port N] [--latency-ms MS] [--runpod-bulk ROWS] [--env-file PATH]\n"
+                   "         [--runpod-key KEY] [--novita-key KEY] [--gcore-key KEY] [--hyperstack-key KEY] [--key PROVIDER=KEY]\n"
                    "Serves fake provider billing APIs on 127.0.0.1 until SIGINT/SIGTERM.\n");
       return arg == "--help" || arg == "-h" ? 0 : 2;
     }
@@ -48,6 +74,16 @@ int main(int argc, char** argv) {
   } catch (const std::exception& e) {
     std::fprintf(stderr, "gpubill-fakecloud: %s\n", e.what());
     return 1;
+  }
+  if (!env_file.empty()) {
+    std::ofstream out(env_file);
+    for (const auto& [name, value] : gpubill::test::all_providers_env(cloud)) {
+      out << "export " << name << "=" << shell_quoted(value) << "\n";
+    }
+    if (!out.flush()) {
+      std::fprintf(stderr, "gpubill-fakecloud: cannot write %s\n", env_file.c_str());
+      return 1;
+    }
   }
   std::printf("listening on %s\n", cloud.base_url().c_str());
   if (options.runpod_bulk_records > 0) {
