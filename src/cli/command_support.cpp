@@ -40,7 +40,7 @@ config::ConfigFile load_config(const GlobalOptions& g, const config::Environment
   std::string path = explicit_path ? g.config_path : config::default_config_path(env);
   std::vector<std::string> extra_keys;
   std::vector<std::string> sections;
-  for (const std::unique_ptr<providers::Provider>& p : providers::make_all_providers()) {
+  for (const std::unique_ptr<providers::Provider>& p : providers::registry()) {
     sections.push_back(p->info().name);
     for (const providers::ExtraSetting& e : p->info().extra_settings) extra_keys.push_back(e.key);
   }

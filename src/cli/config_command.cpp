@@ -79,7 +79,7 @@ struct Setting {
 std::vector<Setting> settings_in_effect(const config::ConfigFile& file,
                                         const config::Environment& env) {
   std::vector<Setting> out;
-  for (const std::unique_ptr<providers::Provider>& p : providers::make_all_providers()) {
+  for (const std::unique_ptr<providers::Provider>& p : providers::registry()) {
     const providers::ProviderInfo& info = p->info();
     config::ProviderSettings s = config::settings_for(settings_spec(info), file, env);
     std::string key_value = "(none)";
@@ -252,7 +252,7 @@ int run_check(const Invocation& inv, const config::Environment& env) {
   config::ConfigFile file = load_config(inv.global, env);
   model::Timestamp now = current_time(env);
   std::vector<CheckLine> lines;
-  for (const std::unique_ptr<providers::Provider>& p : providers::make_all_providers()) {
+  for (const std::unique_ptr<providers::Provider>& p : providers::registry()) {
     lines.push_back(check_one(inv, env, file, *p, now));
   }
   format::Format fmt = *format::parse_format(inv.global.output);

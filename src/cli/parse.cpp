@@ -402,6 +402,7 @@ Invocation parse(const std::vector<std::string>& args,
     if (!b.app->parsed()) continue;
     inv.kind = Invocation::Kind::resource;
     inv.provider = b.provider->info().name;
+    inv.chosen = b.provider;
     inv.resource = b.resource->name;
     for (const providers::OptionSpec& o : b.resource->options) {
       const std::vector<std::string>& v = values[{b.app, o.flag}];

@@ -69,7 +69,7 @@ int run_providers(const Invocation& inv, const config::Environment& env) {
   Output output(inv.global.out_file);
 
   std::vector<Row> rows;
-  for (const std::unique_ptr<providers::Provider>& p : providers::make_all_providers()) {
+  for (const std::unique_ptr<providers::Provider>& p : providers::registry()) {
     const providers::ProviderInfo& info = p->info();
     config::ProviderSettings s = config::settings_for(settings_spec(info), file, env);
     rows.push_back({info.name, config::describe(s.key_source), info.key_env, s.base_url,

@@ -200,7 +200,7 @@ int run_report(const Invocation& inv, const config::Environment& env) {
   format::Format fmt = *format::parse_format(g.output);
   config::ConfigFile file = load_config(g, env);
 
-  std::vector<std::unique_ptr<providers::Provider>> all = providers::make_all_providers();
+  const std::vector<std::unique_ptr<providers::Provider>>& all = providers::registry();
   std::vector<const providers::Provider*> chosen;
   std::string key_vars;
   for (const std::unique_ptr<providers::Provider>& p : all) {

@@ -34,11 +34,7 @@ bool use_color(const GlobalOptions& g, const config::Environment& env) {
 
 int run_resource(const Invocation& inv, const config::Environment& env) {
   const GlobalOptions& g = inv.global;
-  std::vector<std::unique_ptr<providers::Provider>> all = providers::make_all_providers();
-  const providers::Provider* provider = nullptr;
-  for (const std::unique_ptr<providers::Provider>& p : all) {
-    if (p->info().name == inv.provider) provider = p.get();
-  }
+  const providers::Provider* provider = inv.chosen;  // parse() found it
   if (provider == nullptr) throw UsageError("unknown provider '" + inv.provider + "'");
 
   model::Timestamp now = current_time(env);
@@ -123,7 +119,7 @@ int run_resource(const Invocation& inv, const config::Environment& env) {
     std::map<std::string, std::size_t> reasons;
     for (const model::CostRecord& r : records) {
       if (r.amount) continue;
-      auto it = r.attributes.find("gpubill_no_price_reason");
+      auto it = r.attributes.find(model::k_no_price_reason_attribute);
       ++reasons[it != r.attributes.end() && it->is_string() ? it->get<std::string>()
                                                             : "no amount given"];
     }

@@ -28,8 +28,7 @@ void print_error(const std::string& message) {
 int run(int argc, char** argv) {
   try {
     std::vector<std::string> args(argv + (argc > 0 ? 1 : 0), argv + argc);
-    std::vector<std::unique_ptr<providers::Provider>> all = providers::make_all_providers();
-    Invocation inv = parse(args, all);
+    Invocation inv = parse(args, providers::registry());
     if (inv.kind == Invocation::Kind::message) {
       util::write_stdout(inv.message);
       return 0;

@@ -15,6 +15,11 @@ model::Balance Provider::fetch_balance(const FetchRequest& request, transport::T
   throw UsageError(info().name + ": '" + request.resource + "' has no balance");
 }
 
+const std::vector<std::unique_ptr<Provider>>& registry() {
+  static const std::vector<std::unique_ptr<Provider>> all = make_all_providers();
+  return all;
+}
+
 std::vector<std::unique_ptr<Provider>> make_all_providers() {
   std::vector<std::unique_ptr<Provider>> all;
   all.push_back(runpod::make_provider());

@@ -38,6 +38,7 @@ struct Invocation {
   std::string message;           ///< Kind::message: help or version text for stdout
   GlobalOptions global;
   std::string provider;          ///< Kind::resource
+  const providers::Provider* chosen = nullptr;  ///< Kind::resource: that provider, from parse()
   std::string resource;
   providers::OptionValues options;
   std::vector<std::string> report_providers;  ///< Kind::report: --providers (empty: all with a key)

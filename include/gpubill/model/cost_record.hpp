@@ -37,6 +37,10 @@ struct CostRecord {
   Attributes attributes;
 };
 
+/// The attribute of a record with no amount that says why (the field missing, the provider
+/// not billing it): shown in the warning that such rows are left out of the totals.
+inline constexpr const char* k_no_price_reason_attribute = "gpubill_no_price_reason";
+
 /// The attribute of a record whose bucket or window ends after now: its amount is still
 /// growing (the table shows "(so far)" after its END).
 inline constexpr const char* k_incomplete_attribute = "gpubill_incomplete_bucket";

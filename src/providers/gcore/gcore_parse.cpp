@@ -159,7 +159,7 @@ ReportPage parse_report(std::string_view body, const model::Period& window, cons
       set_gpu_hours(r, *r.usage_quantity * Decimal::from_int(count->get<int>()));
     }
     for (const auto& [key, value] : row.items()) r.attributes[key] = value;
-    if (!no_price.empty()) r.attributes["gpubill_no_price_reason"] = no_price;
+    if (!no_price.empty()) r.attributes[model::k_no_price_reason_attribute] = no_price;
     page.records.push_back(std::move(r));
   });
   return page;

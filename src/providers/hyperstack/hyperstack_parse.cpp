@@ -109,7 +109,7 @@ ListPage parse_list(std::string_view body, const std::string& wrapper, const std
     r.resource_name = a.string("resource_name").value_or(a.string("description").value_or(""));
     set_gpu(r, a.string("gpu_type").value_or(""));
     r.amount = m.decimal("incurred_bill");
-    if (!r.amount) r.attributes["gpubill_no_price_reason"] = "incurred_bill missing";
+    if (!r.amount) r.attributes[model::k_no_price_reason_attribute] = "incurred_bill missing";
     if (std::optional<Decimal> hours = m.decimal("usage_time")) {
       r.usage_quantity = hours;
       r.usage_unit = "hour";
@@ -249,7 +249,7 @@ std::vector<CostRecord> parse_graph(std::string_view body, const std::string& wr
       model::Timestamp end = step ? t + std::chrono::seconds{*step} : requested.end;
       r.period = {t, end > t ? end : t + std::chrono::seconds{1}};
       r.amount = value;
-      if (!value) r.attributes["gpubill_no_price_reason"] = "datapoint value missing";
+      if (!value) r.attributes[model::k_no_price_reason_attribute] = "datapoint value missing";
       if (step) r.attributes["granularity"] = *step;
       records.push_back(std::move(r));
     }
@@ -326,12 +326,12 @@ std::vector<CostRecord> parse_usage(std::string_view body, model::Timestamp now,
     r.resource_name = f.string("name").value_or("");
     r.currency = "USD";
     r.amount = f.decimal("total_bill");
-    if (!r.amount) r.attributes["gpubill_no_price_reason"] = "total_bill missing";
+    if (!r.amount) r.attributes[model::k_no_price_reason_attribute] = "total_bill missing";
     auto excluded = item.find("exclude_billing");
     if (excluded != item.end() && excluded->is_boolean() && excluded->get<bool>()) {
       // Hyperstack does not bill it: its total_bill (kept as sent) is no charge.
       r.amount.reset();
-      r.attributes["gpubill_no_price_reason"] = "exclude_billing: Hyperstack does not bill it";
+      r.attributes[model::k_no_price_reason_attribute] = "exclude_billing: Hyperstack does not bill it";
     }
     if (std::optional<Decimal> minutes = f.decimal("total_up_time")) {
       r.usage_quantity = minutes->divided_by(60);

@@ -264,7 +264,7 @@ class HyperstackProvider final : public Provider {
         r.period = window;
         r.currency = "USD";
         r.description = std::string(kind.command) + ": the list answered with no body, as its spec documents";
-        r.attributes["gpubill_no_price_reason"] =
+        r.attributes[model::k_no_price_reason_attribute] =
             std::string(kind.command) + " list answered with no body: its costs are not known";
         records.push_back(std::move(r));
         return false;

@@ -124,7 +124,7 @@ std::vector<CostRecord> parse_v2_billing(std::string_view body, const V2ParseCon
     r.currency = "USD";
     r.resource_id = resource_id(item);
     r.amount = f.decimal("totalAmount");
-    if (!r.amount) r.attributes["gpubill_no_price_reason"] = "totalAmount missing";
+    if (!r.amount) r.attributes[model::k_no_price_reason_attribute] = "totalAmount missing";
     for (const auto& [key, value] : item.items()) {
       if (key == "startTime" || key == "endTime" || key == "totalAmount") continue;
       if (is_component(key)) f.decimal(key.c_str());  // type-checked; split below
