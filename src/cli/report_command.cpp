@@ -20,6 +20,7 @@
 #include "gpubill/providers/windows.hpp"
 #include "gpubill/util/error.hpp"
 #include "gpubill/util/log.hpp"
+#include "gpubill/util/parallel.hpp"
 #include "gpubill/util/redact.hpp"
 #include "gpubill/util/status_lines.hpp"
 #include "gpubill/util/text.hpp"
@@ -221,86 +222,83 @@ int run_report(const Invocation& inv, const config::Environment& env) {
   std::vector<Outcome> outcomes(chosen.size());
   std::optional<ReportProgress> progress;
   progress.emplace(chosen, progress_wanted(g, env));
-  std::vector<std::thread> threads;
-  for (std::size_t i = 0; i < chosen.size(); ++i) {
-    threads.emplace_back([&, i] {
-      Outcome& o = outcomes[i];
-      o.provider = chosen[i];
-      std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
-      try {
-        const providers::ProviderInfo& info = o.provider->info();
-        config::ProviderSettingsSpec spec = settings_spec(info);
-        config::ProviderSettings settings = config::settings_for(spec, file, env);
-        std::string api_key = config::resolve_api_key(spec, file, env, run_deadline(g));
-        warn_if_cleartext(settings, info);
-        ProviderTransport transport = make_transport(g, info);
-        // The parts are independent: started together, merged in plan order (the output
-        // does not depend on timing), all through the provider's one in-flight limit.
-        std::vector<providers::ReportPart> plan = o.provider->report_plan();
-        std::optional<providers::ReportPart> own_total = o.provider->report_total();
-        if (own_total) plan.push_back(*own_total);  // fetched beside the parts, never added
-        auto cache = std::make_shared<providers::ResponseCache>();
-        // A part that fails (or does not exist on this account: a 404) is named on its own;
-        // the provider's other parts are kept. Each part is whole or absent, never half.
-        std::vector<PartResult> parts = providers::parallel_map<PartResult>(
-            plan.size(), static_cast<std::size_t>(transport.parallel), [&](std::size_t k) {
-              providers::FetchRequest request{plan[k].resource, {period, now},
-                                              plan[k].options,  api_key,
-                                              settings.base_url, g.parallel,
-                                              settings.extra, true, cache};
-              PartResult part;
-              try {
-                part.records = o.provider->fetch(request, *transport.retrying);
-              } catch (const Error& e) {
-                part.error = e.what();
-                part.code = e.code();
-              } catch (const std::exception& e) {
-                part.error = info.name + " " + plan[k].resource + ": internal error: " + e.what();
-                part.code = ExitCode::provider;
-              }
-              return part;
-            });
-        std::optional<PartResult> total_part;
-        if (own_total) {
-          total_part = std::move(parts.back());
-          parts.pop_back();
-          plan.pop_back();
-        }
-        std::size_t failed_parts = 0;
-        for (std::size_t k = 0; k < parts.size(); ++k) {
-          if (parts[k].error.empty()) {
-            std::move(parts[k].records.begin(), parts[k].records.end(), std::back_inserter(o.records));
-          } else {
-            ++failed_parts;
-            o.part_failures.push_back({plan[k].resource, parts[k].error});
-          }
-        }
-        if (failed_parts == parts.size() && !parts.empty()) {
-          // Nothing answered: the provider failed, with its first part's error and code.
-          o.error = parts.front().error;
-          o.code = parts.front().code;
-          o.part_failures.clear();
-          o.records.clear();
-        } else if (total_part && !total_part->error.empty()) {
-          util::log().warn("report: {}: could not compare with {}'s own total: {}", info.name,
-                           info.name, util::scrub(total_part->error));
-        } else if (total_part) {
-          reconcile(o.records, total_part->records, *o.provider, period, now);
-        }
-      } catch (const Error& e) {
-        o.error = e.what();
-        o.code = e.code();
-        o.records.clear();  // a provider's share is whole or absent, never half
-      } catch (const std::exception& e) {
-        o.error = o.provider->info().name + ": internal error: " + e.what();
-        o.code = ExitCode::provider;
-        o.records.clear();
+  // Every provider at once: its own thread each (the work is waiting on the network).
+  util::parallel_for(chosen.size(), chosen.size(), [&](std::size_t i) {
+    Outcome& o = outcomes[i];
+    o.provider = chosen[i];
+    std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
+    try {
+      const providers::ProviderInfo& info = o.provider->info();
+      config::ProviderSettingsSpec spec = settings_spec(info);
+      config::ProviderSettings settings = config::settings_for(spec, file, env);
+      std::string api_key = config::resolve_api_key(spec, file, env, run_deadline(g));
+      warn_if_cleartext(settings, info);
+      ProviderTransport transport = make_transport(g, info);
+      // The parts are independent: started together, merged in plan order (the output
+      // does not depend on timing), all through the provider's one in-flight limit.
+      std::vector<providers::ReportPart> plan = o.provider->report_plan();
+      std::optional<providers::ReportPart> own_total = o.provider->report_total();
+      if (own_total) plan.push_back(*own_total);  // fetched beside the parts, never added
+      auto cache = std::make_shared<providers::ResponseCache>();
+      // A part that fails (or does not exist on this account: a 404) is named on its own;
+      // the provider's other parts are kept. Each part is whole or absent, never half.
+      std::vector<PartResult> parts = util::parallel_map<PartResult>(
+          plan.size(), static_cast<std::size_t>(transport.parallel), [&](std::size_t k) {
+            providers::FetchRequest request{plan[k].resource, {period, now},
+                                            plan[k].options,  api_key,
+                                            settings.base_url, g.parallel,
+                                            settings.extra, true, cache};
+            PartResult part;
+            try {
+              part.records = o.provider->fetch(request, *transport.retrying);
+            } catch (const Error& e) {
+              part.error = e.what();
+              part.code = e.code();
+            } catch (const std::exception& e) {
+              part.error = info.name + " " + plan[k].resource + ": internal error: " + e.what();
+              part.code = ExitCode::provider;
+            }
+            return part;
+          });
+      std::optional<PartResult> total_part;
+      if (own_total) {
+        total_part = std::move(parts.back());
+        parts.pop_back();
+        plan.pop_back();
       }
-      o.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-      progress->finished(i, o);
-    });
-  }
-  for (std::thread& t : threads) t.join();
+      std::size_t failed_parts = 0;
+      for (std::size_t k = 0; k < parts.size(); ++k) {
+        if (parts[k].error.empty()) {
+          std::move(parts[k].records.begin(), parts[k].records.end(), std::back_inserter(o.records));
+        } else {
+          ++failed_parts;
+          o.part_failures.push_back({plan[k].resource, parts[k].error});
+        }
+      }
+      if (failed_parts == parts.size() && !parts.empty()) {
+        // Nothing answered: the provider failed, with its first part's error and code.
+        o.error = parts.front().error;
+        o.code = parts.front().code;
+        o.part_failures.clear();
+        o.records.clear();
+      } else if (total_part && !total_part->error.empty()) {
+        util::log().warn("report: {}: could not compare with {}'s own total: {}", info.name,
+                         info.name, util::scrub(total_part->error));
+      } else if (total_part) {
+        reconcile(o.records, total_part->records, *o.provider, period, now);
+      }
+    } catch (const Error& e) {
+      o.error = e.what();
+      o.code = e.code();
+      o.records.clear();  // a provider's share is whole or absent, never half
+    } catch (const std::exception& e) {
+      o.error = o.provider->info().name + ": internal error: " + e.what();
+      o.code = ExitCode::provider;
+      o.records.clear();
+    }
+    o.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    progress->finished(i, o);
+  });
   progress.reset();  // the lines stay as they ended; what follows prints below them
 
   std::vector<model::CostRecord> records;

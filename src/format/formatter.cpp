@@ -2,10 +2,9 @@
 #include "format/chunked.hpp"
 
 #include <algorithm>
-#include <exception>
-#include <system_error>
-#include <thread>
 #include <vector>
+
+#include "gpubill/util/parallel.hpp"
 
 namespace gpubill::format {
 
@@ -19,7 +18,7 @@ std::optional<Format> parse_format(std::string_view name) {
 
 void detail::write_rows(std::size_t count, const RowWriter& rows, Chunked& out) {
   constexpr std::size_t k_block = 8192;
-  unsigned threads = std::min(8u, std::max(1u, std::thread::hardware_concurrency()));
+  unsigned threads = util::default_threads();
   if (count <= 50'000 || threads == 1) {
     for (std::size_t begin = 0; begin < count; begin += k_block) {
       rows(begin, std::min(count, begin + k_block), out.buf());
@@ -31,27 +30,11 @@ void detail::write_rows(std::size_t count, const RowWriter& rows, Chunked& out) 
   for (std::size_t first = 0; first < blocks; first += threads) {
     std::size_t batch = std::min<std::size_t>(threads, blocks - first);
     std::vector<std::string> texts(batch);
-    std::vector<std::exception_ptr> errors(batch);
-    auto make = [&](std::size_t j) {
-      try {
-        std::size_t begin = (first + j) * k_block;
-        rows(begin, std::min(count, begin + k_block), texts[j]);
-      } catch (...) {
-        errors[j] = std::current_exception();
-      }
-    };
-    std::vector<std::thread> pool;
-    std::size_t j = 1;
-    try {
-      for (; j < batch; ++j) pool.emplace_back(make, j);
-    } catch (const std::system_error&) {
-      // No more threads: this one makes the rest of the batch.
-    }
-    make(0);
-    for (std::size_t k = j; k < batch; ++k) make(k);
-    for (std::thread& t : pool) t.join();
+    util::parallel_for(batch, batch, [&](std::size_t j) {
+      std::size_t begin = (first + j) * k_block;
+      rows(begin, std::min(count, begin + k_block), texts[j]);
+    });
     for (std::size_t k = 0; k < batch; ++k) {
-      if (errors[k]) std::rethrow_exception(errors[k]);
       out.flush();
       out.buf().swap(texts[k]);
       out.flush();

@@ -8,6 +8,7 @@
 #include <system_error>
 #include <thread>
 
+#include "gpubill/util/parallel.hpp"
 #include "gpubill/util/text.hpp"
 #include "gpubill/util/error.hpp"
 #include "gpubill/util/redact.hpp"
@@ -487,8 +488,7 @@ std::optional<RootArrayRecords> records_from_root_array(std::string_view body, c
   std::size_t open = body.find_first_not_of(" \t\r\n");
   if (body[open] != '[') return std::nullopt;
 
-  unsigned threads = how.threads != 0 ? how.threads
-                                      : std::min(8u, std::max(1u, std::thread::hardware_concurrency()));
+  unsigned threads = how.threads != 0 ? how.threads : util::default_threads();
   std::size_t per_thread = std::max<std::size_t>(how.min_elements_per_thread, 1);
   // Pass 1 checks the structure and counts the elements, noting where each chunk of them
   // begins; pass 2 reads the chunks on several threads, each element straight into its slot.
@@ -537,17 +537,7 @@ std::optional<RootArrayRecords> records_from_root_array(std::string_view body, c
         failed = true;  // read again in order below, for the exact first error
       }
     };
-    std::vector<std::thread> pool;
-    for (unsigned t = 1; t < threads; ++t) {
-      try {
-        pool.emplace_back(work);
-      } catch (const std::system_error&) {
-        break;  // no more threads to be had: the ones running share the chunks
-      }
-    }
-    out.threads = static_cast<unsigned>(pool.size()) + 1;
-    work();
-    for (std::thread& t : pool) t.join();
+    out.threads = util::run_on_threads(threads, work);
     if (!failed) {
       std::size_t kept = 0;
       for (std::size_t i = 0; i < out.records.size(); ++i) {
