@@ -39,12 +39,12 @@ std::string check_group_keys(const std::vector<std::string>& keys) {
   int time_keys = 0;
   for (const std::string& k : keys) {
     if (std::find(group_keys().begin(), group_keys().end(), k) == group_keys().end()) {
-      return "--group-by: unknown key '" + k +
+      return "unknown key '" + k +
              "': use provider, service, resource, gpu, region, day, week or month";
     }
     if (k == "day" || k == "week" || k == "month") ++time_keys;
   }
-  if (time_keys > 1) return "--group-by: use only one of day, week and month";
+  if (time_keys > 1) return "use only one of day, week and month";
   return {};
 }
 

@@ -10,8 +10,6 @@
 
 namespace gpubill::aggregate {
 
-namespace {
-
 std::optional<std::string> currency_code(std::string text) {
   if (text.size() != 3) return std::nullopt;
   for (char& c : text) {
@@ -19,43 +17,6 @@ std::optional<std::string> currency_code(std::string text) {
     c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
   }
   return text;
-}
-
-}  // namespace
-
-std::optional<FxRates> parse_fx(const std::vector<std::string>& values, std::string& problem) {
-  problem.clear();
-  if (values.empty()) return std::nullopt;
-  FxRates fx;
-  std::optional<std::string> target = currency_code(values[0]);
-  if (!target) {
-    problem = "--fx: the first --fx names the currency to convert into (e.g. --fx USD), not '" +
-              values[0] + "'";
-    return std::nullopt;
-  }
-  fx.target = *target;
-  for (std::size_t i = 1; i < values.size(); ++i) {
-    const std::string& v = values[i];
-    std::size_t eq = v.find('=');
-    std::optional<std::string> from = eq == std::string::npos ? std::nullopt : currency_code(v.substr(0, eq));
-    std::optional<model::Decimal> rate =
-        eq == std::string::npos ? std::nullopt : model::Decimal::parse(v.substr(eq + 1));
-    if (!from || !rate || rate->is_negative() || rate->is_zero()) {
-      problem = "--fx '" + v + "': use CUR=RATE with a positive rate, e.g. --fx EUR=1.08 (1 EUR = 1.08 " +
-                fx.target + ")";
-      return std::nullopt;
-    }
-    if (*from == fx.target) {
-      problem = "--fx '" + v + "': " + fx.target + " is the currency converted into";
-      return std::nullopt;
-    }
-    fx.rates[*from] = *rate;
-  }
-  if (fx.rates.empty()) {
-    problem = "--fx " + fx.target + ": also give at least one rate, e.g. --fx EUR=1.08";
-    return std::nullopt;
-  }
-  return fx;
 }
 
 std::vector<std::string> convert(std::vector<model::CostRecord>& records, const FxRates& fx) {
@@ -74,7 +35,7 @@ std::vector<std::string> convert(std::vector<model::CostRecord>& records, const 
     try {
       r.amount = *r.amount * it->second;
     } catch (const std::overflow_error&) {
-      throw UsageError("--fx " + r.currency + "=" + it->second.to_string() + ": " + r.amount->to_string() + " " +
+      throw ConversionOverflow(r.currency + "=" + it->second.to_string() + ": " + r.amount->to_string() + " " +
                        r.currency + " at that rate is more than gpubill can hold (a quintillion): check the rate");
     }
     r.attributes[k_fx_attribute] = nlohmann::ordered_json{{r.currency, part}};

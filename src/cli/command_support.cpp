@@ -48,7 +48,12 @@ config::ConfigFile load_config(const GlobalOptions& g, const config::Environment
 }
 
 Output::Output(const std::string& out_file) {
-  if (!out_file.empty()) m_file = std::make_unique<util::AtomicFile>(out_file);
+  if (out_file.empty()) return;  // stdout
+  try {
+    m_file = std::make_unique<util::AtomicFile>(out_file);
+  } catch (const util::UnusablePath& e) {
+    throw IoError("--out-file " + std::string(e.what()));
+  }
 }
 
 void Output::write(std::string_view piece) { write_scrubbed(m_scrub.feed(piece)); }
@@ -184,7 +189,12 @@ namespace gpubill::cli {
 void convert_currencies(std::vector<model::CostRecord>& records,
                         const std::optional<aggregate::FxRates>& fx, const std::string& title) {
   if (!fx) return;
-  std::vector<std::string> left = aggregate::convert(records, *fx);
+  std::vector<std::string> left;
+  try {
+    left = aggregate::convert(records, *fx);
+  } catch (const aggregate::ConversionOverflow& e) {
+    throw UsageError("--fx " + std::string(e.what()));
+  }
   if (left.empty()) return;
   std::string names;
   for (const std::string& c : left) names += (names.empty() ? "" : ", ") + c;

@@ -11,6 +11,7 @@
 #include "cli/mistakes.hpp"
 #include "gpubill/aggregate/aggregate.hpp"
 #include "gpubill/aggregate/fx.hpp"
+#include "gpubill/cli/fx_option.hpp"
 #include "gpubill/cli/run.hpp"
 #include "gpubill/transport/curl_transport.hpp"
 #include "gpubill/util/error.hpp"
@@ -366,7 +367,7 @@ Invocation parse(const std::vector<std::string>& args,
   }
   {
     std::string problem;
-    inv.fx = aggregate::parse_fx(inv.global.fx, problem);
+    inv.fx = parse_fx_option(inv.global.fx, problem);
     if (!problem.empty()) throw UsageError(problem);
   }
   if (providers_cmd->parsed()) {
@@ -385,7 +386,7 @@ Invocation parse(const std::vector<std::string>& args,
     inv.group_by = util::split_list(report_group_by);
     inv.allow_partial = report_allow_partial;
     std::string problem = aggregate::check_group_keys(inv.group_by);
-    if (!problem.empty()) throw UsageError(problem);
+    if (!problem.empty()) throw UsageError("--group-by: " + problem);
     if (inv.group_by.empty()) throw UsageError("--group-by: name at least one key");
     for (const std::string& name : inv.report_providers) {
       bool known = false;

@@ -91,12 +91,12 @@ void unregister_temporary(int slot) {
 
 AtomicFile::AtomicFile(std::string path) : m_path(std::move(path)) {
   if (m_path.empty()) {
-    throw UsageError("--out-file \"\": give a file name (or leave --out-file out for stdout)");
+    throw UnusablePath("an empty file name: give one");
   }
   struct stat st {};
   bool exists = ::stat(m_path.c_str(), &st) == 0;  // follows links
   if (exists && S_ISDIR(st.st_mode)) {
-    throw IoError("--out-file " + m_path + " is a directory");
+    throw UnusablePath(m_path + " is a directory");
   }
   if (exists && !S_ISREG(st.st_mode)) {
     // A device or a FIFO (/dev/stdout, a named pipe): it cannot be replaced by a rename,
@@ -113,7 +113,7 @@ AtomicFile::AtomicFile(std::string path) : m_path(std::move(path)) {
     // Follow the link, so the link stays a link and its target file is replaced.
     char* real = exists ? ::realpath(m_path.c_str(), nullptr) : nullptr;
     if (real == nullptr) {
-      throw IoError("--out-file " + m_path + " is a symlink to a missing file");
+      throw UnusablePath(m_path + " is a symlink to a missing file");
     }
     m_path = real;
     std::free(real);

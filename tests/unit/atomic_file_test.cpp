@@ -59,7 +59,9 @@ TEST_CASE("atomic file: directories, dangling links and missing folders are erro
   REQUIRE(::symlink((dir.path() + "/nowhere").c_str(), dangling.c_str()) == 0);
   CHECK_THROWS_WITH(util::AtomicFile(dangling), Catch::Contains("symlink to a missing file"));
   CHECK_THROWS_AS(util::AtomicFile(dir.path() + "/no/such/dir/x.csv"), IoError);
-  CHECK_THROWS_AS(util::AtomicFile(""), UsageError);
+  CHECK_THROWS_AS(util::AtomicFile(""), util::UnusablePath);
+  // util/ names the path, never the flag it came from (the CLI adds --out-file).
+  CHECK_THROWS_WITH(util::AtomicFile(dir.path()), dir.path() + " is a directory");
 }
 
 TEST_CASE("atomic file: a device is written directly, never renamed over", "[util][out-file]") {

@@ -2,6 +2,7 @@
 
 #include "gpubill/aggregate/aggregate.hpp"
 #include "gpubill/aggregate/fx.hpp"
+#include "gpubill/cli/fx_option.hpp"
 
 using namespace gpubill;
 using model::Decimal;
@@ -18,25 +19,25 @@ model::CostRecord rec(const char* amount, const char* currency) {
 
 TEST_CASE("fx: parse the target and the rates", "[aggregate][fx]") {
   std::string problem;
-  std::optional<aggregate::FxRates> fx = aggregate::parse_fx({"usd", "EUR=1.08", "GBP=1.27"}, problem);
+  std::optional<aggregate::FxRates> fx = cli::parse_fx_option({"usd", "EUR=1.08", "GBP=1.27"}, problem);
   REQUIRE(fx.has_value());
   CHECK(problem.empty());
   CHECK(fx->target == "USD");
   CHECK(fx->rates.at("EUR") == Decimal::parse("1.08"));
-  CHECK_FALSE(aggregate::parse_fx({}, problem).has_value());
+  CHECK_FALSE(cli::parse_fx_option({}, problem).has_value());
   CHECK(problem.empty());
   for (const std::vector<std::string>& bad :
        std::vector<std::vector<std::string>>{{"EUR=1.08"}, {"USD"}, {"USD", "EUR"}, {"USD", "EUR=0"},
                                              {"USD", "EUR=-1"}, {"USD", "EUR=abc"}, {"USD", "USD=1"},
                                              {"DOLLARS", "EUR=1"}}) {
-    CHECK_FALSE(aggregate::parse_fx(bad, problem).has_value());
+    CHECK_FALSE(cli::parse_fx_option(bad, problem).has_value());
     CHECK_FALSE(problem.empty());
   }
 }
 
 TEST_CASE("fx: converts exactly, marks each record, keeps unknown currencies", "[aggregate][fx]") {
   std::string problem;
-  aggregate::FxRates fx = *aggregate::parse_fx({"USD", "EUR=1.08"}, problem);
+  aggregate::FxRates fx = *cli::parse_fx_option({"USD", "EUR=1.08"}, problem);
   std::vector<model::CostRecord> rs = {rec("100.5", "EUR"), rec("10", "USD"), rec("7", "GBP"),
                                        rec(nullptr, "EUR")};
   std::vector<std::string> unconverted = aggregate::convert(rs, fx);
@@ -65,7 +66,7 @@ TEST_CASE("fx: converts exactly, marks each record, keeps unknown currencies", "
 
 TEST_CASE("fx: grouping keeps what was converted from where", "[aggregate][fx]") {
   std::string problem;
-  aggregate::FxRates fx = *aggregate::parse_fx({"USD", "EUR=1.1", "GBP=1.25"}, problem);
+  aggregate::FxRates fx = *cli::parse_fx_option({"USD", "EUR=1.1", "GBP=1.25"}, problem);
   CHECK(aggregate::describe(fx) == "1 EUR = 1.1 USD, 1 GBP = 1.25 USD");
   std::vector<model::CostRecord> rs = {rec("10", "EUR"), rec("20", "EUR"), rec("4", "GBP"),
                                        rec("1", "USD"), rec(nullptr, "EUR")};

@@ -1,5 +1,6 @@
 #pragma once
-// --fx: converting amounts into one currency at rates the user gives. Depends only on model/.
+// Converting amounts into one currency at rates the user gives (--fx, parsed by
+// cli/fx_option.hpp). Depends only on model/ and util/error.
 
 #include <map>
 #include <optional>
@@ -7,6 +8,7 @@
 #include <vector>
 
 #include "gpubill/model/cost_record.hpp"
+#include "gpubill/util/error.hpp"
 
 namespace gpubill::aggregate {
 
@@ -15,11 +17,16 @@ struct FxRates {
   std::map<std::string, model::Decimal> rates;   ///< 1 <currency> = rate <target>
 };
 
-/// Parses `--fx USD --fx EUR=1.08 ...`: the first value is the target currency, the others
-/// CUR=RATE with a positive rate. Currency codes are three letters (upper-cased). Returns
-/// nullopt and sets `problem` to a one-line message on bad input; an empty list is no
-/// conversion (nullopt, problem empty).
-std::optional<FxRates> parse_fx(const std::vector<std::string>& values, std::string& problem);
+/// A currency code: three letters, upper-cased ("eur" -> "EUR"); nullopt for anything else.
+std::optional<std::string> currency_code(std::string text);
+
+/// A converted amount beyond what a Decimal holds (a quintillion): a bad rate. The message
+/// names the rate and the amount ("EUR=1e17: 100 EUR at that rate is ..."), not the flag
+/// it came from; the CLI adds that.
+class ConversionOverflow : public UsageError {
+ public:
+  using UsageError::UsageError;
+};
 
 /// The attribute a converted record carries: {"EUR": {"rate": "1.08", "original_amount":
 /// "100.5", "records": 1}}, one member per currency converted into it (several once grouped).

@@ -8,12 +8,21 @@
 #include <string>
 #include <string_view>
 
+#include "gpubill/util/error.hpp"
+
 namespace gpubill::util {
+
+/// A path that cannot be an output file at all (empty, a directory, a symlink to nothing):
+/// exit 1. The message names the path, not where it came from; the CLI adds "--out-file".
+class UnusablePath : public IoError {
+ public:
+  using IoError::IoError;
+};
 
 class AtomicFile {
  public:
-  /// Creates the temporary file next to `path`. Throws IoError when the directory is not
-  /// writable.
+  /// Creates the temporary file next to `path`. Throws UnusablePath for a path that cannot be
+  /// a file, IoError when the directory is not writable.
   explicit AtomicFile(std::string path);
   ~AtomicFile();
   AtomicFile(const AtomicFile&) = delete;
