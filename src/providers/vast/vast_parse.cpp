@@ -123,14 +123,25 @@ void check_vast_response(const transport::HttpResponse& response, const Endpoint
   check_response(response, endpoint);
 }
 
-Page parse_charges(std::string_view body, const ChargesContext& ctx) {
-  const Endpoint& ep = ctx.endpoint;
+namespace {
+
+// Calls fn(item, where) for each result of a keyset page ({success, total, next_token,
+// results}), the page's cursor and total read into `page`.
+template <typename Fn>
+void each_result(std::string_view body, const Endpoint& ep, const char* noun, Page& page, Fn&& fn) {
   json doc = parse_json_text(body, ep);
   const json& results = envelope_list(doc, ep, "results");
-  Page page;
   page.next_token = next_token_of(doc, ep);
   page.total = FieldReader(doc, ep, "the answer").integer("total");
-  for_each_object(results, ep, "charge", [&](const json& item, const std::string& where) {
+  for_each_object(results, ep, noun, fn);
+}
+
+}  // namespace
+
+Page parse_charges(std::string_view body, const ChargesContext& ctx) {
+  const Endpoint& ep = ctx.endpoint;
+  Page page;
+  each_result(body, ep, "charge", page, [&](const json& item, const std::string& where) {
     FieldReader f(item, ep, where);
     std::string source = f.string("source").value_or("");
     std::string type = f.string("type").value_or("");
@@ -222,12 +233,8 @@ Page parse_charges(std::string_view body, const ChargesContext& ctx) {
 }
 
 Page parse_invoices(std::string_view body, const Endpoint& ep) {
-  json doc = parse_json_text(body, ep);
-  const json& results = envelope_list(doc, ep, "results");
   Page page;
-  page.next_token = next_token_of(doc, ep);
-  page.total = FieldReader(doc, ep, "the answer").integer("total");
-  for_each_object(results, ep, "invoice", [&](const json& item, const std::string& where) {
+  each_result(body, ep, "invoice", page, [&](const json& item, const std::string& where) {
     FieldReader f(item, ep, where);
     std::optional<Decimal> amount = f.decimal("amount");
     if (!amount) f.fail("amount", "is missing");
