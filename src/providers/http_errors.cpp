@@ -4,6 +4,7 @@
 #include <string>
 
 #include "gpubill/providers/api_call.hpp"
+#include "gpubill/providers/registry.hpp"
 #include "gpubill/util/error.hpp"
 #include "gpubill/util/redact.hpp"
 #include "gpubill/util/text.hpp"
@@ -87,9 +88,17 @@ std::string first_string(const json& j, std::initializer_list<const char*> keys)
   return {};
 }
 
-}  // namespace
+using ErrorReader = std::string (*)(const json& object);
 
-std::string error_message_from_body(std::string_view body) {
+// The provider's own reader of error bodies (ProviderInfo::error_message), by name.
+ErrorReader reader_for(const std::string& provider) {
+  for (const std::unique_ptr<Provider>& p : registry()) {
+    if (p->info().name == provider) return p->info().error_message;
+  }
+  return nullptr;
+}
+
+std::string message_of_body(std::string_view body, ErrorReader reader) {
   if (body.find_first_not_of(" \t\r\n") == std::string_view::npos) return {};
   if (looks_like_html(body)) {
     std::size_t open = body.find("<title>");
@@ -103,6 +112,10 @@ std::string error_message_from_body(std::string_view body) {
                                                        : json::parse(body, nullptr, false);
   if (!j.is_discarded()) {
     if (j.is_object()) {
+      if (reader != nullptr) {
+        std::string own = reader(j);
+        if (!own.empty()) return one_line(own, 400);
+      }
       std::string m = first_string(j, {"message", "error", "reason", "detail", "title",
                                        "error_reason", "msg"});
       // RFC 9457 problem details (Runpod v2): {title, status, detail, errors: [string]}.
@@ -117,30 +130,20 @@ std::string error_message_from_body(std::string_view body) {
         }
         m += " [" + list + "]";
       }
-      // {code, reason, message} (go-kratos style, Novita): the reason is a stable code worth
-      // showing before the text.
-      std::string reason = first_string(j, {"reason"});
-      if (!reason.empty() && !m.empty() && reason != m) m = reason + ": " + m;
-      // Gcore: {exception_class, message, request_id, invalid_fields: {field: [msg]}}.
-      auto fields = j.find("invalid_fields");
-      if (fields != j.end() && fields->is_object()) {
-        std::string list;
-        for (const auto& [field, problems] : fields->items()) {
-          std::string text = problems.is_array() && !problems.empty() && problems[0].is_string()
-                                 ? problems[0].get<std::string>()
-                                 : problems.dump();
-          list += (list.empty() ? "" : ", ") + field + ": " + text;
-        }
-        if (!list.empty()) m += " [" + list + "]";
-      }
-      std::string request_id = first_string(j, {"request_id"});
-      if (!request_id.empty()) m += " (request_id " + request_id + ")";
       return one_line(m, 400);
     }
     if (j.is_string()) return one_line(j.get<std::string>());
     return {};
   }
   return one_line(body, 120);
+}
+
+}  // namespace
+
+std::string error_message_from_body(std::string_view body) { return message_of_body(body, nullptr); }
+
+std::string error_message_from_body(std::string_view body, const Endpoint& endpoint) {
+  return message_of_body(body, reader_for(endpoint.provider));
 }
 
 void check_response(const transport::HttpResponse& r, const Endpoint& ep,
@@ -178,7 +181,7 @@ void check_response(const transport::HttpResponse& r, const Endpoint& ep,
   }
   if (r.status >= 200 && r.status < 300) return;
 
-  std::string message = error_message_from_body(r.body);
+  std::string message = error_message_from_body(r.body, ep);
   // A problem body's title usually repeats the reason phrase: say it once.
   std::string phrase = reason_phrase(r.status);
   if (!phrase.empty() && message.starts_with(phrase + ": ")) message.erase(0, phrase.size() + 2);

@@ -34,8 +34,17 @@ TEST_CASE("api call: error bodies in every documented shape", "[providers][error
   CHECK(providers::error_message_from_body(R"({"message": "bad key"})") == "bad key");
   CHECK(providers::error_message_from_body(R"({"error": "nope"})") == "nope");
   CHECK(providers::error_message_from_body(R"({"error": {"message": "inner"}})") == "inner");
-  CHECK(providers::error_message_from_body(R"({"code":403,"reason":"INVALID_API_KEY","message":"invalid api-key"})") ==
-        "INVALID_API_KEY: invalid api-key");
+  // Provider shapes are read in the provider's folder (ProviderInfo::error_message), found
+  // by the endpoint's provider; the shared reading keeps to the common keys.
+  const providers::Endpoint novita{"novita", "NOVITA_API_KEY", "GET /x"};
+  const providers::Endpoint gcore{"gcore", "GCORE_API_KEY", "POST /x"};
+  const providers::Endpoint vast{"vast", "VAST_API_KEY", "GET /x"};
+  const char* kratos = R"({"code":403,"reason":"INVALID_API_KEY","message":"invalid api-key"})";
+  CHECK(providers::error_message_from_body(kratos, novita) == "INVALID_API_KEY: invalid api-key");
+  CHECK(providers::error_message_from_body(kratos) == "invalid api-key");
+  const char* vast_body = R"({"success": false, "error": "auth_error", "msg": "Invalid user key"})";
+  CHECK(providers::error_message_from_body(vast_body, vast) == "Invalid user key");
+  CHECK(providers::error_message_from_body(vast_body) == "auth_error");
   CHECK(providers::error_message_from_body(R"({"reason": "only reason"})") == "only reason");
   CHECK(providers::error_message_from_body(R"({"title":"Unauthorized","status":401,"detail":"missing bearer token"})") ==
         "Unauthorized: missing bearer token");
@@ -45,10 +54,14 @@ TEST_CASE("api call: error bodies in every documented shape", "[providers][error
   CHECK(providers::error_message_from_body("<html><title>Oops</title></html>") == "HTML page: Oops");
   CHECK(providers::error_message_from_body("plain\ntext\x1b[31m") == "plain text[31m");
   CHECK(providers::error_message_from_body("") == "");
-  CHECK(providers::error_message_from_body(
-            R"({"exception_class": "ValidationError", "message": "Validation Error",
-                "request_id": "af99", "invalid_fields": {"time_to": ["Field required"]}})") ==
+  const char* validation = R"({"exception_class": "ValidationError", "message": "Validation Error",
+                "request_id": "af99", "invalid_fields": {"time_to": ["Field required"]}})";
+  CHECK(providers::error_message_from_body(validation, gcore) ==
         "Validation Error [time_to: Field required] (request_id af99)");
+  CHECK(providers::error_message_from_body(validation) == "Validation Error");
+  // A provider without a reader of its own, and a provider's reader with nothing to add.
+  CHECK(providers::error_message_from_body(R"({"message": "bad key"})", k_ep) == "bad key");
+  CHECK(providers::error_message_from_body(R"({"message": "bad key"})", gcore) == "bad key");
   CHECK(providers::error_message_from_body(std::string(1000, 'a')).size() < 210);
 }
 

@@ -31,11 +31,13 @@ struct Endpoint {
 using StatusHint = std::function<std::optional<std::string>(long status)>;
 
 /// The most useful one-line message in an error body: JSON {message}, {error} (string or
-/// {message}), {reason}, {detail}, {title}, prefixed by `reason` when both exist and followed
-/// by `invalid_fields` and `request_id` when present; an HTML page's <title>; else the start
-/// of the text.
+/// {message}), {reason}, {detail}, {title}, an RFC 9457 problem's "title: detail [errors]";
+/// an HTML page's <title>; else the start of the text.
 /// Control characters removed, at most 200 characters, secrets scrubbed. Empty if none.
 std::string error_message_from_body(std::string_view body);
+/// The same, read first by `endpoint`'s provider's own reader (ProviderInfo::error_message):
+/// Novita's "reason: message", Gcore's invalid fields and request id, Vast's msg.
+std::string error_message_from_body(std::string_view body, const Endpoint& endpoint);
 
 /// Returns normally only for a 2xx response. Otherwise throws:
 /// - AuthError for 401 and 403 ("... 401 Unauthorized: <message>: check RUNPOD_API_KEY");

@@ -9,6 +9,8 @@
 #include <string>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "gpubill/model/balance.hpp"
 #include "gpubill/model/cost_record.hpp"
 #include "gpubill/model/query.hpp"
@@ -77,6 +79,10 @@ struct ProviderInfo {
   /// `gpubill config check`: the resource whose fetch over yesterday costs one authenticated
   /// request, the cheapest way to learn whether a key is accepted.
   std::string check_resource{};
+  /// The provider's own reading of a JSON error body (an object): the one line to show, or
+  /// empty for the shared reading (message, error, detail, title, ...; RFC 9457 problems).
+  /// Lives in the provider's folder; check_response() finds it by the endpoint's provider.
+  std::string (*error_message)(const nlohmann::json& object) = nullptr;
 };
 
 /// Flag name (as in OptionSpec::flag) -> values given, in order. Absent flags are absent.

@@ -60,4 +60,9 @@ struct ReportPage {
 /// attributes.gpubill_no_price_reason. Pure.
 ReportPage parse_report(std::string_view body, const model::Period& window, const Endpoint& ep);
 
+/// Gcore's error bodies, {exception_class, message, request_id, invalid_fields: {field: [msg]}}
+/// (gcore.md 1.9): "Validation Error [time_to: Field required] (request_id af99)". Empty when
+/// the body has neither invalid_fields nor request_id (the shared reading then applies).
+std::string error_message(const nlohmann::json& object);
+
 }  // namespace gpubill::providers::gcore

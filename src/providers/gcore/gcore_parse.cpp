@@ -103,7 +103,7 @@ std::pair<std::optional<Decimal>, std::string> readable_usage(std::optional<Deci
 ReportPage parse_report(std::string_view body, const model::Period& window, const Endpoint& ep) {
   json doc = parse_json_text(body, ep);
   if (!doc.is_object() || !doc.contains("results")) {
-    std::string message = doc.is_object() ? error_message_from_body(body) : "";
+    std::string message = doc.is_object() ? error_message_from_body(body, ep) : "";
     throw ProviderError(ep.prefix() + ": expected {\"count\", \"price_status\", \"results\"}" +
                         (message.empty() ? std::string() : ": " + message));
   }
@@ -163,6 +163,30 @@ ReportPage parse_report(std::string_view body, const model::Period& window, cons
     page.records.push_back(std::move(r));
   });
   return page;
+}
+
+std::string error_message(const json& object) {
+  auto text = [&](const char* key) {
+    auto it = object.find(key);
+    return it != object.end() && it->is_string() ? it->get<std::string>() : std::string();
+  };
+  std::string fields;
+  auto it = object.find("invalid_fields");
+  if (it != object.end() && it->is_object()) {
+    for (const auto& [field, problems] : it->items()) {
+      std::string problem = problems.is_array() && !problems.empty() && problems[0].is_string()
+                                ? problems[0].get<std::string>()
+                                : problems.dump();
+      fields += (fields.empty() ? "" : ", ") + field + ": " + problem;
+    }
+  }
+  std::string request_id = text("request_id");
+  if (fields.empty() && request_id.empty()) return {};
+  std::string m = text("message");
+  if (m.empty()) m = error_message_from_body(object.dump());  // the shared reading's line
+  if (!fields.empty()) m += " [" + fields + "]";
+  if (!request_id.empty()) m += " (request_id " + request_id + ")";
+  return m;
 }
 
 }  // namespace gpubill::providers::gcore

@@ -168,6 +168,7 @@ class GcoreProvider final : public Provider {
              "gpubill gcore reservations --month 2026-10 -o csv", reservations_options(),
              ResourceKind::cost_records, "one calendar month (--month, else the month --start is in)"}} {
     m_info.check_resource = "totals";  // one POST for a one-day window
+    m_info.error_message = &error_message;
   }
 
   const ProviderInfo& info() const override { return m_info; }

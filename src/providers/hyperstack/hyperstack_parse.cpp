@@ -22,7 +22,7 @@ json unwrap(const json& doc, const std::string& wrapper, const Endpoint& ep) {
   for (const char* flag : {"status", "success"}) {
     auto it = doc.find(flag);
     if (it != doc.end() && it->is_boolean() && !it->get<bool>()) {
-      std::string message = error_message_from_body(doc.dump());
+      std::string message = error_message_from_body(doc.dump(), ep);
       auto reason = doc.find("error_reason");
       if (reason != doc.end() && reason->is_string()) {
         message = reason->get<std::string>() + (message.empty() ? "" : ": " + message);

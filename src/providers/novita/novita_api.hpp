@@ -64,4 +64,9 @@ std::string billing_method_name(long long code);
 /// are removed (their amounts are the per-product rows again). Returns how many were removed.
 std::size_t drop_summary_when_mixed(std::vector<model::CostRecord>& records);
 
+/// Novita's error bodies, {code, reason, message} (go-kratos style, novita.md 2.6): the reason
+/// is a stable code worth showing before the text ("INVALID_API_KEY: invalid api-key").
+/// Empty when the body is not that shape (the shared reading then applies).
+std::string error_message(const nlohmann::json& object);
+
 }  // namespace gpubill::providers::novita

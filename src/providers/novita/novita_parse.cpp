@@ -34,7 +34,7 @@ std::vector<CostRecord> parse_bills(std::string_view body, const ParseContext& c
   json doc = parse_json_text(body, ep);
   if (!doc.is_object() || !doc.contains("bills")) {
     if (doc.is_object()) {
-      std::string message = error_message_from_body(body);
+      std::string message = error_message_from_body(body, ep);
       if (!message.empty()) {
         throw ProviderError(ep.prefix() + ": the provider answered with an error: " + message);
       }
@@ -110,7 +110,7 @@ std::vector<CostRecord> parse_bills(std::string_view body, const ParseContext& c
 std::vector<CostRecord> parse_statements(std::string_view body, const Endpoint& ep) {
   json doc = parse_json_text(body, ep);
   if (!doc.is_object() || !doc.contains("data")) {
-    std::string message = doc.is_object() ? error_message_from_body(body) : "";
+    std::string message = doc.is_object() ? error_message_from_body(body, ep) : "";
     if (!message.empty()) {
       throw ProviderError(ep.prefix() + ": the provider answered with an error: " + message);
     }
@@ -171,12 +171,23 @@ model::Balance parse_balance(std::string_view body, const Endpoint& ep) {
     b.figures.emplace_back(name, v);
   }
   if (!any) {
-    std::string message = error_message_from_body(body);
+    std::string message = error_message_from_body(body, ep);
     throw ProviderError(ep.prefix() + ": no balance figures in the answer" +
                         (message.empty() ? std::string() : ": " + message));
   }
   b.attributes = json(doc);
   return b;
+}
+
+std::string error_message(const json& object) {
+  auto text = [&](const char* key) {
+    auto it = object.find(key);
+    return it != object.end() && it->is_string() ? it->get<std::string>() : std::string();
+  };
+  std::string reason = text("reason");
+  std::string message = text("message");
+  if (reason.empty() || message.empty() || reason == message) return {};
+  return reason + ": " + message;
 }
 
 std::size_t drop_summary_when_mixed(std::vector<CostRecord>& records) {

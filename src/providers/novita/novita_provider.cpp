@@ -66,6 +66,7 @@ class NovitaProvider final : public Provider {
              ResourceKind::balance},
         } {
     m_info.check_resource = "balance";  // GET /openapi/v1/billing/balance/detail
+    m_info.error_message = &error_message;
   }
 
   const ProviderInfo& info() const override { return m_info; }

@@ -30,7 +30,7 @@ const nlohmann::json& v2_wrapped_list(const nlohmann::json& doc, std::string_vie
                                       const Endpoint& ep, const char* member, const char* shape) {
   static const json k_empty = json::array();
   if (!doc.is_object() || !doc.contains(member)) {
-    std::string message = doc.is_object() ? error_message_from_body(body) : "";
+    std::string message = doc.is_object() ? error_message_from_body(body, ep) : "";
     if (!message.empty()) {
       throw ProviderError(ep.prefix() + ": the provider answered with an error: " + message);
     }

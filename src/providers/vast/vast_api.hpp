@@ -84,4 +84,8 @@ model::Balance parse_user(std::string_view body, const Endpoint& endpoint);
 /// that matches no user (exit 3), and a 200 {"success": false} is an error.
 void check_vast_response(const transport::HttpResponse& response, const Endpoint& endpoint);
 
+/// Vast's error bodies, {"success": false, "error": "<code>", "msg": "..."} [8]: the msg (the
+/// error is a code such as auth_error). Empty without a msg (the shared reading then applies).
+std::string error_message(const nlohmann::json& object);
+
 }  // namespace gpubill::providers::vast

@@ -14,16 +14,9 @@ using model::CostRecord;
 using model::Decimal;
 using nlohmann::json;
 
-// The most useful line of a Vast error body [8]: its "msg" (the "error" is a code such as
-// auth_error), else whatever the shared reader finds; cleaned and scrubbed the same way.
+// The line of a Vast error body, cleaned and scrubbed as the shared reader does it.
 std::string vast_message(const json& doc) {
-  if (doc.is_object()) {
-    auto msg = doc.find("msg");
-    if (msg != doc.end() && msg->is_string() && !msg->get<std::string>().empty()) {
-      return error_message_from_body(json{{"message", *msg}}.dump());
-    }
-  }
-  return error_message_from_body(doc.dump());
+  return error_message_from_body(doc.dump(), Endpoint{"vast", "", ""});
 }
 
 // The envelope every list shares: {"success": true, ..., <list>: [...]}. success:false (even
@@ -38,7 +31,7 @@ const json& envelope_list(const json& doc, const Endpoint& ep, const char* list)
   }
   auto it = doc.find(list);
   if (it == doc.end()) {
-    std::string message = error_message_from_body(doc.dump());
+    std::string message = error_message_from_body(doc.dump(), ep);
     throw ProviderError(ep.prefix() + ": no '" + list + "' in the answer" +
                         (message.empty() ? std::string() : ": " + message));
   }
@@ -109,6 +102,11 @@ std::optional<long long> instance_id(const std::string& source) {
 }
 
 }  // namespace
+
+std::string error_message(const json& object) {
+  auto msg = object.find("msg");
+  return msg != object.end() && msg->is_string() ? msg->get<std::string>() : std::string();
+}
 
 void check_vast_response(const transport::HttpResponse& response, const Endpoint& endpoint) {
   if (response.status == 404 && response.failure == transport::TransportFailure::none) {
@@ -296,7 +294,7 @@ model::Balance parse_user(std::string_view body, const Endpoint& ep) {
     b.figures.emplace_back(name, v);
   }
   if (!any) {
-    std::string message = error_message_from_body(body);
+    std::string message = error_message_from_body(body, ep);
     throw ProviderError(ep.prefix() + ": no credit or balance in the answer" +
                         (message.empty() ? std::string() : ": " + message));
   }

@@ -73,6 +73,7 @@ class VastProvider final : public Provider {
     m_info.retry_base_delay_ms = 1000;  // the threshold of charges, in seconds [8]
     m_info.rate_limit_window_ms = 1000;
     m_info.check_resource = "balance";  // GET /api/v0/users/current
+    m_info.error_message = &error_message;
   }
 
   const ProviderInfo& info() const override { return m_info; }
