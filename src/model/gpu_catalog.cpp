@@ -1,8 +1,9 @@
-// Provider GPU names -> one canonical model. The name is cut into upper-case tokens
-// ("NVIDIA A100-SXM4-80GB" -> NVIDIA A100 SXM4 80GB), counts and memory sizes are recognised
-// in the forms the providers write them (x8, 8x, "8 x", h100-80-8, 80GB, 80G), and the first
-// token that names a GPU family decides the model. Rules and the full list of names:
-// docs/gpu-models.md.
+// GPU names -> one canonical model. The name is cut into upper-case tokens ("NVIDIA
+// A100-SXM4-80GB" -> NVIDIA A100 SXM4 80GB), counts and memory sizes are recognised in the
+// forms GPU names are written (x8, 8x, "8 x", 80GB, 80G), and the first token that names a GPU
+// family decides the model. A provider's own flavour strings are its adapter's to read
+// (Gcore's bm3-ai-1xlarge-h100-80-8 becomes "8 x H100 80GB" in providers/gcore/): this file
+// knows GPUs, not providers. Rules and the full list of names: docs/gpu-models.md.
 #include "gpubill/model/gpu_catalog.hpp"
 
 #include <algorithm>
@@ -103,17 +104,6 @@ Tokens tokenize(std::string_view name) {
       t.words.pop_back();
       continue;
     }
-    // H100X8, A6000X1, SXM5X8, NVLINKX8: a name glued to its count (Hyperstack flavors).
-    if (!is_family(w)) {
-      std::size_t x = w.rfind('X');
-      if (x != std::string::npos && x > 0 && x + 1 < w.size() && x + 3 >= w.size() &&
-          all_digits(std::string_view(w).substr(x + 1))) {
-        std::string head = w.substr(0, x);
-        if (is_family(head + "X")) head += "X";  // MI300X8
-        set_count(to_int(std::string_view(w).substr(x + 1)));
-        w = head;
-      }
-    }
     // RTX4090 -> RTX 4090; 3080TI -> 3080 TI; 4080SUPER -> 4080 SUPER.
     if (w.size() > 3 && w.starts_with("RTX")) {
       t.words.push_back("RTX");
@@ -129,19 +119,6 @@ Tokens tokenize(std::string_view name) {
     t.words.push_back(w);
   }
   return t;
-}
-
-// After a family token: "<family> <memory> <count>" ends Gcore flavors (h100-80-8).
-void flavor_numbers(Tokens& t, std::size_t family_at) {
-  std::size_t i = family_at + 1;
-  if (i < t.words.size() && all_digits(t.words[i])) {
-    int memory = to_int(t.words[i]);
-    if (memory >= 8 && memory <= 512 && !t.memory_gb) t.memory_gb = memory;
-    if (i + 1 < t.words.size() && all_digits(t.words[i + 1]) && !t.count) {
-      int n = to_int(t.words[i + 1]);
-      if (plausible_count(n)) t.count = n;
-    }
-  }
 }
 
 // The model for the RTX family starting at words[i] == "RTX" (or at a bare A6000-style word).
@@ -197,7 +174,6 @@ GpuIdentity identify_gpu(std::string_view name) {
       out.model = rtx_model(t, i);
       continue;
     }
-    flavor_numbers(t, i);
     std::optional<int> mem = t.memory_gb;
     if (w == "H100") {
       out.model = (t.has("NVL") || (mem && *mem >= 94 && *mem <= 96)) ? "H100 NVL" : "H100 80GB";

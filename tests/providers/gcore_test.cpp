@@ -1,5 +1,7 @@
 #include <catch2/catch.hpp>
 
+#include <tuple>
+
 #include <set>
 
 #include "gpubill/aggregate/aggregate.hpp"
@@ -7,6 +9,7 @@
 #include "gpubill/providers/registry.hpp"
 #include "support/providers.hpp"
 #include "gpubill/util/error.hpp"
+#include "gpubill/model/gpu_catalog.hpp"
 #include "providers/gcore/gcore_api.hpp"
 #include "support/fake_transport.hpp"
 #include "support/errors.hpp"
@@ -156,6 +159,18 @@ TEST_CASE("gcore: GPU names from flavors", "[gcore][parse]") {
   CHECK(gpu_from_flavor("g1-standard-1-2").empty());
   CHECK(gpu_from_flavor("").empty());
   CHECK(gpu_from_flavor("h100").empty());
+  // And the catalog's model and count from what it gives (model/ knows no flavours).
+  for (const auto& [flavor, model, count] :
+       std::vector<std::tuple<const char*, const char*, int>>{
+           {"bm3-ai-1xlarge-h100-80-8", "H100 80GB", 8}, {"g3-ai-32-192-1500-l40s-48-1", "L40S", 1},
+           {"bm3-ai-1xlarge-a100-80-8", "A100 80GB", 8}, {"bm3-ai-1xlarge-h200-141-8", "H200", 8},
+           {"bm3-ai-ndp-1xlarge-b200-180-8", "B200", 8}, {"g3-ai-24-232-1100-a40-48-2", "A40", 2},
+           {"bm3-ai-1xlarge-mi300x-192-8", "MI300X", 8}}) {
+    INFO(flavor);
+    model::GpuIdentity id = model::identify_gpu(gpu_from_flavor(flavor));
+    CHECK(id.model == model);
+    CHECK(id.count == count);
+  }
 }
 
 TEST_CASE("gcore: bad bodies are one-line errors", "[gcore][parse][errors]") {

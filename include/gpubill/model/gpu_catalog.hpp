@@ -1,9 +1,10 @@
 #pragma once
-// One canonical name per GPU across providers (the cost record's gpu_model), from whatever the
-// provider calls it: Runpod's gpuTypeId display names ("NVIDIA H100 80GB HBM3"), Gcore flavors
-// ("bm3-ai-1xlarge-h100-80-8") and what gpubill derives from them ("8 x H100 80GB"), Hyperstack
-// GPU types and flavors ("H100-80G-SXM5", "n3-RTX-A6000x1"), Novita product names
-// ("NVIDIA H100 80GB x8", "RTX 4090 24GB"). docs/gpu-models.md lists the names and the rules.
+// One canonical name per GPU across providers (the cost record's gpu_model), from a GPU name as
+// the adapters give it: Runpod's gpuTypeId display names ("NVIDIA H100 80GB HBM3"), what the
+// Gcore adapter derives from its flavors ("8 x H100 80GB"), Hyperstack GPU types
+// ("H100-80G-SXM5"), Novita product names ("NVIDIA H100 80GB x8", "RTX 4090 24GB"), Vast's
+// gpu_name ("RTX 4090"). Flavour strings are read in the providers' folders.
+// docs/gpu-models.md lists the names and the rules.
 
 #include <optional>
 #include <string>
