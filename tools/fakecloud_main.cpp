@@ -47,7 +47,15 @@ int main(int argc, char** argv) {
       options.hyperstack_key = argv[++i];
     } else if (arg == "--key" && i + 1 < argc && std::strchr(argv[i + 1], '=') != nullptr) {
       std::string pair = argv[++i];
-      options.keys[pair.substr(0, pair.find('='))] = pair.substr(pair.find('=') + 1);
+      std::string name = pair.substr(0, pair.find('='));
+      std::string key = pair.substr(pair.find('=') + 1);
+      // The first four providers' keys have fields of their own (the tests set them).
+      std::string* own = name == "runpod"       ? &options.runpod_key
+                         : name == "novita"     ? &options.novita_key
+                         : name == "gcore"      ? &options.gcore_key
+                         : name == "hyperstack" ? &options.hyperstack_key
+                                                : nullptr;
+      (own != nullptr ? *own : options.keys[name]) = key;
     } else if (arg == "--env-file" && i + 1 < argc) {
       env_file = argv[++i];
     } else if (arg == "--latency-ms" && i + 1 < argc) {
