@@ -10,6 +10,10 @@
 // cost (gcore.md 1.3: `err` is "Error message for this row"; nothing says it cancels `cost`,
 // so it counts). Costs are integers of 1e-9 of the currency, so sums are exact. Fault
 // `hide-zero`: price_status "hide" with every cost 0, prices hidden for the UI (gcore.md 1.3).
+// Fault `late-charges`: the same data a day later, when the last day before the fake's clock
+// (2026-11-22) has had usage land late ("updates land generally within 24 h", gcore.md
+// "Data lag"): every line costs k_late_charge (1e-9 units) more that day. The ledger's
+// restatement tests sync before and after it.
 #include <algorithm>
 #include <cctype>
 #include <map>
@@ -188,13 +192,19 @@ const std::vector<std::string> k_totals_keys = {
     "time_from", "time_to", "enable_last_day", "projects", "regions", "response_format",
     "rounding", "schema_filter", "tags", "types"};
 
-std::vector<std::string> totals_rows(const json& body, long long f, long long t, bool zero_costs = false) {
+// 2026-11-22, the day before the fake's clock, and what late usage adds to each line's cost.
+long long late_day() { return model::to_unix(model::Timestamp{date::sys_days{date::year{2026} / 11 / 22}}); }
+constexpr Units k_late_charge = 1'250'000'000;  // 1.25 of the currency
+
+std::vector<std::string> totals_rows(const json& body, long long f, long long t,
+                                     bool zero_costs = false, bool late_charges = false) {
   std::vector<Sum> s = sums(f, t);
   std::vector<std::string> rows;
   for (std::size_t i = 0; i < std::size(k_lines); ++i) {
     if (!selected(body, k_lines[i]) || s[i].value == 0) continue;
-    rows.push_back(row_json(k_lines[i], s[i].value, zero_costs ? 0 : s[i].cost,
-                            body.value("rounding", true), ""));
+    Units cost = zero_costs ? 0 : s[i].cost;
+    if (late_charges && k_lines[i].currency && f <= late_day() && late_day() < t) cost += k_late_charge;
+    rows.push_back(row_json(k_lines[i], s[i].value, cost, body.value("rounding", true), ""));
   }
   return rows;
 }
@@ -206,7 +216,8 @@ void handle_totals(const httplib::Request& req, httplib::Response& res, FakeClou
   long long t = 0;
   if (body.is_null() || !days_of(body, res, f, t)) return;
   std::string fault = req.matches[1];
-  std::vector<std::string> rows = totals_rows(body, f, t, fault == "hide-zero");
+  std::vector<std::string> rows = totals_rows(body, f, t, fault == "hide-zero",
+                                              fault == "late-charges");
   respond(res, fault == "hide" || fault == "hide-zero" ? "hide" : "show",
           static_cast<long long>(rows.size()), rows);
 }
