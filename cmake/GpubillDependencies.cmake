@@ -7,6 +7,8 @@ find_package(spdlog REQUIRED)
 find_package(tomlplusplus REQUIRED)
 find_package(CURL REQUIRED)
 find_package(Threads REQUIRED)
+# The embedded ledger (libsqlite3-dev): linked, not loaded (docs/ledger.md).
+find_package(SQLite3 REQUIRED)
 if(GPUBILL_BUILD_TESTS)
   find_package(Catch2 2 REQUIRED)
   find_package(PkgConfig REQUIRED)

@@ -104,6 +104,10 @@ model::Timestamp current_time(const config::Environment& env) {
   return std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
 }
 
+model::Timestamp wall_clock() {
+  return std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
+}
+
 bool is_capable_terminal(int fd, const config::Environment& env) {
   std::optional<std::string> term = env("TERM");
   if (term && *term == "dumb") return false;

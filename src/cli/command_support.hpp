@@ -7,6 +7,7 @@
 #include "gpubill/cli/run.hpp"
 #include "gpubill/config/config.hpp"
 #include "gpubill/format/formatter.hpp"
+#include "gpubill/ledger/ledger.hpp"
 #include "gpubill/providers/provider.hpp"
 #include "gpubill/model/period.hpp"
 #include "gpubill/transport/deadline_transport.hpp"
@@ -71,6 +72,30 @@ bool is_capable_terminal(int fd, const config::Environment& env);
 
 /// The run's clock: GPUBILL_NOW if set (tests, reproducible runs), else now.
 model::Timestamp current_time(const config::Environment& env);
+/// The machine's clock, whatever GPUBILL_NOW says: when the ledger saw a record.
+model::Timestamp wall_clock();
+
+/// The account a provider's records are stored under when its answers name none
+/// (docs/ledger.md, "account").
+inline constexpr const char* k_ledger_account = "default";
+/// The ledger's location: --ledger, else GPUBILL_LEDGER, else [ledger] url, else the default.
+std::string ledger_location(const GlobalOptions& g, const config::ConfigFile& file,
+                            const config::Environment& env);
+/// --as-of as a time, or nullopt.
+std::optional<model::Timestamp> ledger_as_of(const GlobalOptions& g, model::Timestamp now);
+/// `resource` with `options` of provider `p` from the ledger over `period`, as fetch() would
+/// answer it: ProviderError when the ledger never stored that part or no sync covers the
+/// period; warns about months not synced and records left out at non-aligned edges.
+std::vector<model::CostRecord> read_from_ledger(const ledger::Ledger& l,
+                                                const providers::Provider& p,
+                                                const std::string& resource,
+                                                const providers::OptionValues& options,
+                                                const model::Period& period,
+                                                std::optional<model::Timestamp> as_of);
+/// `gpubill sync`.
+int run_sync(const Invocation& inv, const config::Environment& env);
+/// `gpubill ledger status|export`.
+int run_ledger(const Invocation& inv, const config::Environment& env);
 /// When the whole run must end (--max-time), counted from the process start; every wait
 /// consults it: HTTP, pacing and api_key_command alike.
 std::optional<std::chrono::steady_clock::time_point> run_deadline(const GlobalOptions& g);

@@ -80,6 +80,10 @@ void add_global_options(CLI::App& app, GlobalOptions& g, ChoiceLists& choices) {
                  "Refuse a provider answer larger than N MiB (default 512)")
       ->check(CLI::Range(1, 4096))
       ->type_name("N");
+  app.add_option("--ledger", g.ledger,
+                 "The ledger: an SQLite file (default $XDG_DATA_HOME/gpubill/ledger.db, or "
+                 "[ledger] url in the config)")
+      ->type_name("PATH");
   app.add_flag("-v,--verbose", g.verbose, "Log requests and timings to stderr (-vv for more)");
   app.add_flag("-q,--quiet", g.quiet, "Only errors on stderr");
   app.add_flag("--raw-csv", g.raw_csv,
@@ -215,6 +219,16 @@ class HelpFormatter final : public CLI::Formatter {
   std::shared_ptr<const Placeholders> m_placeholders;
 };
 
+// --from-ledger and --as-of: on every command that shows cost records (docs/ledger.md).
+void add_ledger_reads(CLI::App& cmd, GlobalOptions& g) {
+  cmd.add_flag("--from-ledger", g.from_ledger,
+               "Read the records from the ledger ('gpubill sync' stores them), not the API");
+  cmd.add_option("--as-of", g.as_of,
+                 "With the ledger: the records as they were stored at WHEN (restatements "
+                 "after it left out); implies --from-ledger")
+      ->type_name("WHEN");
+}
+
 std::string help_text(const CLI::App& app, const CLI::Error& e) {
   std::ostringstream out;
   std::ostringstream err;
@@ -255,10 +269,44 @@ Invocation parse(const std::vector<std::string>& args,
   report_cmd->add_flag("--allow-partial", report_allow_partial,
                        "With --out-file and -o csv or ndjson: a partial report (exit 4) replaces "
                        "the file anyway (default: it goes to FILE.partial, FILE is kept)");
+  add_ledger_reads(*report_cmd, inv.global);
   report_cmd->footer("Examples:\n  gpubill report --start last-month\n"
+                     "  gpubill report --start 2026-10 --from-ledger\n"
                      "  gpubill report --start 2026-10 --group-by provider,gpu -o csv --out-file gpus.csv\n\n"
                      "A provider that fails does not stop the others: what was fetched is printed, each "
                      "failure is named on stderr, and the exit code is 4. docs/report.md");
+
+  std::string sync_providers;
+  CLI::App* sync_cmd = app.add_subcommand(
+      "sync", "Store every provider's records in the ledger, month by month, restatements kept");
+  sync_cmd->add_option("--providers", sync_providers,
+                       "Comma-separated providers (default: every provider with a key)")
+      ->type_name("NAMES");
+  sync_cmd->footer("Examples:\n  gpubill sync\n  gpubill sync --providers runpod,gcore --start 2026-08\n\n"
+                   "Without --start: from the month before the last one synced (or last month), so "
+                   "late charges and restatements land. A provider that fails does not stop the "
+                   "others (exit 4). docs/ledger.md");
+
+  CLI::App* ledger_cmd = app.add_subcommand(
+      "ledger", "The ledger: what is stored (status), or every stored record (export)");
+  ledger_cmd->require_subcommand(1);
+  CLI::App* ledger_status = ledger_cmd->add_subcommand(
+      "status", "Per provider: first and last month, rows, earlier versions, last sync, gaps");
+  ledger_status->footer("Example:\n  gpubill ledger status");
+  std::string export_providers;
+  CLI::App* ledger_export = ledger_cmd->add_subcommand(
+      "export", "Every stored record of the period (the report's parts), as csv, json or ndjson");
+  ledger_export->add_option("--providers", export_providers,
+                            "Comma-separated providers (default: every provider in the ledger)")
+      ->type_name("NAMES");
+  ledger_export->add_option("--as-of", inv.global.as_of,
+                            "The records as they were stored at WHEN")
+      ->type_name("WHEN");
+  ledger_export->footer("Example:\n  gpubill ledger export --start 2026-10 -o csv --out-file ledger.csv");
+  ledger_cmd->footer("Examples:\n  gpubill ledger status\n"
+                     "  gpubill ledger export --start 2026-10 -o csv --out-file ledger.csv\n\n"
+                     "Where the ledger is: --ledger, else [ledger] url in the config, else "
+                     "$XDG_DATA_HOME/gpubill/ledger.db. docs/ledger.md");
 
   CLI::App* config_cmd = app.add_subcommand(
       "config", "The config file: where it is, what is in effect, an example, a check of each key");
@@ -323,6 +371,7 @@ Invocation parse(const std::vector<std::string>& args,
         }
         if (!o.repeatable) singles.emplace_back(opt, o.flag);
       }
+      if (r.kind == providers::ResourceKind::cost_records) add_ledger_reads(*rcmd, inv.global);
       bound.push_back({rcmd, p.get(), &r});
     }
     pcmd->footer(examples);
@@ -380,6 +429,31 @@ Invocation parse(const std::vector<std::string>& args,
     inv.config_action = name;
     return inv;
   }
+  if (!inv.global.as_of.empty()) inv.global.from_ledger = true;
+  auto check_providers = [&all](const std::vector<std::string>& names) {
+    for (const std::string& name : names) {
+      bool known = false;
+      std::string list;
+      for (const std::unique_ptr<providers::Provider>& p : all) {
+        known = known || p->info().name == name;
+        list += (list.empty() ? "" : ", ") + p->info().name;
+      }
+      if (!known) throw UsageError("--providers: unknown provider '" + name + "': use " + list);
+    }
+  };
+  if (sync_cmd->parsed()) {
+    inv.kind = Invocation::Kind::sync;
+    inv.report_providers = util::split_list(sync_providers);
+    check_providers(inv.report_providers);
+    return inv;
+  }
+  if (ledger_status->parsed() || ledger_export->parsed()) {
+    inv.kind = Invocation::Kind::ledger;
+    inv.config_action = ledger_status->parsed() ? "status" : "export";
+    inv.report_providers = util::split_list(export_providers);
+    check_providers(inv.report_providers);
+    return inv;
+  }
   if (report_cmd->parsed()) {
     inv.kind = Invocation::Kind::report;
     inv.report_providers = util::split_list(report_providers);
@@ -388,15 +462,7 @@ Invocation parse(const std::vector<std::string>& args,
     std::string problem = aggregate::check_group_keys(inv.group_by);
     if (!problem.empty()) throw UsageError("--group-by: " + problem);
     if (inv.group_by.empty()) throw UsageError("--group-by: name at least one key");
-    for (const std::string& name : inv.report_providers) {
-      bool known = false;
-      std::string names;
-      for (const std::unique_ptr<providers::Provider>& p : all) {
-        known = known || p->info().name == name;
-        names += (names.empty() ? "" : ", ") + p->info().name;
-      }
-      if (!known) throw UsageError("--providers: unknown provider '" + name + "': use " + names);
-    }
+    check_providers(inv.report_providers);
     return inv;
   }
   for (const Bound& b : bound) {

@@ -201,6 +201,16 @@ int run_report(const Invocation& inv, const config::Environment& env) {
   format::Format fmt = *format::parse_format(g.output);
   config::ConfigFile file = load_config(g, env);
 
+  // --from-ledger: the ledger answers every part, no key needed (docs/ledger.md); one
+  // connection, so the providers' threads take turns reading it.
+  std::unique_ptr<ledger::Ledger> store;
+  std::mutex store_mutex;
+  std::optional<model::Timestamp> as_of = ledger_as_of(g, now);
+  std::vector<std::string> in_ledger;
+  if (g.from_ledger) {
+    store = ledger::Ledger::open(ledger_location(g, file, env), false);
+    in_ledger = store->providers();
+  }
   const std::vector<std::unique_ptr<providers::Provider>>& all = providers::registry();
   std::vector<const providers::Provider*> chosen;
   std::string key_vars;
@@ -208,10 +218,18 @@ int run_report(const Invocation& inv, const config::Environment& env) {
     key_vars += (key_vars.empty() ? "" : ", ") + p->info().key_env;
     bool named = std::find(inv.report_providers.begin(), inv.report_providers.end(),
                            p->info().name) != inv.report_providers.end();
-    config::ProviderSettings s = config::settings_for(settings_spec(p->info()), file, env);
-    if (inv.report_providers.empty() ? s.key_source != config::KeySource::missing : named) {
-      chosen.push_back(p.get());
+    bool available = false;
+    if (store) {
+      available = std::find(in_ledger.begin(), in_ledger.end(), p->info().name) != in_ledger.end();
+    } else {
+      config::ProviderSettings s = config::settings_for(settings_spec(p->info()), file, env);
+      available = s.key_source != config::KeySource::missing;
     }
+    if (inv.report_providers.empty() ? available : named) chosen.push_back(p.get());
+  }
+  if (chosen.empty() && store) {
+    throw ProviderError("report: the ledger " + store->where() + " holds no provider's records: "
+                        "run 'gpubill sync' first");
   }
   if (chosen.empty()) {
     throw AuthError("report: no provider has an API key: set one or more of " + key_vars +
@@ -230,10 +248,16 @@ int run_report(const Invocation& inv, const config::Environment& env) {
     try {
       const providers::ProviderInfo& info = o.provider->info();
       config::ProviderSettingsSpec spec = settings_spec(info);
-      config::ProviderSettings settings = config::settings_for(spec, file, env);
-      std::string api_key = config::resolve_api_key(spec, file, env, run_deadline(g));
-      warn_if_cleartext(settings, info);
-      ProviderTransport transport = make_transport(g, info);
+      config::ProviderSettings settings;
+      std::string api_key;
+      ProviderTransport transport;
+      transport.parallel = 1;
+      if (!store) {
+        settings = config::settings_for(spec, file, env);
+        api_key = config::resolve_api_key(spec, file, env, run_deadline(g));
+        warn_if_cleartext(settings, info);
+        transport = make_transport(g, info);
+      }
       // The parts are independent: started together, merged in plan order (the output
       // does not depend on timing), all through the provider's one in-flight limit.
       std::vector<providers::ReportPart> plan = o.provider->report_plan();
@@ -250,7 +274,13 @@ int run_report(const Invocation& inv, const config::Environment& env) {
                                             settings.extra, true, cache};
             PartResult part;
             try {
-              part.records = o.provider->fetch(request, *transport.retrying);
+              if (store) {
+                std::lock_guard<std::mutex> lock(store_mutex);
+                part.records = read_from_ledger(*store, *o.provider, plan[k].resource,
+                                                plan[k].options, period, as_of);
+              } else {
+                part.records = o.provider->fetch(request, *transport.retrying);
+              }
             } catch (const Error& e) {
               part.error = e.what();
               part.code = e.code();

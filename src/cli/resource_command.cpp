@@ -42,36 +42,43 @@ int run_resource(const Invocation& inv, const config::Environment& env) {
   format::Format fmt = *format::parse_format(g.output);
 
   config::ConfigFile file = load_config(g, env);
-  config::ProviderSettingsSpec spec = settings_spec(provider->info());
-  config::ProviderSettings settings = config::settings_for(spec, file, env);
-  std::string api_key = config::resolve_api_key(spec, file, env, run_deadline(g));
-  warn_if_cleartext(settings, provider->info());
-
-  Output output(g.out_file);
-
-  ProviderTransport transports = make_transport(g, provider->info());
-  transport::Transport& retrying = *transports.retrying;
-
-  providers::FetchRequest request{inv.resource, {period, now, !g.start.empty() || !g.end.empty()},
-                                  inv.options, api_key,
-                                  settings.base_url, g.parallel, settings.extra, false,
-                                  std::make_shared<providers::ResponseCache>()};
   std::string title = inv.provider + " " + inv.resource;
-  util::log().debug("{}: {} .. {} from {}", title, model::format_rfc3339(period.start),
-                    model::format_rfc3339(period.end), settings.base_url);
-  bool is_balance = false;
-  for (const providers::ResourceSpec& r : provider->resources()) {
-    if (r.name == inv.resource) is_balance = r.kind == providers::ResourceKind::balance;
+  std::vector<model::CostRecord> records;
+  if (g.from_ledger) {  // the ledger answers; no key, no request (docs/ledger.md)
+    std::optional<model::Timestamp> as_of = ledger_as_of(g, now);
+    std::unique_ptr<ledger::Ledger> store = ledger::Ledger::open(ledger_location(g, file, env), false);
+    records = read_from_ledger(*store, *provider, inv.resource, inv.options, period, as_of);
   }
-  if (is_balance) {  // a balance has no period: --start/--end do not apply
-    if (inv.fx) util::log().warn("{}: --fx does not apply to a balance; shown as the provider gives it", title);
-    model::Balance balance = provider->fetch_balance(request, retrying);
-    ordered_json query = {{"command", title}, {"provider", inv.provider},
-                          {"resource", inv.resource}, {"as_of", model::format_rfc3339(now)}};
-    output.deliver(format::render_balance(balance, query, fmt));
-    return 0;
+  Output output(g.out_file);
+  if (!g.from_ledger) {
+    config::ProviderSettingsSpec spec = settings_spec(provider->info());
+    config::ProviderSettings settings = config::settings_for(spec, file, env);
+    std::string api_key = config::resolve_api_key(spec, file, env, run_deadline(g));
+    warn_if_cleartext(settings, provider->info());
+
+    ProviderTransport transports = make_transport(g, provider->info());
+    transport::Transport& retrying = *transports.retrying;
+
+    providers::FetchRequest request{inv.resource, {period, now, !g.start.empty() || !g.end.empty()},
+                                    inv.options, api_key,
+                                    settings.base_url, g.parallel, settings.extra, false,
+                                    std::make_shared<providers::ResponseCache>()};
+    util::log().debug("{}: {} .. {} from {}", title, model::format_rfc3339(period.start),
+                      model::format_rfc3339(period.end), settings.base_url);
+    bool is_balance = false;
+    for (const providers::ResourceSpec& r : provider->resources()) {
+      if (r.name == inv.resource) is_balance = r.kind == providers::ResourceKind::balance;
+    }
+    if (is_balance) {  // a balance has no period: --start/--end do not apply
+      if (inv.fx) util::log().warn("{}: --fx does not apply to a balance; shown as the provider gives it", title);
+      model::Balance balance = provider->fetch_balance(request, retrying);
+      ordered_json query = {{"command", title}, {"provider", inv.provider},
+                            {"resource", inv.resource}, {"as_of", model::format_rfc3339(now)}};
+      output.deliver(format::render_balance(balance, query, fmt));
+      return 0;
+    }
+    records = provider->fetch(request, retrying);
   }
-  std::vector<model::CostRecord> records = provider->fetch(request, retrying);
   convert_currencies(records, inv.fx, title);
 
   aggregate::Totals totals = aggregate::totals_by_currency(records);

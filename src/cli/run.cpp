@@ -41,6 +41,8 @@ int run(int argc, char** argv) {
     if (inv.kind == Invocation::Kind::providers) return run_providers(inv, env);
     if (inv.kind == Invocation::Kind::report) return run_report(inv, env);
     if (inv.kind == Invocation::Kind::config) return run_config(inv, env);
+    if (inv.kind == Invocation::Kind::sync) return run_sync(inv, env);
+    if (inv.kind == Invocation::Kind::ledger) return run_ledger(inv, env);
     return run_resource(inv, env);
   } catch (const Error& e) {
     print_error(e.what());

@@ -90,6 +90,16 @@ ConfigFile load_config_file(const std::string& path, bool required,
       throw UsageError("config " + path + ": '" + provider +
                        "' must be a [section] with api_key, api_key_command or base_url");
     }
+    if (provider == "ledger") {  // [ledger] url = "..." (docs/ledger.md), not a provider
+      file.ledger_url = string_key(*section, path, provider, "url");
+      for (const auto& [key, value] : *section) {
+        if (key.str() != "url") {
+          util::log().warn("config {}: [ledger] {} is not a known setting and is ignored "
+                           "(settings: url)", path, std::string(key.str()));
+        }
+      }
+      continue;
+    }
     if (!known_sections.empty() &&
         std::find(known_sections.begin(), known_sections.end(), provider) == known_sections.end()) {
       // A misspelled [hyperstak] was silently ignored, and its key with it (issue 18).

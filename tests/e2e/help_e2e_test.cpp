@@ -27,7 +27,11 @@ std::vector<std::vector<std::string>> every_command() {
                                                {"config", "path"},
                                                {"config", "show"},
                                                {"config", "init"},
-                                               {"config", "check"}};
+                                               {"config", "check"},
+                                               {"sync"},
+                                               {"ledger"},
+                                               {"ledger", "status"},
+                                               {"ledger", "export"}};
   for (const std::unique_ptr<providers::Provider>& p : providers::make_all_providers()) {
     out.push_back({p->info().name});
     for (const providers::ResourceSpec& r : p->resources()) out.push_back({p->info().name, r.name});
@@ -161,7 +165,16 @@ TEST_CASE("e2e help: every example in every --help runs against the fake cloud",
     }
     test::FakeCloud cloud;  // one each: a fake's Runpod v2 window is 60 requests
     cloud.start();
-    auto env = test::all_providers_env(cloud, {{"XDG_CONFIG_HOME", dir.path()}});
+    auto env = test::all_providers_env(cloud, {{"XDG_CONFIG_HOME", dir.path()},
+                                               {"XDG_DATA_HOME", dir.path()}});
+    if (example.find("ledger") != std::string::npos) {
+      // What reads the ledger runs after a sync of the months the examples name.
+      test::FakeCloud first;
+      first.start();
+      test::CliResult synced = test::run_cli({"sync", "--start", "2026-10"},
+                                             test::all_providers_env(first, {{"XDG_DATA_HOME", dir.path()}}));
+      REQUIRE(synced.exit_code == 0);
+    }
     test::CliResult out = test::run_cli(args, env);
     INFO(out.err);
     CHECK(out.exit_code == 0);

@@ -30,10 +30,13 @@ struct GlobalOptions {
   double max_time_seconds = 0;   ///< --max-time: whole-run deadline; 0 = none
   int max_response_mb = 512;     ///< --max-response-mb: largest answer accepted
   std::vector<std::string> fx;   ///< --fx values as given (target first, then CUR=RATE)
+  std::string ledger;            ///< --ledger PATH: empty: [ledger] url, else the default
+  bool from_ledger = false;      ///< --from-ledger: records from the ledger, not the API
+  std::string as_of;             ///< --as-of WHEN: the ledger as it was then (implies --from-ledger)
 };
 
 struct Invocation {
-  enum class Kind { message, providers, resource, report, config };
+  enum class Kind { message, providers, resource, report, config, sync, ledger };
   Kind kind = Kind::message;
   std::string message;           ///< Kind::message: help or version text for stdout
   GlobalOptions global;
@@ -41,10 +44,11 @@ struct Invocation {
   const providers::Provider* chosen = nullptr;  ///< Kind::resource: that provider, from parse()
   std::string resource;
   providers::OptionValues options;
-  std::vector<std::string> report_providers;  ///< Kind::report: --providers (empty: all with a key)
+  std::vector<std::string> report_providers;  ///< report, sync, ledger export: --providers
   std::vector<std::string> group_by;          ///< Kind::report: --group-by
   bool allow_partial = false;                 ///< Kind::report: --allow-partial
   std::string config_action;                  ///< Kind::config: path, show, init or check
+                                              ///< Kind::ledger: status or export
   std::optional<aggregate::FxRates> fx;       ///< --fx, parsed; nullopt: no conversion
 };
 

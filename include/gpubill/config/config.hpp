@@ -33,6 +33,8 @@ struct ConfigFile {
   std::string path;     ///< where it was looked for
   bool exists = false;
   std::map<std::string, FileSection> providers;  ///< by provider name
+  /// [ledger] url: where sync writes and --from-ledger reads (a path; docs/ledger.md).
+  std::optional<std::string> ledger_url;
 };
 
 /// $XDG_CONFIG_HOME/gpubill/config.toml, else $HOME/.config/gpubill/config.toml.

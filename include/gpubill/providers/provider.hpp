@@ -83,6 +83,10 @@ struct ProviderInfo {
   /// empty for the shared reading (message, error, detail, title, ...; RFC 9457 problems).
   /// Lives in the provider's folder; check_response() finds it by the endpoint's provider.
   std::string (*error_message)(const nlohmann::json& object) = nullptr;
+  /// The attributes that, with a record's columns (service, resource, GPU type, region,
+  /// currency, unit, description, period), tell two records of one answer apart: the rest
+  /// of the ledger's natural key (docs/ledger.md, "Natural keys").
+  std::vector<std::string> ledger_key_attributes{};
 };
 
 /// Flag name (as in OptionSpec::flag) -> values given, in order. Absent flags are absent.

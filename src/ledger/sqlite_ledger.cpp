@@ -1,0 +1,530 @@
+// The embedded ledger: one SQLite file (docs/ledger.md). WAL, synchronous=FULL, one
+// BEGIN IMMEDIATE transaction per provider window, money as decimal text (CHECKed).
+#include <sqlite3.h>
+
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+#include <map>
+#include <set>
+#include <string>
+#include <vector>
+
+#include <sys/stat.h>
+
+#include "gpubill/ledger/ledger.hpp"
+#include "gpubill/version.hpp"
+#include "ledger/ledger_rows.hpp"
+
+namespace gpubill::ledger {
+
+namespace {
+
+using model::CostRecord;
+using model::Period;
+using model::Timestamp;
+
+// Version 1 (docs/ledger.md, "Schema"). Each later version adds one entry to k_migrations.
+const char* const k_schema_v1 = R"sql(
+CREATE TABLE schema_version(version INTEGER NOT NULL);
+CREATE TABLE syncs(
+  id INTEGER PRIMARY KEY,
+  provider TEXT NOT NULL,
+  account TEXT NOT NULL,
+  started_at TEXT NOT NULL,
+  finished_at TEXT,
+  span_start TEXT NOT NULL,
+  span_end TEXT NOT NULL,
+  status TEXT NOT NULL,
+  rows_seen INTEGER NOT NULL DEFAULT 0,
+  rows_added INTEGER NOT NULL DEFAULT 0,
+  rows_restated INTEGER NOT NULL DEFAULT 0,
+  rows_gone INTEGER NOT NULL DEFAULT 0,
+  gpubill_version TEXT NOT NULL);
+CREATE TABLE windows(
+  id INTEGER PRIMARY KEY,
+  provider TEXT NOT NULL,
+  account TEXT NOT NULL,
+  part TEXT NOT NULL,
+  month TEXT NOT NULL,
+  period_start TEXT NOT NULL,
+  period_end TEXT NOT NULL,
+  seen_from TEXT NOT NULL,
+  seen_until TEXT,
+  sync_id INTEGER NOT NULL REFERENCES syncs(id));
+CREATE UNIQUE INDEX windows_current ON windows(provider, account, part, month)
+  WHERE seen_until IS NULL;
+CREATE TABLE records(
+  id INTEGER PRIMARY KEY,
+  provider TEXT NOT NULL,
+  account TEXT NOT NULL,
+  part TEXT NOT NULL,
+  month TEXT NOT NULL,
+  natural_key TEXT NOT NULL,
+  seq INTEGER NOT NULL,
+  service TEXT NOT NULL,
+  resource_id TEXT NOT NULL,
+  resource_name TEXT NOT NULL,
+  gpu_type TEXT NOT NULL,
+  gpu_model TEXT NOT NULL,
+  region TEXT NOT NULL,
+  currency TEXT NOT NULL,
+  usage_unit TEXT NOT NULL,
+  description TEXT NOT NULL,
+  period_start TEXT NOT NULL,
+  period_end TEXT NOT NULL,
+  amount TEXT CHECK (amount IS NULL OR typeof(amount) = 'text'),
+  usage_quantity TEXT CHECK (usage_quantity IS NULL OR typeof(usage_quantity) = 'text'),
+  attributes TEXT NOT NULL,
+  seen_from TEXT NOT NULL,
+  seen_until TEXT,
+  sync_id INTEGER NOT NULL REFERENCES syncs(id));
+CREATE UNIQUE INDEX records_current ON records(provider, account, part, month, natural_key)
+  WHERE seen_until IS NULL;
+CREATE INDEX records_month ON records(provider, account, part, month, seq);
+)sql";
+
+std::string sqlite_message(sqlite3* db, int rc) {
+  int ext = db != nullptr ? sqlite3_extended_errcode(db) : rc;
+  if ((rc & 0xff) == SQLITE_FULL) return "the disk is full (or the ledger reached its size limit)";
+  if ((rc & 0xff) == SQLITE_BUSY || (rc & 0xff) == SQLITE_LOCKED) {
+    return "another gpubill is writing it (waited for its lock and gave up)";
+  }
+  if ((rc & 0xff) == SQLITE_NOTADB) return "the file is not an SQLite database";
+  if ((rc & 0xff) == SQLITE_CORRUPT) return "the database is corrupt (sqlite3 PATH 'PRAGMA integrity_check')";
+  if ((rc & 0xff) == SQLITE_READONLY) return "it is read-only here";
+  if ((rc & 0xff) == SQLITE_CANTOPEN) return "it cannot be opened";
+  (void)ext;
+  return db != nullptr ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
+}
+
+class Statement {
+ public:
+  Statement(sqlite3* db, const std::string& where, const char* sql) : m_db(db), m_where(where) {
+    int rc = sqlite3_prepare_v2(db, sql, -1, &m_stmt, nullptr);
+    if (rc != SQLITE_OK) fail(rc);
+  }
+  ~Statement() { sqlite3_finalize(m_stmt); }
+  Statement(const Statement&) = delete;
+  Statement& operator=(const Statement&) = delete;
+
+  Statement& bind(int i, const std::string& text) {
+    check(sqlite3_bind_text(m_stmt, i, text.data(), static_cast<int>(text.size()), SQLITE_TRANSIENT));
+    return *this;
+  }
+  Statement& bind(int i, const std::optional<std::string>& text) {
+    if (!text) {
+      check(sqlite3_bind_null(m_stmt, i));
+      return *this;
+    }
+    return bind(i, *text);
+  }
+  Statement& bind(int i, std::int64_t v) {
+    check(sqlite3_bind_int64(m_stmt, i, v));
+    return *this;
+  }
+  /// true: a row is ready; false: done.
+  bool step() {
+    int rc = sqlite3_step(m_stmt);
+    if (rc == SQLITE_ROW) return true;
+    if (rc == SQLITE_DONE) return false;
+    fail(rc);
+  }
+  void run() {
+    while (step()) {
+    }
+    reset();
+  }
+  void reset() {
+    sqlite3_reset(m_stmt);
+    sqlite3_clear_bindings(m_stmt);
+  }
+  std::string text(int col) const {
+    const unsigned char* t = sqlite3_column_text(m_stmt, col);
+    return t == nullptr ? std::string() : std::string(reinterpret_cast<const char*>(t),
+                                                      static_cast<std::size_t>(sqlite3_column_bytes(m_stmt, col)));
+  }
+  std::optional<std::string> maybe_text(int col) const {
+    if (sqlite3_column_type(m_stmt, col) == SQLITE_NULL) return std::nullopt;
+    return text(col);
+  }
+  std::int64_t integer(int col) const { return sqlite3_column_int64(m_stmt, col); }
+
+ private:
+  void check(int rc) {
+    if (rc != SQLITE_OK) fail(rc);
+  }
+  [[noreturn]] void fail(int rc) {
+    throw LedgerError("ledger " + m_where + ": " + sqlite_message(m_db, rc));
+  }
+  sqlite3* m_db;
+  std::string m_where;
+  sqlite3_stmt* m_stmt = nullptr;
+};
+
+std::string month_of(Timestamp t) { return model::format_rfc3339(t).substr(0, 7); }
+
+std::string when(Timestamp t) { return model::format_rfc3339(t); }
+
+// mkdir -p for the default location's folders (0700: a ledger says what a team spends).
+void make_parents(const std::string& path) {
+  for (std::size_t at = path.find('/', 1); at != std::string::npos; at = path.find('/', at + 1)) {
+    std::string dir = path.substr(0, at);
+    if (::mkdir(dir.c_str(), 0700) != 0 && errno != EEXIST) {
+      throw LedgerError("ledger " + path + ": cannot create " + dir + ": " + std::strerror(errno));
+    }
+  }
+}
+
+class SqliteLedger final : public Ledger {
+ public:
+  SqliteLedger(const std::string& path, bool create, int busy_ms) : m_path(path) {
+    struct stat st {};
+    bool exists = ::stat(path.c_str(), &st) == 0;
+    if (!exists && !create) {
+      throw LedgerError("no ledger at " + path + ": 'gpubill sync' creates it (or give --ledger)");
+    }
+    if (!exists) make_parents(path);
+    int flags = SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0) | SQLITE_OPEN_NOMUTEX;
+    int rc = sqlite3_open_v2(path.c_str(), &m_db, flags, nullptr);
+    if (rc != SQLITE_OK) {
+      std::string why = sqlite_message(m_db, rc);
+      sqlite3_close(m_db);
+      m_db = nullptr;
+      throw LedgerError("ledger " + path + ": " + why);
+    }
+    if (!exists) ::chmod(path.c_str(), 0600);
+    sqlite3_busy_timeout(m_db, busy_ms);
+    exec("PRAGMA foreign_keys = ON");
+    exec("PRAGMA journal_mode = WAL");
+    exec("PRAGMA synchronous = FULL");
+    prepare_schema(create);
+    // Tests reach SQLite's own disk-full path through this (docs/ledger.md, "Faults"):
+    // "current" keeps the file at the pages it has.
+    if (const char* pages = std::getenv("GPUBILL_LEDGER_MAX_PAGES")) {
+      std::string sql = std::string(pages) == "current"
+                            ? "PRAGMA max_page_count = " + std::to_string(page_count())
+                            : "PRAGMA max_page_count = " + std::to_string(std::atoll(pages));
+      exec(sql.c_str());
+    }
+  }
+  ~SqliteLedger() override { sqlite3_close(m_db); }
+
+  std::string where() const override { return m_path; }
+
+  std::int64_t begin_sync(const std::string& provider, const std::string& account,
+                          const Period& span, Timestamp at) override {
+    Transaction tx(*this);
+    Statement s(m_db, m_path,
+                "INSERT INTO syncs(provider, account, started_at, span_start, span_end, status, "
+                "gpubill_version) VALUES (?, ?, ?, ?, ?, 'running', ?)");
+    s.bind(1, provider).bind(2, account).bind(3, when(at)).bind(4, when(span.start))
+        .bind(5, when(span.end)).bind(6, std::string(k_version));
+    s.run();
+    std::int64_t id = sqlite3_last_insert_rowid(m_db);
+    tx.commit();
+    return id;
+  }
+
+  WriteCounts write_window(const WindowWrite& w, std::int64_t sync_id, Timestamp at) override {
+    const std::string month = month_of(w.window.start);
+    const std::string now = when(at);
+    WriteCounts counts;
+    Transaction tx(*this);
+    Statement current(m_db, m_path,
+                      "SELECT id, natural_key, seq, " k_value_columns " FROM records WHERE "
+                      "provider = ? AND account = ? AND part = ? AND month = ? AND seen_until IS NULL");
+    Statement close(m_db, m_path, "UPDATE records SET seen_until = ? WHERE id = ?");
+    Statement reorder(m_db, m_path, "UPDATE records SET seq = ? WHERE id = ?");
+    Statement insert(m_db, m_path,
+                     "INSERT INTO records(provider, account, part, month, natural_key, seq, "
+                     k_value_columns ", seen_from, sync_id) VALUES (?, ?, ?, ?, ?, ?, "
+                     "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+    for (const WindowWrite::Part& part : w.parts) {
+      struct Stored {
+        std::int64_t id;
+        std::int64_t seq;
+        RowValues values;
+        bool answered = false;
+      };
+      std::map<std::string, Stored> stored;
+      current.bind(1, w.provider).bind(2, w.account).bind(3, part.key).bind(4, month);
+      while (current.step()) {
+        Stored s{current.integer(0), current.integer(2), {}, false};
+        for (std::size_t c = 0; c < k_value_count; ++c) s.values[c] = current.maybe_text(static_cast<int>(c) + 3);
+        stored.emplace(current.text(1), std::move(s));
+      }
+      current.reset();
+      counts.seen += part.records.size();
+      if (part.records.empty() && !stored.empty()) {
+        counts.kept += stored.size();  // a provider forgetting is not a refund
+      } else {
+        std::vector<std::string> keys = natural_keys(part.records, w.key_attributes);
+        for (std::size_t i = 0; i < part.records.size(); ++i) {
+          RowValues values = row_values(part.records[i]);
+          auto it = stored.find(keys[i]);
+          if (it != stored.end()) {
+            it->second.answered = true;
+            if (it->second.values == values) {
+              if (it->second.seq != static_cast<std::int64_t>(i)) {
+                reorder.bind(1, static_cast<std::int64_t>(i)).bind(2, it->second.id).run();
+              }
+              continue;
+            }
+            close.bind(1, now).bind(2, it->second.id).run();
+            ++counts.restated;
+          } else {
+            ++counts.added;
+          }
+          insert.bind(1, w.provider).bind(2, w.account).bind(3, part.key).bind(4, month)
+              .bind(5, keys[i]).bind(6, static_cast<std::int64_t>(i));
+          for (std::size_t c = 0; c < k_value_count; ++c) insert.bind(static_cast<int>(c) + 7, values[c]);
+          insert.bind(static_cast<int>(k_value_count) + 7, now)
+              .bind(static_cast<int>(k_value_count) + 8, sync_id);
+          insert.run();
+        }
+        for (const auto& [key, s] : stored) {
+          if (s.answered) continue;
+          close.bind(1, now).bind(2, s.id).run();
+          ++counts.gone;
+        }
+      }
+      store_window(w, part.key, month, sync_id, now);
+    }
+    Statement progress(m_db, m_path,
+                       "UPDATE syncs SET rows_seen = rows_seen + ?, rows_added = rows_added + ?, "
+                       "rows_restated = rows_restated + ?, rows_gone = rows_gone + ? WHERE id = ?");
+    progress.bind(1, static_cast<std::int64_t>(counts.seen)).bind(2, static_cast<std::int64_t>(counts.added))
+        .bind(3, static_cast<std::int64_t>(counts.restated)).bind(4, static_cast<std::int64_t>(counts.gone))
+        .bind(5, sync_id).run();
+    tx.commit();
+    return counts;
+  }
+
+  void finish_sync(std::int64_t sync_id, const std::string& status, const WriteCounts& counts,
+                   Timestamp at) override {
+    (void)counts;  // already added window by window, committed with each
+    Transaction tx(*this);
+    Statement s(m_db, m_path, "UPDATE syncs SET finished_at = ?, status = ? WHERE id = ?");
+    s.bind(1, when(at)).bind(2, status).bind(3, sync_id).run();
+    tx.commit();
+  }
+
+  PartRead read(const std::string& provider, const std::string& account, const std::string& part,
+                const Period& period, std::optional<Timestamp> as_of) const override {
+    PartRead out;
+    const std::string first = month_of(period.start);
+    const std::string last = month_of(period.end - std::chrono::seconds{1});
+    const std::string t = as_of ? when(*as_of) : std::string();
+    const char* current_at = as_of ? " AND seen_from <= ?5 AND (seen_until IS NULL OR seen_until > ?5)"
+                                   : " AND seen_until IS NULL";
+    // Which months a sync covered, and how far.
+    std::map<std::string, Period> covered;
+    {
+      std::string sql = std::string("SELECT month, period_start, period_end FROM windows WHERE "
+                                    "provider = ?1 AND account = ?2 AND part = ?6 AND month >= ?3 AND "
+                                    "month <= ?4") + current_at;
+      Statement s(m_db, m_path, sql.c_str());
+      s.bind(1, provider).bind(2, account).bind(3, first).bind(4, last).bind(6, part);
+      if (as_of) s.bind(5, t);
+      while (s.step()) {
+        std::optional<Timestamp> a = model::parse_provider_time(s.text(1));
+        std::optional<Timestamp> b = model::parse_provider_time(s.text(2));
+        if (a && b) covered[s.text(0)] = {*a, *b};
+      }
+    }
+    for (Timestamp m = model::start_of_month(period.start); m < period.end; m = model::add_months(m, 1)) {
+      Period inside{std::max(m, period.start), std::min(model::add_months(m, 1), period.end)};
+      auto it = covered.find(month_of(m));
+      if (it == covered.end()) {
+        out.not_synced.push_back(inside);
+        continue;
+      }
+      if (it->second.end < inside.end) out.not_synced.push_back({std::max(it->second.end, inside.start), inside.end});
+      if (it->second.start > inside.start) out.not_synced.push_back({inside.start, std::min(it->second.start, inside.end)});
+    }
+    std::string sql = std::string("SELECT " k_value_columns " FROM records WHERE provider = ?1 AND "
+                                  "account = ?2 AND part = ?6 AND month >= ?3 AND month <= ?4") +
+                      current_at + " ORDER BY month, seq, id";
+    Statement s(m_db, m_path, sql.c_str());
+    s.bind(1, provider).bind(2, account).bind(3, first).bind(4, last).bind(6, part);
+    if (as_of) s.bind(5, t);
+    while (s.step()) {
+      RowValues values;
+      for (std::size_t c = 0; c < k_value_count; ++c) values[c] = s.maybe_text(static_cast<int>(c));
+      CostRecord r = record_from(provider, values, m_path);
+      if (!period.contains(r.period.start)) {
+        ++out.outside;
+        continue;
+      }
+      out.records.push_back(std::move(r));
+    }
+    return out;
+  }
+
+  std::vector<std::string> parts(const std::string& provider) const override {
+    std::vector<std::string> out;
+    Statement s(m_db, m_path, "SELECT DISTINCT part FROM windows WHERE provider = ? ORDER BY part");
+    s.bind(1, provider);
+    while (s.step()) out.push_back(s.text(0));
+    return out;
+  }
+
+  std::vector<std::string> providers() const override {
+    std::vector<std::string> out;
+    Statement s(m_db, m_path, "SELECT DISTINCT provider FROM windows ORDER BY provider");
+    while (s.step()) out.push_back(s.text(0));
+    return out;
+  }
+
+  std::string last_month(const std::string& provider, const std::string& account) const override {
+    Statement s(m_db, m_path,
+                "SELECT MAX(month) FROM windows WHERE provider = ? AND account = ? AND seen_until IS NULL");
+    s.bind(1, provider).bind(2, account);
+    return s.step() ? s.text(0) : std::string();
+  }
+
+  std::vector<ProviderStatus> status() const override {
+    std::vector<ProviderStatus> out;
+    Statement s(m_db, m_path,
+                "SELECT provider, account, MIN(month), MAX(month) FROM windows WHERE seen_until IS NULL "
+                "GROUP BY provider, account ORDER BY provider, account");
+    while (s.step()) {
+      ProviderStatus p;
+      p.provider = s.text(0);
+      p.account = s.text(1);
+      p.first_month = s.text(2);
+      p.last_month = s.text(3);
+      std::set<std::string> months;
+      Statement m(m_db, m_path,
+                  "SELECT DISTINCT month FROM windows WHERE provider = ? AND account = ? AND seen_until IS NULL");
+      m.bind(1, p.provider).bind(2, p.account);
+      while (m.step()) months.insert(m.text(0));
+      std::optional<Timestamp> at = model::parse_provider_time(p.first_month + "-01");
+      std::optional<Timestamp> end = model::parse_provider_time(p.last_month + "-01");
+      for (Timestamp t = at.value_or(Timestamp{}); end && t <= *end; t = model::add_months(t, 1)) {
+        if (months.count(month_of(t)) == 0) p.gaps.push_back(month_of(t));
+      }
+      Statement c(m_db, m_path,
+                  "SELECT SUM(seen_until IS NULL), SUM(seen_until IS NOT NULL) FROM records "
+                  "WHERE provider = ? AND account = ?");
+      c.bind(1, p.provider).bind(2, p.account);
+      if (c.step()) {
+        p.rows = static_cast<std::size_t>(c.integer(0));
+        p.versions = static_cast<std::size_t>(c.integer(1));
+      }
+      Statement l(m_db, m_path,
+                  "SELECT finished_at, status FROM syncs WHERE provider = ? AND account = ? AND "
+                  "finished_at IS NOT NULL ORDER BY id DESC LIMIT 1");
+      l.bind(1, p.provider).bind(2, p.account);
+      if (l.step()) {
+        p.last_sync = l.text(0);
+        p.last_status = l.text(1);
+      }
+      out.push_back(std::move(p));
+    }
+    return out;
+  }
+
+  std::string integrity_check() const override {
+    Statement s(m_db, m_path, "PRAGMA integrity_check");
+    std::string out;
+    while (s.step()) out += (out.empty() ? "" : "; ") + s.text(0);
+    return out;
+  }
+
+ private:
+  // BEGIN IMMEDIATE: the write lock is taken at once (waiting up to the busy timeout), so two
+  // syncs never both read a window and then both write it. Rolled back unless committed.
+  class Transaction {
+   public:
+    explicit Transaction(SqliteLedger& l) : m_l(l) { m_l.exec("BEGIN IMMEDIATE"); }
+    ~Transaction() {
+      if (!m_done) sqlite3_exec(m_l.m_db, "ROLLBACK", nullptr, nullptr, nullptr);
+    }
+    void commit() {
+      m_l.exec("COMMIT");
+      m_done = true;
+    }
+
+   private:
+    SqliteLedger& m_l;
+    bool m_done = false;
+  };
+
+  std::int64_t page_count() {
+    Statement s(m_db, m_path, "PRAGMA page_count");
+    return s.step() ? s.integer(0) : 0;
+  }
+
+  void exec(const char* sql) {
+    char* err = nullptr;
+    int rc = sqlite3_exec(m_db, sql, nullptr, nullptr, &err);
+    if (err != nullptr) sqlite3_free(err);
+    if (rc != SQLITE_OK) throw LedgerError("ledger " + m_path + ": " + sqlite_message(m_db, rc));
+  }
+
+  void prepare_schema(bool create) {
+    Transaction tx(*this);
+    bool has_table = false;
+    {
+      Statement s(m_db, m_path, "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_version'");
+      has_table = s.step();
+    }
+    if (!has_table) {
+      Statement any(m_db, m_path, "SELECT COUNT(*) FROM sqlite_master");
+      if (any.step() && any.integer(0) > 0) {
+        throw LedgerError("ledger " + m_path + ": this SQLite file is not a gpubill ledger "
+                          "(it has no schema_version table)");
+      }
+      if (!create) throw LedgerError("ledger " + m_path + ": empty; 'gpubill sync' fills it");
+      exec(k_schema_v1);
+      Statement v(m_db, m_path, "INSERT INTO schema_version(version) VALUES (?)");
+      v.bind(1, static_cast<std::int64_t>(k_schema_version)).run();
+      tx.commit();
+      return;
+    }
+    Statement s(m_db, m_path, "SELECT MAX(version) FROM schema_version");
+    std::int64_t version = s.step() ? s.integer(0) : 0;
+    if (version > k_schema_version) {
+      throw LedgerError("ledger " + m_path + ": schema version " + std::to_string(version) +
+                        " was written by a newer gpubill; this one (" + k_version +
+                        ") reads version " + std::to_string(k_schema_version) + ": upgrade gpubill");
+    }
+    if (version < 1) {
+      throw LedgerError("ledger " + m_path + ": schema version " + std::to_string(version) +
+                        " is unknown to this gpubill");
+    }
+    // Older versions would be migrated here, in this transaction, one step at a time.
+    tx.commit();
+  }
+
+  void store_window(const WindowWrite& w, const std::string& part, const std::string& month,
+                    std::int64_t sync_id, const std::string& now) {
+    Statement cur(m_db, m_path,
+                  "SELECT id, period_start, period_end FROM windows WHERE provider = ? AND "
+                  "account = ? AND part = ? AND month = ? AND seen_until IS NULL");
+    cur.bind(1, w.provider).bind(2, w.account).bind(3, part).bind(4, month);
+    if (cur.step()) {
+      if (cur.text(1) == when(w.window.start) && cur.text(2) == when(w.window.end)) return;
+      Statement close(m_db, m_path, "UPDATE windows SET seen_until = ? WHERE id = ?");
+      close.bind(1, now).bind(2, cur.integer(0)).run();
+    }
+    Statement ins(m_db, m_path,
+                  "INSERT INTO windows(provider, account, part, month, period_start, period_end, "
+                  "seen_from, sync_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+    ins.bind(1, w.provider).bind(2, w.account).bind(3, part).bind(4, month)
+        .bind(5, when(w.window.start)).bind(6, when(w.window.end)).bind(7, now).bind(8, sync_id).run();
+  }
+
+  std::string m_path;
+  sqlite3* m_db = nullptr;
+};
+
+}  // namespace
+
+std::unique_ptr<Ledger> open_sqlite(const std::string& path, bool create, int busy_ms) {
+  return std::make_unique<SqliteLedger>(path, create, busy_ms);
+}
+
+}  // namespace gpubill::ledger

@@ -1,0 +1,305 @@
+// The ledger end to end (issue 20, docs/ledger.md): sync against the fake cloud, then the
+// same commands with --from-ledger print what they print online, byte for byte; a restated
+// amount lands with the old one kept for --as-of; kill -9 and a second sync at once leave the
+// ledger sound and nothing doubled; one provider failing stores the others.
+#include <catch2/catch.hpp>
+
+#include <sqlite3.h>
+
+#include <chrono>
+#include <csignal>
+#include <thread>
+
+#include "support/env.hpp"
+#include "support/fake_cloud/fake_cloud.hpp"
+#include "support/run_cli.hpp"
+
+using namespace gpubill;
+using test::CliResult;
+using test::FakeCloud;
+using test::run_cli;
+
+namespace {
+
+// The commands compared online and offline: the whole report in every format and grouping
+// people use, and single cost commands that are report parts.
+const std::vector<std::vector<std::string>> k_compared = {
+    {"report", "--start", "2026-08", "-o", "csv"},
+    {"report", "--start", "2026-08", "--end", "2026-11", "-o", "json"},
+    {"report", "--start", "2026-10", "--group-by", "provider,gpu"},
+    {"report"},  // this month, to the fake's now
+    {"report", "--start", "2026-09", "--group-by", "provider,service,resource,month", "-o", "ndjson"},
+    {"runpod", "pods", "--grouping", "gpuTypeId", "--start", "2026-09", "-o", "csv"},
+    {"novita", "usage", "--category", "gpu", "--cycle", "day", "-o", "json"},
+    {"gcore", "totals", "--start", "2026-10"},
+    {"vast", "charges", "--start", "2026-08", "-o", "csv"},
+};
+
+std::vector<std::string> with(std::vector<std::string> args, const std::vector<std::string>& more) {
+  args.insert(args.end(), more.begin(), more.end());
+  return args;
+}
+
+// The online answers of k_compared, each from a fresh fake (Runpod's v2 window is 60
+// requests per fake).
+std::vector<CliResult> online(const std::map<std::string, std::string>& changes = {}) {
+  std::vector<CliResult> out;
+  for (const std::vector<std::string>& args : k_compared) {
+    FakeCloud cloud;
+    cloud.start();
+    out.push_back(run_cli(args, test::all_providers_env(cloud, changes)));
+    INFO(out.back().err);
+    REQUIRE(out.back().exit_code == 0);
+  }
+  return out;
+}
+
+CliResult sync(const std::string& ledger, std::vector<std::string> more = {},
+               std::map<std::string, std::string> changes = {}) {
+  FakeCloud cloud;
+  cloud.start();
+  std::map<std::string, std::string> env = test::all_providers_env(cloud, changes);
+  return run_cli(with({"sync", "--ledger", ledger}, more), env);
+}
+
+std::string query(const std::string& path, const std::string& sql) {
+  sqlite3* db = nullptr;
+  REQUIRE(sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK);
+  sqlite3_stmt* s = nullptr;
+  REQUIRE(sqlite3_prepare_v2(db, sql.c_str(), -1, &s, nullptr) == SQLITE_OK);
+  std::string out;
+  while (sqlite3_step(s) == SQLITE_ROW) {
+    for (int c = 0; c < sqlite3_column_count(s); ++c) {
+      const unsigned char* t = sqlite3_column_text(s, c);
+      out += (c ? "," : "") + std::string(t ? reinterpret_cast<const char*>(t) : "NULL");
+    }
+    out += "\n";
+  }
+  sqlite3_finalize(s);
+  sqlite3_close(db);
+  return out;
+}
+
+// Every current record of every window, as text: two ledgers holding the same windows the
+// same way give the same text.
+const char* k_current_rows =
+    "SELECT provider, part, month, natural_key, amount, usage_quantity, attributes FROM records "
+    "WHERE seen_until IS NULL ORDER BY provider, part, month, natural_key";
+
+// Current rows with the same natural key in a window: must be none, ever.
+const char* k_doubled =
+    "SELECT provider, part, month, natural_key, COUNT(*) FROM records WHERE seen_until IS NULL "
+    "GROUP BY provider, account, part, month, natural_key HAVING COUNT(*) > 1";
+
+std::string iso_now() {
+  return model::format_rfc3339(std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now()));
+}
+
+}  // namespace
+
+TEST_CASE("e2e ledger: sync twice, then every command from the ledger equals it online, byte for byte",
+          "[e2e][ledger]") {
+  test::TempDir dir;
+  std::string ledger = dir.path() + "/ledger.db";
+  CliResult first = sync(ledger, {"--start", "2026-08"});
+  INFO(first.err);
+  REQUIRE(first.exit_code == 0);
+  CHECK(first.out.find("runpod") != std::string::npos);
+  std::string rows = query(ledger, "SELECT COUNT(*) FROM records");
+  CliResult second = sync(ledger, {"--start", "2026-08"});
+  REQUIRE(second.exit_code == 0);
+  CHECK(query(ledger, "SELECT COUNT(*) FROM records") == rows);  // nothing new, nothing doubled
+  CHECK(query(ledger, "SELECT SUM(rows_added + rows_restated + rows_gone) FROM syncs WHERE id > 5") == "0\n");
+
+  std::vector<CliResult> expected = online();
+  for (std::size_t i = 0; i < k_compared.size(); ++i) {
+    // No key, no fake: the ledger alone answers.
+    CliResult offline = run_cli(with(k_compared[i], {"--from-ledger", "--ledger", ledger}),
+                                {{"GPUBILL_NOW", test::k_fake_now}});
+    INFO(k_compared[i][0] + " " + (k_compared[i].size() > 1 ? k_compared[i][1] : ""));
+    INFO(offline.err);
+    CHECK(offline.exit_code == 0);
+    CHECK(offline.out == expected[i].out);
+  }
+
+  CliResult status = run_cli({"ledger", "status", "--ledger", ledger, "-o", "csv"});
+  REQUIRE(status.exit_code == 0);
+  for (const providers::Provider* p : test::all_providers()) {
+    CHECK(status.out.find("\n" + p->info().name + ",default,2026-08,2026-11,") != std::string::npos);
+  }
+  // Export: every stored record of the report's parts, one line each (the providers' own
+  // totals, which repeat them, left out).
+  CliResult exported = run_cli({"ledger", "export", "--ledger", ledger, "--start", "2026-08", "--end",
+                                "2026-12", "-o", "ndjson"}, {{"GPUBILL_NOW", test::k_fake_now}});
+  REQUIRE(exported.exit_code == 0);
+  std::string parts_rows = query(ledger, "SELECT COUNT(*) FROM records WHERE seen_until IS NULL AND part NOT IN "
+                                         "('all?bucket=month', 'statements', 'history')");
+  CHECK(std::to_string(std::count(exported.out.begin(), exported.out.end(), '\n')) + "\n" == parts_rows);
+  CHECK(query(ledger, "PRAGMA integrity_check") == "ok\n");
+}
+
+TEST_CASE("e2e ledger: a part the ledger never stored, or a month never synced, is an error", "[e2e][ledger]") {
+  test::TempDir dir;
+  std::string ledger = dir.path() + "/ledger.db";
+  CliResult missing = run_cli({"report", "--from-ledger", "--ledger", ledger});
+  CHECK(missing.exit_code == 1);
+  CHECK(missing.err.find("no ledger at " + ledger) != std::string::npos);
+  REQUIRE(sync(ledger, {"--start", "2026-10", "--providers", "gcore"}).exit_code == 0);
+  CliResult other = run_cli({"runpod", "pods", "--from-ledger", "--ledger", ledger},
+                            {{"GPUBILL_NOW", test::k_fake_now}});
+  CHECK(other.exit_code == 1);
+  CHECK(other.err == "gpubill: runpod pods: not in the ledger " + ledger + ": nothing of runpod is stored ('gpubill sync')\n");
+  CliResult before = run_cli({"gcore", "totals", "--start", "2026-06", "--from-ledger", "--ledger", ledger},
+                             {{"GPUBILL_NOW", test::k_fake_now}});
+  CHECK(before.exit_code == 1);
+  CHECK(before.err.find("has no sync of 2026-06-01T00:00:00Z .. 2026-07-01T00:00:00Z") != std::string::npos);
+  CHECK(before.out.empty());
+}
+
+TEST_CASE("e2e ledger: a restated amount lands, the old one is kept, --as-of reproduces the old report",
+          "[e2e][ledger]") {
+  test::TempDir dir;
+  std::string ledger = dir.path() + "/ledger.db";
+  REQUIRE(sync(ledger, {"--start", "2026-10", "--providers", "gcore"}).exit_code == 0);
+  std::this_thread::sleep_for(std::chrono::milliseconds(1100));
+  std::string between = iso_now();
+  std::this_thread::sleep_for(std::chrono::milliseconds(1100));
+  std::vector<std::string> report = {"report", "--providers", "gcore", "-o", "csv", "--ledger", ledger};
+  std::map<std::string, std::string> clock = {{"GPUBILL_NOW", test::k_fake_now}};
+  CliResult before = run_cli(with(report, {"--from-ledger"}), clock);
+  REQUIRE(before.exit_code == 0);
+
+  // A day later Gcore's last day has had late usage land (gcore.md "Data lag").
+  FakeCloud late_cloud;
+  late_cloud.start();
+  std::map<std::string, std::string> late_env = test::env_for(late_cloud, "gcore", "late-charges");
+  CliResult restating = run_cli({"sync", "--ledger", ledger, "--providers", "gcore"}, late_env);
+  INFO(restating.err);
+  REQUIRE(restating.exit_code == 0);
+  // The lookback re-read October and November; only November's lines changed.
+  std::string restated = query(ledger, "SELECT rows_restated FROM syncs ORDER BY id DESC LIMIT 1");
+  CHECK(restated != "0\n");
+  CHECK(query(ledger, "SELECT COUNT(*) FROM records WHERE seen_until IS NOT NULL") == restated);
+  CHECK(query(ledger, "SELECT DISTINCT month FROM records WHERE seen_until IS NOT NULL") == "2026-11\n");
+
+  // Now: what Gcore answers now, byte for byte.
+  CliResult online_late = run_cli({"report", "--providers", "gcore", "-o", "csv"}, late_env);
+  CliResult after = run_cli(with(report, {"--from-ledger"}), clock);
+  CHECK(after.out == online_late.out);
+  CHECK(after.out != before.out);
+  // As of before the restatement: the report as it was, byte for byte.
+  CliResult as_of = run_cli(with(report, {"--as-of", between}), clock);
+  INFO(as_of.err);
+  CHECK(as_of.exit_code == 0);
+  CHECK(as_of.out == before.out);
+  CHECK(query(ledger, k_doubled).empty());
+}
+
+TEST_CASE("e2e ledger: kill -9 mid-sync leaves every stored month whole, the ledger sound", "[e2e][ledger]") {
+  test::TempDir dir;
+  std::string killed = dir.path() + "/killed.db";
+  std::string whole = dir.path() + "/whole.db";
+  REQUIRE(sync(whole, {"--start", "2026-08"}).exit_code == 0);
+
+  FakeCloud::Options slow;
+  slow.latency_ms = 300;  // every request late: the sync is mid-way when it is killed
+  FakeCloud cloud(slow);
+  cloud.start();
+  CliResult r = test::run_cli_signalled({"sync", "--ledger", killed, "--start", "2026-08"},
+                                        test::all_providers_env(cloud), SIGKILL, 1500);
+  REQUIRE(r.exit_code == 128 + SIGKILL);
+  CHECK(query(killed, "PRAGMA integrity_check") == "ok\n");
+  CHECK(query(killed, k_doubled).empty());
+  // Some months were stored before the kill, not all; each stored one is whole: its records
+  // are exactly those a full sync stores for it.
+  std::string windows = query(killed, "SELECT COUNT(*) FROM windows");
+  std::string all_windows = query(whole, "SELECT COUNT(*) FROM windows");
+  INFO("windows stored before the kill: " << windows << " of " << all_windows);
+  CHECK(windows != all_windows);
+  std::string stored_months =
+      "SELECT r.provider, r.part, r.month, r.natural_key, r.amount, r.usage_quantity, r.attributes "
+      "FROM records r JOIN windows w ON w.provider = r.provider AND w.part = r.part AND "
+      "w.month = r.month WHERE r.seen_until IS NULL AND w.seen_until IS NULL AND w.month < '2026-11' "
+      "ORDER BY r.provider, r.part, r.month, r.natural_key";
+  std::string in_killed = query(killed, stored_months);
+  std::string in_whole = query(whole, stored_months);
+  // Each month stored in the killed ledger appears, with the same rows, in the whole one.
+  std::size_t matched = 0;
+  for (std::size_t at = 0, next; at < in_killed.size(); at = next + 1) {
+    next = in_killed.find('\n', at);
+    CHECK(in_whole.find(in_killed.substr(at, next - at + 1)) != std::string::npos);
+    ++matched;
+  }
+  INFO(matched << " rows checked");
+  // The next sync finishes the job: the same rows as one uninterrupted sync.
+  REQUIRE(sync(killed, {"--start", "2026-08"}).exit_code == 0);
+  CHECK(query(killed, k_current_rows) == query(whole, k_current_rows));
+}
+
+TEST_CASE("e2e ledger: two syncs at once store everything once", "[e2e][ledger]") {
+  test::TempDir dir;
+  std::string ledger = dir.path() + "/ledger.db";
+  std::string reference = dir.path() + "/reference.db";
+  REQUIRE(sync(reference, {"--start", "2026-10"}).exit_code == 0);
+  FakeCloud a;
+  FakeCloud b;
+  a.start();
+  b.start();
+  CliResult ra;
+  CliResult rb;
+  std::thread ta([&] { ra = run_cli({"sync", "--ledger", ledger, "--start", "2026-10"}, test::all_providers_env(a)); });
+  std::thread tb([&] { rb = run_cli({"sync", "--ledger", ledger, "--start", "2026-10"}, test::all_providers_env(b)); });
+  ta.join();
+  tb.join();
+  INFO(ra.err);
+  INFO(rb.err);
+  CHECK(ra.exit_code == 0);
+  CHECK(rb.exit_code == 0);
+  CHECK(query(ledger, "PRAGMA integrity_check") == "ok\n");
+  CHECK(query(ledger, k_doubled).empty());
+  CHECK(query(ledger, k_current_rows) == query(reference, k_current_rows));
+  CHECK(query(ledger, "SELECT COUNT(*) FROM records WHERE seen_until IS NOT NULL") == "0\n");
+}
+
+TEST_CASE("e2e ledger: a provider that fails is named, the others are stored, exit 4", "[e2e][ledger]") {
+  test::TempDir dir;
+  std::string ledger = dir.path() + "/ledger.db";
+  FakeCloud cloud;
+  cloud.start();
+  std::map<std::string, std::string> env = test::all_providers_env(cloud);
+  for (auto& [name, value] : test::env_for(cloud, "novita", "", "500")) env[name] = value;
+  CliResult r = run_cli({"sync", "--ledger", ledger, "--start", "2026-10"}, env);
+  CHECK(r.exit_code == 4);
+  CHECK(r.err.find("gpubill: sync: novita") != std::string::npos);
+  CHECK(r.out.find("novita      -") != std::string::npos);
+  CHECK(query(ledger, "SELECT DISTINCT provider FROM windows ORDER BY provider") ==
+        "gcore\nhyperstack\nrunpod\nvast\n");
+  CHECK(query(ledger, "SELECT status FROM syncs WHERE provider = 'novita'").find("500") != std::string::npos);
+}
+
+TEST_CASE("e2e ledger: a full disk or a newer ledger exits 1 and leaves the ledger as it was", "[e2e][ledger]") {
+  test::TempDir dir;
+  std::string ledger = dir.path() + "/ledger.db";
+  REQUIRE(sync(ledger, {"--start", "2026-10", "--providers", "gcore"}).exit_code == 0);
+  std::string before = query(ledger, k_current_rows);
+  SECTION("disk full") {
+    // SQLite's own disk-full path: the file may not grow past its current pages.
+    CliResult full = sync(ledger, {"--start", "2026-08"}, {{"GPUBILL_LEDGER_MAX_PAGES", "current"}});
+    CHECK(full.exit_code == 1);
+    CHECK(full.err.find("the disk is full") != std::string::npos);
+    CHECK(query(ledger, k_current_rows) == before);
+    CHECK(query(ledger, "PRAGMA integrity_check") == "ok\n");
+  }
+  SECTION("newer schema") {
+    sqlite3* db = nullptr;
+    REQUIRE(sqlite3_open(ledger.c_str(), &db) == SQLITE_OK);
+    REQUIRE(sqlite3_exec(db, "UPDATE schema_version SET version = 2", nullptr, nullptr, nullptr) == SQLITE_OK);
+    sqlite3_close(db);
+    CliResult newer = sync(ledger);
+    CHECK(newer.exit_code == 1);
+    CHECK(newer.err.find("schema version 2 was written by a newer gpubill") != std::string::npos);
+    CliResult read = run_cli({"report", "--from-ledger", "--ledger", ledger});
+    CHECK(read.exit_code == 1);
+    CHECK(query(ledger, k_current_rows) == before);
+  }
+}

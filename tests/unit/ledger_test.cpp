@@ -1,0 +1,213 @@
+// The SQLite ledger in process (docs/ledger.md): records come back exactly, a second write of
+// the same answer changes nothing, restatements keep the old version for --as-of, keys the
+// API stops answering are closed (an empty answer keeps them), and ledgers gpubill did not
+// write, or wrote newer, are refused.
+#include <catch2/catch.hpp>
+
+#include <sqlite3.h>
+
+#include <fstream>
+
+#include "gpubill/ledger/ledger.hpp"
+#include "gpubill/model/period.hpp"
+#include "support/run_cli.hpp"
+
+using namespace gpubill;
+using ledger::Ledger;
+using ledger::WindowWrite;
+using model::CostRecord;
+using model::Decimal;
+
+namespace {
+
+model::Timestamp at(const char* t) { return *model::parse_provider_time(t); }
+
+CostRecord record(const char* service, const char* start, const char* end, const char* amount) {
+  CostRecord r;
+  r.provider = "runpod";
+  r.service = service;
+  r.currency = "USD";
+  r.period = {at(start), at(end)};
+  r.amount = Decimal::parse(amount);
+  return r;
+}
+
+WindowWrite october(std::vector<CostRecord> records, const char* part = "pods") {
+  WindowWrite w{"runpod", "default", {at("2026-10-01"), at("2026-11-01")}, {}, {"item"}};
+  w.parts.push_back({part, std::move(records)});
+  return w;
+}
+
+const model::Period k_october{at("2026-10-01"), at("2026-11-01")};
+
+std::string amounts(const std::vector<CostRecord>& records) {
+  std::string out;
+  for (const CostRecord& r : records) out += (out.empty() ? "" : " ") + (r.amount ? r.amount->to_string() : "null");
+  return out;
+}
+
+// One value of a query on the ledger file, as text.
+std::string query(const std::string& path, const std::string& sql) {
+  sqlite3* db = nullptr;
+  REQUIRE(sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READWRITE, nullptr) == SQLITE_OK);
+  sqlite3_stmt* s = nullptr;
+  REQUIRE(sqlite3_prepare_v2(db, sql.c_str(), -1, &s, nullptr) == SQLITE_OK);
+  std::string out;
+  while (sqlite3_step(s) == SQLITE_ROW) {
+    const unsigned char* t = sqlite3_column_text(s, 0);
+    out += (out.empty() ? "" : "|") + std::string(t ? reinterpret_cast<const char*>(t) : "NULL");
+  }
+  sqlite3_finalize(s);
+  sqlite3_close(db);
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("ledger: records come back exactly, in the order answered", "[ledger]") {
+  test::TempDir dir;
+  std::string path = dir.path() + "/sub/dir/ledger.db";  // folders made on first use
+  CostRecord a = record("pods", "2026-10-02", "2026-10-03", "999999999999999999.999999999999");
+  a.resource_id = "pod-ü-数据";
+  a.gpu_type = "NVIDIA H100 80GB HBM3";
+  a.gpu_model = "H100 80GB";
+  a.usage_quantity = Decimal::parse("0.000000000001");
+  a.usage_unit = "hour";
+  a.attributes["item"] = "gpu";
+  a.attributes["nested"] = nlohmann::ordered_json{{"z", 1}, {"a", 2.5}};
+  CostRecord b = record("pods", "2026-10-01", "2026-10-02", "-0.5");
+  CostRecord c = record("pods", "2026-10-05", "2026-10-06", "0");
+  c.amount.reset();  // no price: never 0
+  {
+    std::unique_ptr<Ledger> l = Ledger::open(path, true);
+    std::int64_t id = l->begin_sync("runpod", "default", k_october, at("2026-12-01T00:00:00Z"));
+    ledger::WriteCounts n = l->write_window(october({a, b, c}), id, at("2026-12-01T00:00:00Z"));
+    CHECK(n.added == 3);
+    l->finish_sync(id, "ok", n, at("2026-12-01T00:00:01Z"));
+  }
+  std::unique_ptr<Ledger> l = Ledger::open(path, false);
+  ledger::PartRead r = l->read("runpod", "default", "pods", k_october, std::nullopt);
+  REQUIRE(r.records.size() == 3);
+  CHECK(r.not_synced.empty());
+  CHECK(amounts(r.records) == "999999999999999999.999999999999 -0.5 null");
+  CHECK(r.records[0].resource_id.str() == "pod-ü-数据");
+  CHECK(r.records[0].usage_quantity->to_string() == "0.000000000001");
+  CHECK(r.records[0].attributes.get().dump() == a.attributes.get().dump());
+  CHECK(r.records[0].provider.str() == "runpod");
+  auto values = [](const CostRecord& x) {
+    std::vector<std::optional<std::string>> v;
+    for (const model::ColumnValue& cell : model::column_values(x)) v.push_back(cell.value);
+    return v;
+  };
+  CHECK(values(r.records[0]) == values(a));
+  // Money is text in the file, never REAL.
+  CHECK(query(path, "SELECT DISTINCT typeof(amount) FROM records WHERE amount IS NOT NULL") == "text");
+  CHECK(query(path, "PRAGMA integrity_check") == "ok");
+  CHECK(l->integrity_check() == "ok");
+  // A month never synced is said, not silently empty.
+  ledger::PartRead later = l->read("runpod", "default", "pods", {at("2026-10-01"), at("2026-12-01")}, std::nullopt);
+  REQUIRE(later.not_synced.size() == 1);
+  CHECK(model::format_rfc3339(later.not_synced[0].start) == "2026-11-01T00:00:00Z");
+  // A period inside the month: records beginning outside it are counted, not shown.
+  ledger::PartRead part = l->read("runpod", "default", "pods", {at("2026-10-02"), at("2026-10-04")}, std::nullopt);
+  CHECK(amounts(part.records) == "999999999999999999.999999999999");
+  CHECK(part.outside == 2);
+}
+
+TEST_CASE("ledger: the same answer twice changes nothing, a restatement keeps the old version", "[ledger]") {
+  test::TempDir dir;
+  std::string path = dir.path() + "/ledger.db";
+  std::unique_ptr<Ledger> l = Ledger::open(path, true);
+  CostRecord day1 = record("pods", "2026-10-01", "2026-10-02", "10.25");
+  CostRecord day2 = record("pods", "2026-10-02", "2026-10-03", "7");
+  std::int64_t s1 = l->begin_sync("runpod", "default", k_october, at("2026-11-02T00:00:00Z"));
+  CHECK(l->write_window(october({day1, day2}), s1, at("2026-11-02T00:00:00Z")).added == 2);
+
+  std::int64_t s2 = l->begin_sync("runpod", "default", k_october, at("2026-11-03T00:00:00Z"));
+  ledger::WriteCounts same = l->write_window(october({day1, day2}), s2, at("2026-11-03T00:00:00Z"));
+  CHECK(same.seen == 2);
+  CHECK(same.added + same.restated + same.gone + same.kept == 0);
+  CHECK(query(path, "SELECT COUNT(*) FROM records") == "2");
+
+  CostRecord late = day2;
+  late.amount = Decimal::parse("8.5");  // late usage landed
+  ledger::WriteCounts restated = l->write_window(october({day1, late}), s2, at("2026-11-04T00:00:00Z"));
+  CHECK(restated.restated == 1);
+  CHECK(restated.added == 0);
+  CHECK(amounts(l->read("runpod", "default", "pods", k_october, std::nullopt).records) == "10.25 8.5");
+  // As of any moment before the restatement: the old value; before the first sync: nothing.
+  CHECK(amounts(l->read("runpod", "default", "pods", k_october, at("2026-11-03T23:59:59Z")).records) == "10.25 7");
+  CHECK(amounts(l->read("runpod", "default", "pods", k_october, at("2026-11-04T00:00:00Z")).records) == "10.25 8.5");
+  ledger::PartRead before = l->read("runpod", "default", "pods", k_october, at("2026-11-01T00:00:00Z"));
+  CHECK(before.records.empty());
+  CHECK(before.not_synced.size() == 1);
+
+  // A key the API no longer answers is closed (kept for --as-of); an empty answer keeps all.
+  ledger::WriteCounts gone = l->write_window(october({late}), s2, at("2026-11-05T00:00:00Z"));
+  CHECK(gone.gone == 1);
+  CHECK(amounts(l->read("runpod", "default", "pods", k_october, std::nullopt).records) == "8.5");
+  CHECK(amounts(l->read("runpod", "default", "pods", k_october, at("2026-11-04T12:00:00Z")).records) == "10.25 8.5");
+  ledger::WriteCounts empty = l->write_window(october({}), s2, at("2026-11-06T00:00:00Z"));
+  CHECK(empty.kept == 1);
+  CHECK(amounts(l->read("runpod", "default", "pods", k_october, std::nullopt).records) == "8.5");
+
+  std::vector<ledger::ProviderStatus> st = l->status();
+  REQUIRE(st.size() == 1);
+  CHECK(st[0].rows == 1);
+  CHECK(st[0].versions == 2);  // 7 restated, 10.25 gone
+  CHECK(st[0].first_month == "2026-10");
+}
+
+TEST_CASE("ledger: records alike in every key field are each kept, by order", "[ledger]") {
+  test::TempDir dir;
+  std::unique_ptr<Ledger> l = Ledger::open(dir.path() + "/ledger.db", true);
+  CostRecord twin = record("pods", "2026-10-01", "2026-10-02", "1");
+  CostRecord other_item = twin;
+  other_item.attributes["item"] = "disk";  // a key attribute: another record
+  std::int64_t s = l->begin_sync("runpod", "default", k_october, at("2026-11-02T00:00:00Z"));
+  CHECK(l->write_window(october({twin, twin, other_item}), s, at("2026-11-02T00:00:00Z")).added == 3);
+  CHECK(l->write_window(october({twin, twin, other_item}), s, at("2026-11-03T00:00:00Z")).added == 0);
+  CHECK(amounts(l->read("runpod", "default", "pods", k_october, std::nullopt).records) == "1 1 1");
+}
+
+TEST_CASE("ledger: files gpubill did not write, or wrote newer, are refused", "[ledger]") {
+  test::TempDir dir;
+  std::string path = dir.path() + "/ledger.db";
+  SECTION("missing, when reading") {
+    CHECK_THROWS_WITH(Ledger::open(path, false), Catch::Contains("no ledger at") && Catch::Contains("gpubill sync"));
+  }
+  SECTION("not SQLite") {
+    std::ofstream(path) << "name,amount\nx,1\n";
+    CHECK_THROWS_WITH(Ledger::open(path, true), Catch::Contains("not an SQLite database"));
+  }
+  SECTION("another program's SQLite file") {
+    sqlite3* db = nullptr;
+    REQUIRE(sqlite3_open(path.c_str(), &db) == SQLITE_OK);
+    REQUIRE(sqlite3_exec(db, "CREATE TABLE t(x)", nullptr, nullptr, nullptr) == SQLITE_OK);
+    sqlite3_close(db);
+    CHECK_THROWS_WITH(Ledger::open(path, true), Catch::Contains("not a gpubill ledger"));
+  }
+  SECTION("a newer schema") {
+    Ledger::open(path, true).reset();
+    query(path, "UPDATE schema_version SET version = 99");
+    CHECK_THROWS_WITH(Ledger::open(path, true), Catch::Contains("schema version 99") &&
+                                                    Catch::Contains("newer gpubill") &&
+                                                    Catch::Contains("reads version 1"));
+  }
+  SECTION("amounts are text: a number by affinity, a blob refused") {
+    Ledger::open(path, true).reset();
+    sqlite3* db = nullptr;
+    REQUIRE(sqlite3_open(path.c_str(), &db) == SQLITE_OK);
+    sqlite3_exec(db, "INSERT INTO syncs(provider, account, started_at, span_start, span_end, status, gpubill_version) VALUES ('p','a','t','s','e','ok','v')", nullptr, nullptr, nullptr);
+    // TEXT affinity turns a number into its text before the CHECK sees it: stored as text.
+    int rc = sqlite3_exec(db, "INSERT INTO records(provider, account, part, month, natural_key, seq, service, resource_id, resource_name, gpu_type, gpu_model, region, currency, usage_unit, description, period_start, period_end, amount, attributes, seen_from, sync_id) VALUES ('p','a','x','2026-10','k',0,'','','','','','','USD','','','2026-10-01T00:00:00Z','2026-10-02T00:00:00Z',1.5,'{}','t',1)", nullptr, nullptr, nullptr);
+    CHECK(rc == SQLITE_OK);
+    sqlite3_close(db);
+    CHECK(query(path, "SELECT typeof(amount) || ':' || amount FROM records") == "text:1.5");
+    // A BLOB keeps its type through affinity: the CHECK refuses it.
+    REQUIRE(sqlite3_open(path.c_str(), &db) == SQLITE_OK);
+    rc = sqlite3_exec(db, "UPDATE records SET amount = x'31'", nullptr, nullptr, nullptr);
+    CHECK(rc == SQLITE_CONSTRAINT);
+    sqlite3_close(db);
+  }
+}
