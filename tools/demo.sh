@@ -14,7 +14,8 @@ log=$(mktemp)
 out=$(mktemp -d)
 # The fake writes the environment that points gpubill at each of its providers (keys and base
 # URLs, every registered provider) to $out/env before it says where it listens.
-"$FAKECLOUD" --env-file "$out/env" >"$log" 2>&1 &
+# One fake for every command: a Runpod minute quota above the spec's example 60.
+"$FAKECLOUD" --env-file "$out/env" --runpod-minute-quota 200 >"$log" 2>&1 &
 cloud_pid=$!
 trap 'kill "$cloud_pid" 2>/dev/null || true; wait "$cloud_pid" 2>/dev/null || true; rm -rf "$log" "$out"' EXIT
 
@@ -62,6 +63,20 @@ run "$GPUBILL" hyperstack vms --start 2026-10 -o csv
 run "$GPUBILL" vast charges --start 2026-10
 run "$GPUBILL" vast charges --start 2026-10 --type volume -o csv
 run "$GPUBILL" vast balance
+# The ledger: store two months, again (nothing changes), read them back without the API.
+export GPUBILL_LEDGER="$out/ledger.db"
+run "$GPUBILL" sync --start 2026-10
+run "$GPUBILL" sync --providers gcore,vast
+run "$GPUBILL" ledger status
+run "$GPUBILL" report --start 2026-10 --from-ledger
+# A day later, Gcore's last day has been restated (late usage): the next sync keeps both.
+before=$(date -u +%Y-%m-%dT%H:%M:%SZ)
+sleep 1
+echo; echo "\$ gpubill sync --providers gcore   # a day later: Gcore restated 2026-11-22"
+GPUBILL_GCORE_URL="$GPUBILL_GCORE_URL/fault/late-charges" "$GPUBILL" sync --providers gcore
+run "$GPUBILL" gcore totals --start 2026-11 --from-ledger
+echo; echo "\$ gpubill gcore totals --start 2026-11 --as-of \"\$before\"   # as it was before"
+"$GPUBILL" gcore totals --start 2026-11 --as-of "$before"
 if command -v "$JQ" >/dev/null; then
   echo; echo "\$ gpubill runpod pods --start 2026-10 -o json | jq '.totals'"
   "$GPUBILL" runpod pods --start 2026-10 -o json | "$JQ" '.totals'

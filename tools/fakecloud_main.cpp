@@ -3,12 +3,13 @@
 //
 //   gpubill-fakecloud [--port N] [--latency-ms MS] [--runpod-bulk ROWS] [--env-file PATH]
 //                     [--runpod-key KEY] [--novita-key KEY] [--gcore-key KEY] [--hyperstack-key KEY]
-//                     [--key PROVIDER=KEY]
+//                     [--key PROVIDER=KEY] [--runpod-minute-quota N]
 // Prints "listening on http://127.0.0.1:PORT" and serves until SIGINT or SIGTERM. --env-file
 // writes, before that line, the environment that points gpubill at every registered provider
 // here (export NAME='value' lines, for a shell to source): make demo uses it, so a new
 // provider needs no edit there.
 #include <csignal>
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -60,12 +61,15 @@ int main(int argc, char** argv) {
       env_file = argv[++i];
     } else if (arg == "--latency-ms" && i + 1 < argc) {
       options.latency_ms = std::atoi(argv[++i]);
+    } else if (arg == "--runpod-minute-quota" && i + 1 < argc) {
+      options.runpod_minute_quota = std::max(1, std::atoi(argv[++i]));
     } else if (arg == "--runpod-bulk" && i + 1 < argc) {
       options.runpod_bulk_records = static_cast<std::size_t>(std::atoll(argv[++i]));
     } else {
       std::fprintf(stderr,
                    "usage: gpubill-fakecloud [--port N] [--latency-ms MS] [--runpod-bulk ROWS] [--env-file PATH]\n"
                    "         [--runpod-key KEY] [--novita-key KEY] [--gcore-key KEY] [--hyperstack-key KEY] [--key PROVIDER=KEY]\n"
+                   "         [--runpod-minute-quota N]\n"
                    "Serves fake provider billing APIs on 127.0.0.1 until SIGINT/SIGTERM.\n");
       return arg == "--help" || arg == "-h" ? 0 : 2;
     }

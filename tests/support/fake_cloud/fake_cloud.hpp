@@ -100,6 +100,10 @@ class FakeCloud {
     std::map<std::string, std::string> keys = {{"vast", "vast_FAKE_TEST_KEY_1234567890"}};
     int port = 0;  ///< 0 = any free port
     int latency_ms = 0;  ///< every request waits this long before it is answered
+    /// Runpod v2's "minute" quota: the RateLimit remainder counts this server's v2 requests
+    /// down from it. 60 is the spec's example (runpod.md, "Rate limits": "it is not stated
+    /// that these are the real quotas"); `make demo`, one fake for every command, sets more.
+    int runpod_minute_quota = 60;
     /// > 0: /runpod/bulk/v1/billing/pods answers every query with this many generated hourly
     /// pod rows (one year from 2025-11-01, k_bulk_pods_per_year rows per pod), built once at
     /// start: the big answer bench/e2e.sh times gpubill, jq and python3 on.

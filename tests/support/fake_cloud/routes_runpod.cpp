@@ -392,7 +392,8 @@ bool v2_gate(const httplib::Request& req, httplib::Response& res, FakeCloud::Sta
     return false;
   }
   int used = state.hit("v2-requests");
-  int remaining = std::max(0, 60 - used);
+  const int quota = state.options.runpod_minute_quota;
+  int remaining = std::max(0, quota - used);
   int reset = 60;
   if (fault == "ratelimit-low") {
     remaining = 1;
@@ -402,7 +403,7 @@ bool v2_gate(const httplib::Request& req, httplib::Response& res, FakeCloud::Sta
   res.set_header("RateLimit", "\"minute\";r=" + std::to_string(remaining) + ";t=" +
                                   std::to_string(reset) + ", \"hour\";r=" +
                                   std::to_string(3000 - used) + ";t=1812, \"day\";r=" + day);
-  res.set_header("RateLimit-Policy", "\"minute\";q=60;w=60, \"hour\";q=3000;w=3600, "
+  res.set_header("RateLimit-Policy", "\"minute\";q=" + std::to_string(quota) + ";w=60, \"hour\";q=3000;w=3600, "
                                      "\"day\";q=50000;w=86400");
   return true;
 }
