@@ -4,6 +4,7 @@
 
 #include <cstdlib>
 #include <map>
+#include <unordered_map>
 
 #include "ledger/ledger_rows.hpp"
 
@@ -33,6 +34,10 @@ std::string part_key(const std::string& resource,
 }
 
 RowValues row_values(const model::CostRecord& r) {
+  return row_values(r, r.attributes.empty() ? std::string("{}") : r.attributes.get().dump());
+}
+
+RowValues row_values(const model::CostRecord& r, std::string attributes_json) {
   return {r.service.str(),
           r.resource_id.str(),
           r.resource_name.str(),
@@ -46,7 +51,7 @@ RowValues row_values(const model::CostRecord& r) {
           model::format_rfc3339(r.period.end),
           r.amount ? std::optional<std::string>(r.amount->to_string()) : std::nullopt,
           r.usage_quantity ? std::optional<std::string>(r.usage_quantity->to_string()) : std::nullopt,
-          r.attributes.get().dump()};
+          std::move(attributes_json)};
 }
 
 model::CostRecord record_from(const std::string& provider, const RowValues& v,
@@ -88,11 +93,13 @@ model::CostRecord record_from(const std::string& provider, const RowValues& v,
 }
 
 std::vector<std::string> natural_keys(const std::vector<model::CostRecord>& records,
+                                      const std::vector<RowValues>& values,
                                       const std::vector<std::string>& key_attributes) {
   std::vector<std::string> keys;
   keys.reserve(records.size());
-  std::map<std::string, int> repeats;
-  for (const model::CostRecord& r : records) {
+  std::unordered_map<std::string, int> repeats;
+  for (std::size_t i = 0; i < records.size(); ++i) {
+    const model::CostRecord& r = records[i];
     std::string key;
     for (const std::string* part :
          {&r.service.str(), &r.resource_id.str(), &r.gpu_type.str(), &r.region.str(),
@@ -100,13 +107,15 @@ std::vector<std::string> natural_keys(const std::vector<model::CostRecord>& reco
       key += *part;
       key += '\x1f';
     }
-    key += model::format_rfc3339(r.period.start) + '\x1f' + model::format_rfc3339(r.period.end);
+    key += *values[i][9];  // period start and end, as stored
+    key += '\x1f';
+    key += *values[i][10];
     for (const std::string& name : key_attributes) {
       auto it = r.attributes.find(name);
       key += '\x1f';
       if (it != r.attributes.end()) key += it->is_string() ? it->get<std::string>() : it->dump();
     }
-    int n = repeats[key]++;
+    int n = repeats.try_emplace(key, 0).first->second++;
     if (n > 0) key += "\x1f#" + std::to_string(n);
     keys.push_back(std::move(key));
   }

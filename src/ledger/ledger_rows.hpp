@@ -24,6 +24,8 @@ inline constexpr std::size_t k_value_count = 14;
 using RowValues = std::array<std::optional<std::string>, k_value_count>;
 
 RowValues row_values(const model::CostRecord& record);
+/// The same with the attributes' JSON already made (records of one answer share theirs).
+RowValues row_values(const model::CostRecord& record, std::string attributes_json);
 
 /// The record back from its row. Throws LedgerError (naming `where`) for a row gpubill could
 /// not have written (a hand edit): an amount that is not a decimal, a bad time.
@@ -33,7 +35,9 @@ model::CostRecord record_from(const std::string& provider, const RowValues& valu
 /// Each record's natural key (docs/ledger.md): its columns but amount and usage, and the
 /// provider's key attributes, joined with \x1f; the n-th repeat of one key in one answer
 /// gets "#n" after it, so that nothing the API answered twice is lost or merged.
+/// `values` are the records' row_values(), in the same order (their times are reused).
 std::vector<std::string> natural_keys(const std::vector<model::CostRecord>& records,
+                                      const std::vector<RowValues>& values,
                                       const std::vector<std::string>& key_attributes);
 
 }  // namespace gpubill::ledger

@@ -3,10 +3,13 @@
 #include <sqlite3.h>
 
 #include <cerrno>
+#include <chrono>
+#include <thread>
 #include <cstdlib>
 #include <cstring>
 #include <map>
 #include <set>
+#include <unordered_map>
 #include <string>
 #include <vector>
 
@@ -81,7 +84,6 @@ CREATE TABLE records(
   sync_id INTEGER NOT NULL REFERENCES syncs(id));
 CREATE UNIQUE INDEX records_current ON records(provider, account, part, month, natural_key)
   WHERE seen_until IS NULL;
-CREATE INDEX records_month ON records(provider, account, part, month, seq);
 )sql";
 
 std::string sqlite_message(sqlite3* db, int rc) {
@@ -118,6 +120,18 @@ class Statement {
       return *this;
     }
     return bind(i, *text);
+  }
+  /// Without a copy: `text` must live until the statement is stepped and reset.
+  Statement& bind_static(int i, const std::string& text) {
+    check(sqlite3_bind_text(m_stmt, i, text.data(), static_cast<int>(text.size()), SQLITE_STATIC));
+    return *this;
+  }
+  Statement& bind_static(int i, const std::optional<std::string>& text) {
+    if (!text) {
+      check(sqlite3_bind_null(m_stmt, i));
+      return *this;
+    }
+    return bind_static(i, *text);
   }
   Statement& bind(int i, std::int64_t v) {
     check(sqlite3_bind_int64(m_stmt, i, v));
@@ -196,8 +210,11 @@ class SqliteLedger final : public Ledger {
     if (!exists) ::chmod(path.c_str(), 0600);
     sqlite3_busy_timeout(m_db, busy_ms);
     exec("PRAGMA foreign_keys = ON");
-    exec("PRAGMA journal_mode = WAL");
+    // Turning a new file to WAL while another gpubill does the same can be refused at once,
+    // without the busy handler: waited for here, within the same timeout.
+    exec_waiting("PRAGMA journal_mode = WAL", busy_ms);
     exec("PRAGMA synchronous = FULL");
+    exec("PRAGMA cache_size = -65536");  // 64 MiB: a month of hourly rows and its index
     prepare_schema(create);
     // Tests reach SQLite's own disk-full path through this (docs/ledger.md, "Faults"):
     // "current" keeps the file at the pages it has.
@@ -259,9 +276,19 @@ class SqliteLedger final : public Ledger {
       if (part.records.empty() && !stored.empty()) {
         counts.kept += stored.size();  // a provider forgetting is not a refund
       } else {
-        std::vector<std::string> keys = natural_keys(part.records, w.key_attributes);
+        std::vector<RowValues> rows(part.records.size());
+        // Rows of one answer mostly share a few attribute objects (model/attributes.hpp):
+        // each is written out once.
+        std::unordered_map<const void*, std::string> dumped;
         for (std::size_t i = 0; i < part.records.size(); ++i) {
-          RowValues values = row_values(part.records[i]);
+          const model::Attributes& a = part.records[i].attributes;
+          auto it = dumped.find(&a.get());
+          if (it == dumped.end()) it = dumped.emplace(&a.get(), a.empty() ? std::string("{}") : a.get().dump()).first;
+          rows[i] = row_values(part.records[i], it->second);
+        }
+        std::vector<std::string> keys = natural_keys(part.records, rows, w.key_attributes);
+        for (std::size_t i = 0; i < part.records.size(); ++i) {
+          const RowValues& values = rows[i];
           auto it = stored.find(keys[i]);
           if (it != stored.end()) {
             it->second.answered = true;
@@ -276,10 +303,11 @@ class SqliteLedger final : public Ledger {
           } else {
             ++counts.added;
           }
-          insert.bind(1, w.provider).bind(2, w.account).bind(3, part.key).bind(4, month)
-              .bind(5, keys[i]).bind(6, static_cast<std::int64_t>(i));
-          for (std::size_t c = 0; c < k_value_count; ++c) insert.bind(static_cast<int>(c) + 7, values[c]);
-          insert.bind(static_cast<int>(k_value_count) + 7, now)
+          // Every bound text outlives run(): bound without a copy.
+          insert.bind_static(1, w.provider).bind_static(2, w.account).bind_static(3, part.key)
+              .bind_static(4, month).bind_static(5, keys[i]).bind(6, static_cast<std::int64_t>(i));
+          for (std::size_t c = 0; c < k_value_count; ++c) insert.bind_static(static_cast<int>(c) + 7, values[c]);
+          insert.bind_static(static_cast<int>(k_value_count) + 7, now)
               .bind(static_cast<int>(k_value_count) + 8, sync_id);
           insert.run();
         }
@@ -451,6 +479,18 @@ class SqliteLedger final : public Ledger {
     SqliteLedger& m_l;
     bool m_done = false;
   };
+
+  void exec_waiting(const char* sql, int busy_ms) {
+    auto until = std::chrono::steady_clock::now() + std::chrono::milliseconds(busy_ms);
+    for (;;) {
+      int rc = sqlite3_exec(m_db, sql, nullptr, nullptr, nullptr);
+      if (rc == SQLITE_OK) return;
+      if ((rc & 0xff) != SQLITE_BUSY || std::chrono::steady_clock::now() >= until) {
+        throw LedgerError("ledger " + m_path + ": " + sqlite_message(m_db, rc));
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+  }
 
   std::int64_t page_count() {
     Statement s(m_db, m_path, "PRAGMA page_count");
