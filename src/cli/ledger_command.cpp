@@ -49,6 +49,44 @@ std::vector<providers::ReportPart> synced_parts(const providers::Provider& p) {
   return plan;
 }
 
+// A key a provider echoes inside a data field (a VM's name) never reaches the ledger file:
+// text fields and attribute strings are scrubbed as the output is. Returns the replacements.
+std::size_t scrub_json(nlohmann::ordered_json& j) {
+  std::size_t n = 0;
+  if (j.is_string()) {
+    std::string clean = util::scrub(j.get_ref<const std::string&>());
+    if (clean != j.get_ref<const std::string&>()) {
+      j = clean;
+      ++n;
+    }
+  } else if (j.is_structured()) {
+    for (auto& item : j) n += scrub_json(item);
+  }
+  return n;
+}
+
+std::size_t scrub_record(model::CostRecord& r) {
+  std::size_t n = 0;
+  for (model::Text* t : {&r.service, &r.resource_id, &r.resource_name, &r.gpu_type, &r.gpu_model,
+                         &r.region, &r.currency, &r.usage_unit, &r.description}) {
+    if (t->str().size() < util::k_min_secret_size) continue;
+    std::string clean = util::scrub(t->str());
+    if (clean != t->str()) {
+      *t = clean;
+      ++n;
+    }
+  }
+  if (!r.attributes.empty()) {
+    nlohmann::ordered_json copy = r.attributes.get();
+    std::size_t in_attributes = scrub_json(copy);
+    if (in_attributes > 0) {
+      r.attributes = std::move(copy);
+      n += in_attributes;
+    }
+  }
+  return n;
+}
+
 struct SyncOutcome {
   const providers::Provider* provider = nullptr;
   Period span{};
@@ -56,6 +94,7 @@ struct SyncOutcome {
   ledger::WriteCounts counts;
   std::vector<std::string> part_failures;  ///< "clusters 2026-09: <error>"
   std::string error;                       ///< the provider failed (months before it are stored)
+  std::size_t redactions = 0;              ///< API keys found in its answers, stored as [REDACTED]
   ExitCode code = ExitCode::success;
 };
 
@@ -223,6 +262,7 @@ int run_sync(const Invocation& inv, const config::Environment& env) {
         std::string month = model::format_rfc3339(window.start).substr(0, 7);
         for (std::size_t k = 0; k < plan.size(); ++k) {
           if (answers[k].error.empty()) {
+            for (model::CostRecord& r : answers[k].records) o.redactions += scrub_record(r);
             w.parts.push_back({ledger::part_key(plan[k].resource, plan[k].options), std::move(answers[k].records)});
           } else {
             o.part_failures.push_back(part_shown(ledger::part_key(plan[k].resource, plan[k].options)) +
@@ -272,6 +312,10 @@ int run_sync(const Invocation& inv, const config::Environment& env) {
       if (failed++ == 0) first_code = o.code;
     } else if (!o.part_failures.empty()) {
       ++failed;
+    }
+    if (o.redactions > 0) {
+      util::log().warn("sync: {}: an API key appeared in its answers {} time(s): stored as {}",
+                       o.provider->info().name, o.redactions, util::k_redacted);
     }
     if (o.counts.kept > 0) {
       util::log().warn("sync: {}: an empty answer over {} stored record(s): kept (a provider "

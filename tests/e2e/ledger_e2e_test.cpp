@@ -8,6 +8,8 @@
 
 #include <chrono>
 #include <csignal>
+#include <fstream>
+#include <iterator>
 #include <thread>
 
 #include "support/env.hpp"
@@ -301,5 +303,27 @@ TEST_CASE("e2e ledger: a full disk or a newer ledger exits 1 and leaves the ledg
     CliResult read = run_cli({"report", "--from-ledger", "--ledger", ledger});
     CHECK(read.exit_code == 1);
     CHECK(query(ledger, k_current_rows) == before);
+  }
+}
+
+TEST_CASE("e2e ledger: a key a provider echoes in a data field never reaches the ledger file", "[e2e][ledger]") {
+  test::TempDir dir;
+  std::string ledger = dir.path() + "/ledger.db";
+  FakeCloud cloud;
+  cloud.start();
+  std::map<std::string, std::string> env = test::env_for(cloud, "hyperstack", "echo-key");
+  CliResult r = run_cli({"sync", "--ledger", ledger, "--providers", "hyperstack", "--start", "2026-10"}, env);
+  INFO(r.err);
+  REQUIRE(r.exit_code == 0);
+  CHECK(r.err.find("stored as [REDACTED]") != std::string::npos);
+  const std::string key = cloud.key_for("hyperstack");
+  CHECK(query(ledger, "SELECT COUNT(*) FROM records WHERE resource_name LIKE '%[REDACTED]%' OR "
+                      "attributes LIKE '%[REDACTED]%'") != "0\n");
+  // Not in the database, its WAL or anything beside it, in any byte.
+  for (const std::string& name : dir.list()) {
+    std::ifstream in(dir.path() + "/" + name, std::ios::binary);
+    std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    INFO(name);
+    CHECK(bytes.find(key) == std::string::npos);
   }
 }
