@@ -464,9 +464,12 @@ class SqliteLedger final : public Ledger {
  private:
   // BEGIN IMMEDIATE: the write lock is taken at once (waiting up to the busy timeout), so two
   // syncs never both read a window and then both write it. Rolled back unless committed.
+  // Readers begin a plain (deferred) transaction.
   class Transaction {
    public:
-    explicit Transaction(SqliteLedger& l) : m_l(l) { m_l.exec("BEGIN IMMEDIATE"); }
+    explicit Transaction(SqliteLedger& l, bool immediate = true) : m_l(l) {
+      m_l.exec(immediate ? "BEGIN IMMEDIATE" : "BEGIN");
+    }
     ~Transaction() {
       if (!m_done) sqlite3_exec(m_l.m_db, "ROLLBACK", nullptr, nullptr, nullptr);
     }
@@ -505,7 +508,8 @@ class SqliteLedger final : public Ledger {
   }
 
   void prepare_schema(bool create) {
-    Transaction tx(*this);
+    // A reader takes no write lock: in WAL it reads beside a sync that is writing.
+    Transaction tx(*this, create);
     bool has_table = false;
     {
       Statement s(m_db, m_path, "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_version'");
