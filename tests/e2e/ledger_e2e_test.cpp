@@ -15,6 +15,7 @@
 #include "support/env.hpp"
 #include "support/fake_cloud/fake_cloud.hpp"
 #include "support/run_cli.hpp"
+#include "support/sqlite_query.hpp"
 
 using namespace gpubill;
 using test::CliResult;
@@ -64,23 +65,7 @@ CliResult sync(const std::string& ledger, std::vector<std::string> more = {},
   return run_cli(with({"sync", "--ledger", ledger}, more), env);
 }
 
-std::string query(const std::string& path, const std::string& sql) {
-  sqlite3* db = nullptr;
-  REQUIRE(sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK);
-  sqlite3_stmt* s = nullptr;
-  REQUIRE(sqlite3_prepare_v2(db, sql.c_str(), -1, &s, nullptr) == SQLITE_OK);
-  std::string out;
-  while (sqlite3_step(s) == SQLITE_ROW) {
-    for (int c = 0; c < sqlite3_column_count(s); ++c) {
-      const unsigned char* t = sqlite3_column_text(s, c);
-      out += (c ? "," : "") + std::string(t ? reinterpret_cast<const char*>(t) : "NULL");
-    }
-    out += "\n";
-  }
-  sqlite3_finalize(s);
-  sqlite3_close(db);
-  return out;
-}
+std::string query(const std::string& path, const std::string& sql) { return test::sqlite_query(path, sql); }
 
 // Every current record of every window, as text: two ledgers holding the same windows the
 // same way give the same text.

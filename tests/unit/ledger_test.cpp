@@ -11,6 +11,7 @@
 #include "gpubill/ledger/ledger.hpp"
 #include "gpubill/model/period.hpp"
 #include "support/run_cli.hpp"
+#include "support/sqlite_query.hpp"
 
 using namespace gpubill;
 using ledger::Ledger;
@@ -47,20 +48,7 @@ std::string amounts(const std::vector<CostRecord>& records) {
 }
 
 // One value of a query on the ledger file, as text.
-std::string query(const std::string& path, const std::string& sql) {
-  sqlite3* db = nullptr;
-  REQUIRE(sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READWRITE, nullptr) == SQLITE_OK);
-  sqlite3_stmt* s = nullptr;
-  REQUIRE(sqlite3_prepare_v2(db, sql.c_str(), -1, &s, nullptr) == SQLITE_OK);
-  std::string out;
-  while (sqlite3_step(s) == SQLITE_ROW) {
-    const unsigned char* t = sqlite3_column_text(s, 0);
-    out += (out.empty() ? "" : "|") + std::string(t ? reinterpret_cast<const char*>(t) : "NULL");
-  }
-  sqlite3_finalize(s);
-  sqlite3_close(db);
-  return out;
-}
+std::string query(const std::string& path, const std::string& sql) { return test::sqlite_query(path, sql); }
 
 }  // namespace
 
@@ -101,8 +89,8 @@ TEST_CASE("ledger: records come back exactly, in the order answered", "[ledger]"
   };
   CHECK(values(r.records[0]) == values(a));
   // Money is text in the file, never REAL.
-  CHECK(query(path, "SELECT DISTINCT typeof(amount) FROM records WHERE amount IS NOT NULL") == "text");
-  CHECK(query(path, "PRAGMA integrity_check") == "ok");
+  CHECK(query(path, "SELECT DISTINCT typeof(amount) FROM records WHERE amount IS NOT NULL") == "text\n");
+  CHECK(query(path, "PRAGMA integrity_check") == "ok\n");
   CHECK(l->integrity_check() == "ok");
   // A month never synced is said, not silently empty.
   ledger::PartRead later = l->read("runpod", "default", "pods", {at("2026-10-01"), at("2026-12-01")}, std::nullopt);
@@ -127,7 +115,7 @@ TEST_CASE("ledger: the same answer twice changes nothing, a restatement keeps th
   ledger::WriteCounts same = l->write_window(october({day1, day2}), s2, at("2026-11-03T00:00:00Z"));
   CHECK(same.seen == 2);
   CHECK(same.added + same.restated + same.gone + same.kept == 0);
-  CHECK(query(path, "SELECT COUNT(*) FROM records") == "2");
+  CHECK(query(path, "SELECT COUNT(*) FROM records") == "2\n");
 
   CostRecord late = day2;
   late.amount = Decimal::parse("8.5");  // late usage landed
@@ -203,7 +191,7 @@ TEST_CASE("ledger: files gpubill did not write, or wrote newer, are refused", "[
     int rc = sqlite3_exec(db, "INSERT INTO records(provider, account, part, month, natural_key, seq, service, resource_id, resource_name, gpu_type, gpu_model, region, currency, usage_unit, description, period_start, period_end, amount, attributes, seen_from, sync_id) VALUES ('p','a','x','2026-10','k',0,'','','','','','','USD','','','2026-10-01T00:00:00Z','2026-10-02T00:00:00Z',1.5,'{}','t',1)", nullptr, nullptr, nullptr);
     CHECK(rc == SQLITE_OK);
     sqlite3_close(db);
-    CHECK(query(path, "SELECT typeof(amount) || ':' || amount FROM records") == "text:1.5");
+    CHECK(query(path, "SELECT typeof(amount) || ':' || amount FROM records") == "text:1.5\n");
     // A BLOB keeps its type through affinity: the CHECK refuses it.
     REQUIRE(sqlite3_open(path.c_str(), &db) == SQLITE_OK);
     rc = sqlite3_exec(db, "UPDATE records SET amount = x'31'", nullptr, nullptr, nullptr);
