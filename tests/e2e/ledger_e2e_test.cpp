@@ -255,7 +255,7 @@ TEST_CASE("e2e ledger: a provider that fails is named, the others are stored, ex
   cloud.start();
   std::map<std::string, std::string> env = test::all_providers_env(cloud);
   for (auto& [name, value] : test::env_for(cloud, "novita", "", "500")) env[name] = value;
-  CliResult r = run_cli({"sync", "--ledger", ledger, "--start", "2026-10"}, env);
+  CliResult r = run_cli({"sync", "--ledger", ledger, "--start", "2026-10", "--retries", "0"}, env);
   CHECK(r.exit_code == 4);
   CHECK(r.err.find("gpubill: sync: novita") != std::string::npos);
   CHECK(r.out.find("novita      -") != std::string::npos);
