@@ -210,7 +210,9 @@ int run_sync(const Invocation& inv, const config::Environment& env) {
       Timestamp this_month = model::start_of_month(now);
       Timestamp start = model::add_months(this_month, -1);
       if (!g.start.empty()) {
-        start = parse_when(g.start, now, "--start").begin;
+        // Whole months only: a month is stored as one answer, so a sync of its second half
+        // would close the records of its first half as gone.
+        start = model::start_of_month(parse_when(g.start, now, "--start").begin);
       } else {
         std::lock_guard<std::mutex> lock(store_mutex);
         std::string last = store->last_month(info.name, k_ledger_account);
@@ -218,8 +220,12 @@ int run_sync(const Invocation& inv, const config::Environment& env) {
           start = std::min(start, model::add_months(*t, -1));
         }
       }
-      Timestamp end = g.end.empty() ? now : parse_when(g.end, now, "--end").begin;
-      end = std::min(end, now);
+      Timestamp end = now;
+      if (!g.end.empty()) {
+        Timestamp asked = parse_when(g.end, now, "--end").begin;
+        Timestamp month = model::start_of_month(asked);
+        end = std::min(month == asked ? asked : model::add_months(month, 1), now);
+      }
       if (end <= start) {
         throw UsageError("sync: the period " + period_text({start, end}) + " is empty");
       }
@@ -255,6 +261,9 @@ int run_sync(const Invocation& inv, const config::Environment& env) {
               } catch (const Error& e) {
                 a.error = e.what();
                 a.code = e.code();
+              } catch (const std::exception& e) {  // an amount out of range, ...
+                a.error = info.name + " " + plan[k].resource + ": internal error: " + e.what();
+                a.code = ExitCode::provider;
               }
               return a;
             });
@@ -282,6 +291,9 @@ int run_sync(const Invocation& inv, const config::Environment& env) {
     } catch (const Error& e) {
       o.error = e.what();
       o.code = e.code();
+    } catch (const std::exception& e) {
+      o.error = info.name + ": internal error: " + e.what();
+      o.code = ExitCode::provider;
     }
     if (sync_id != 0) {
       try {

@@ -312,3 +312,17 @@ TEST_CASE("e2e ledger: a key a provider echoes in a data field never reaches the
     CHECK(bytes.find(key) == std::string::npos);
   }
 }
+
+TEST_CASE("e2e ledger: a sync asked for part of a month syncs the whole month, losing nothing", "[e2e][ledger]") {
+  test::TempDir dir;
+  std::string ledger = dir.path() + "/ledger.db";
+  REQUIRE(sync(ledger, {"--start", "2026-10", "--end", "2026-11"}).exit_code == 0);
+  std::string whole = query(ledger, k_current_rows);
+  CliResult half = sync(ledger, {"--start", "2026-10-15", "--end", "2026-10-20"});
+  INFO(half.err);
+  REQUIRE(half.exit_code == 0);
+  CHECK(query(ledger, k_current_rows) == whole);
+  CHECK(query(ledger, "SELECT COUNT(*) FROM records WHERE seen_until IS NOT NULL") == "0\n");
+  CHECK(query(ledger, "SELECT DISTINCT span_start || ' ' || span_end FROM syncs WHERE id > 5") ==
+        "2026-10-01T00:00:00Z 2026-11-01T00:00:00Z\n");
+}
