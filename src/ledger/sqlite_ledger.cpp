@@ -208,6 +208,16 @@ class SqliteLedger final : public Ledger {
       throw LedgerError("ledger " + path + ": " + why);
     }
     if (!exists) ::chmod(path.c_str(), 0600);
+    try {
+      configure(create, busy_ms);
+    } catch (...) {  // no destructor runs for a constructor that throws: close it here
+      sqlite3_close_v2(m_db);
+      m_db = nullptr;
+      throw;
+    }
+  }
+
+  void configure(bool create, int busy_ms) {
     sqlite3_busy_timeout(m_db, busy_ms);
     exec("PRAGMA foreign_keys = ON");
     // Turning a new file to WAL while another gpubill does the same can be refused at once,
