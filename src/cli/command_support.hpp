@@ -92,6 +92,14 @@ std::vector<model::CostRecord> read_from_ledger(const ledger::Ledger& l,
                                                 const providers::OptionValues& options,
                                                 const model::Period& period,
                                                 std::optional<model::Timestamp> as_of);
+/// The providers `report` or `sync` (`command`) runs: `named` (--providers) if given, else
+/// every provider with a key, or, reading `store`, every provider it holds. Throws AuthError
+/// (ProviderError for an empty ledger) naming the command when that leaves none.
+std::vector<const providers::Provider*> choose_providers(const std::string& command,
+                                                         const std::vector<std::string>& named,
+                                                         const config::ConfigFile& file,
+                                                         const config::Environment& env,
+                                                         const ledger::Ledger* store);
 /// `gpubill sync`.
 int run_sync(const Invocation& inv, const config::Environment& env);
 /// `gpubill ledger status|export`.

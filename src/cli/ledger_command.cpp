@@ -174,6 +174,38 @@ std::vector<model::CostRecord> read_from_ledger(const ledger::Ledger& l,
   return std::move(r.records);
 }
 
+std::vector<const providers::Provider*> choose_providers(const std::string& command,
+                                                         const std::vector<std::string>& named,
+                                                         const config::ConfigFile& file,
+                                                         const config::Environment& env,
+                                                         const ledger::Ledger* store) {
+  std::vector<std::string> in_ledger;
+  if (store != nullptr) in_ledger = store->providers();
+  std::vector<const providers::Provider*> chosen;
+  std::string key_vars;
+  for (const std::unique_ptr<providers::Provider>& p : providers::registry()) {
+    key_vars += (key_vars.empty() ? "" : ", ") + p->info().key_env;
+    bool is_named = std::find(named.begin(), named.end(), p->info().name) != named.end();
+    bool available = false;
+    if (store != nullptr) {
+      available = std::find(in_ledger.begin(), in_ledger.end(), p->info().name) != in_ledger.end();
+    } else {
+      config::ProviderSettings s = config::settings_for(settings_spec(p->info()), file, env);
+      available = s.key_source != config::KeySource::missing;
+    }
+    if (named.empty() ? available : is_named) chosen.push_back(p.get());
+  }
+  if (chosen.empty() && store != nullptr) {
+    throw ProviderError(command + ": the ledger " + store->where() + " holds no provider's "
+                        "records: run 'gpubill sync' first");
+  }
+  if (chosen.empty()) {
+    throw AuthError(command + ": no provider has an API key: set one or more of " + key_vars +
+                    ", or api_key in the config file (" + file.path + ")");
+  }
+  return chosen;
+}
+
 int run_sync(const Invocation& inv, const config::Environment& env) {
   const GlobalOptions& g = inv.global;
   Timestamp now = current_time(env);
@@ -181,21 +213,8 @@ int run_sync(const Invocation& inv, const config::Environment& env) {
   std::unique_ptr<ledger::Ledger> store = ledger::Ledger::open(ledger_location(g, file, env), true);
   std::mutex store_mutex;  // one connection; writes are short, fetching is not under it
 
-  std::vector<const providers::Provider*> chosen;
-  std::string key_vars;
-  for (const std::unique_ptr<providers::Provider>& p : providers::registry()) {
-    key_vars += (key_vars.empty() ? "" : ", ") + p->info().key_env;
-    bool named = std::find(inv.report_providers.begin(), inv.report_providers.end(),
-                           p->info().name) != inv.report_providers.end();
-    config::ProviderSettings s = config::settings_for(settings_spec(p->info()), file, env);
-    if (inv.report_providers.empty() ? s.key_source != config::KeySource::missing : named) {
-      chosen.push_back(p.get());
-    }
-  }
-  if (chosen.empty()) {
-    throw AuthError("sync: no provider has an API key: set one or more of " + key_vars +
-                    ", or api_key in the config file (" + file.path + ")");
-  }
+  std::vector<const providers::Provider*> chosen =
+      choose_providers("sync", inv.report_providers, file, env, nullptr);
   Output output(g.out_file);
 
   std::vector<SyncOutcome> outcomes(chosen.size());

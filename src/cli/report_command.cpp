@@ -206,35 +206,9 @@ int run_report(const Invocation& inv, const config::Environment& env) {
   std::unique_ptr<ledger::Ledger> store;
   std::mutex store_mutex;
   std::optional<model::Timestamp> as_of = ledger_as_of(g, now);
-  std::vector<std::string> in_ledger;
-  if (g.from_ledger) {
-    store = ledger::Ledger::open(ledger_location(g, file, env), false);
-    in_ledger = store->providers();
-  }
-  const std::vector<std::unique_ptr<providers::Provider>>& all = providers::registry();
-  std::vector<const providers::Provider*> chosen;
-  std::string key_vars;
-  for (const std::unique_ptr<providers::Provider>& p : all) {
-    key_vars += (key_vars.empty() ? "" : ", ") + p->info().key_env;
-    bool named = std::find(inv.report_providers.begin(), inv.report_providers.end(),
-                           p->info().name) != inv.report_providers.end();
-    bool available = false;
-    if (store) {
-      available = std::find(in_ledger.begin(), in_ledger.end(), p->info().name) != in_ledger.end();
-    } else {
-      config::ProviderSettings s = config::settings_for(settings_spec(p->info()), file, env);
-      available = s.key_source != config::KeySource::missing;
-    }
-    if (inv.report_providers.empty() ? available : named) chosen.push_back(p.get());
-  }
-  if (chosen.empty() && store) {
-    throw ProviderError("report: the ledger " + store->where() + " holds no provider's records: "
-                        "run 'gpubill sync' first");
-  }
-  if (chosen.empty()) {
-    throw AuthError("report: no provider has an API key: set one or more of " + key_vars +
-                    ", or api_key in the config file (" + file.path + ")");
-  }
+  if (g.from_ledger) store = ledger::Ledger::open(ledger_location(g, file, env), false);
+  std::vector<const providers::Provider*> chosen =
+      choose_providers("report", inv.report_providers, file, env, store.get());
   Output output(g.out_file);
 
   std::vector<Outcome> outcomes(chosen.size());

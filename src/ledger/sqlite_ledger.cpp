@@ -217,6 +217,8 @@ class SqliteLedger final : public Ledger {
     }
   }
 
+  // (The setup after the open: a member, so a constructor that throws can close the file.)
+ private:
   void configure(bool create, int busy_ms) {
     sqlite3_busy_timeout(m_db, busy_ms);
     exec("PRAGMA foreign_keys = ON");
@@ -235,6 +237,7 @@ class SqliteLedger final : public Ledger {
       exec(sql.c_str());
     }
   }
+ public:
   ~SqliteLedger() override { sqlite3_close(m_db); }
 
   std::string where() const override { return m_path; }
