@@ -9,9 +9,12 @@ find_package(CURL REQUIRED)
 find_package(Threads REQUIRED)
 # The embedded ledger (libsqlite3-dev): linked, not loaded (docs/ledger.md).
 find_package(SQLite3 REQUIRED)
+find_package(PkgConfig REQUIRED)
+# The team ledger (libpq-dev): linked too; its pkg-config file names the library and headers
+# (CMake's FindPostgreSQL also wants the server's headers, which libpq-dev does not carry).
+pkg_check_modules(LIBPQ REQUIRED IMPORTED_TARGET libpq)
 if(GPUBILL_BUILD_TESTS)
   find_package(Catch2 2 REQUIRED)
-  find_package(PkgConfig REQUIRED)
   # cpp-httplib: the in-process fake provider server. Tests and tools only, never gpubill.
   pkg_check_modules(HTTPLIB REQUIRED IMPORTED_TARGET cpp-httplib)
   # OpenSSL (libssl-dev, which libcurl4-openssl-dev already pulls in): the tests' TLS server

@@ -81,9 +81,9 @@ void add_global_options(CLI::App& app, GlobalOptions& g, ChoiceLists& choices) {
       ->check(CLI::Range(1, 4096))
       ->type_name("N");
   app.add_option("--ledger", g.ledger,
-                 "The ledger: an SQLite file (default $XDG_DATA_HOME/gpubill/ledger.db, or "
-                 "[ledger] url in the config)")
-      ->type_name("PATH");
+                 "The ledger: an SQLite file or a postgresql:// URL (default $GPUBILL_LEDGER, "
+                 "[ledger] url in the config, else $XDG_DATA_HOME/gpubill/ledger.db)")
+      ->type_name("PATH|URL");
   app.add_flag("-v,--verbose", g.verbose, "Log requests and timings to stderr (-vv for more)");
   app.add_flag("-q,--quiet", g.quiet, "Only errors on stderr");
   app.add_flag("--raw-csv", g.raw_csv,
@@ -305,8 +305,10 @@ Invocation parse(const std::vector<std::string>& args,
   ledger_export->footer("Example:\n  gpubill ledger export --start 2026-10 -o csv --out-file ledger.csv");
   ledger_cmd->footer("Examples:\n  gpubill ledger status\n"
                      "  gpubill ledger export --start 2026-10 -o csv --out-file ledger.csv\n\n"
-                     "Where the ledger is: --ledger, else [ledger] url in the config, else "
-                     "$XDG_DATA_HOME/gpubill/ledger.db. docs/ledger.md");
+                     "Where the ledger is: --ledger, else $GPUBILL_LEDGER, else [ledger] url in the "
+                     "config, else $XDG_DATA_HOME/gpubill/ledger.db. A team's: a PostgreSQL URL,\n"
+                     "  postgresql://USER@HOST/DATABASE (password from ~/.pgpass or PGPASSWORD). "
+                     "docs/ledger.md");
 
   CLI::App* config_cmd = app.add_subcommand(
       "config", "The config file: where it is, what is in effect, an example, a check of each key");

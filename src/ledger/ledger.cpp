@@ -2,15 +2,24 @@
 // default ledger lives, and opening a location.
 #include "gpubill/ledger/ledger.hpp"
 
+#include <algorithm>
 #include <cstdlib>
 #include <map>
+#include <string_view>
 #include <unordered_map>
+#include <unordered_set>
 
+#include "gpubill/version.hpp"
 #include "ledger/ledger_rows.hpp"
 
 namespace gpubill::ledger {
 
 std::unique_ptr<Ledger> open_sqlite(const std::string& path, bool create, int busy_ms);
+std::unique_ptr<Ledger> open_postgres(const std::string& url, bool create, int busy_ms);
+
+bool is_postgres(const std::string& location) {
+  return location.rfind("postgresql://", 0) == 0 || location.rfind("postgres://", 0) == 0;
+}
 
 WriteCounts& WriteCounts::operator+=(const WriteCounts& o) {
   seen += o.seen;
@@ -122,6 +131,180 @@ std::vector<std::string> natural_keys(const std::vector<model::CostRecord>& reco
   return keys;
 }
 
+std::string month_of(model::Timestamp t) { return model::format_rfc3339(t).substr(0, 7); }
+
+std::string when(model::Timestamp t) { return model::format_rfc3339(t); }
+
+PartChanges plan_part(const std::vector<model::CostRecord>& records,
+                      const std::unordered_map<std::string, StoredRow>& stored,
+                      const std::vector<std::string>& key_attributes) {
+  PartChanges c;
+  c.counts.seen = records.size();
+  if (records.empty() && !stored.empty()) {
+    c.counts.kept = stored.size();  // a provider forgetting is not a refund
+    return c;
+  }
+  c.rows.resize(records.size());
+  // Rows of one answer mostly share a few attribute objects (model/attributes.hpp): each is
+  // written out once.
+  std::unordered_map<const void*, std::string> dumped;
+  for (std::size_t i = 0; i < records.size(); ++i) {
+    const model::Attributes& a = records[i].attributes;
+    auto it = dumped.find(&a.get());
+    if (it == dumped.end()) it = dumped.emplace(&a.get(), a.empty() ? std::string("{}") : a.get().dump()).first;
+    c.rows[i] = row_values(records[i], it->second);
+  }
+  c.keys = natural_keys(records, c.rows, key_attributes);
+  std::unordered_set<std::string> answered;
+  for (std::size_t i = 0; i < records.size(); ++i) {
+    auto it = stored.find(c.keys[i]);
+    if (it == stored.end()) {
+      ++c.counts.added;
+      c.inserts.push_back(i);
+      continue;
+    }
+    answered.insert(c.keys[i]);
+    if (it->second.values == c.rows[i]) {
+      if (it->second.seq != static_cast<std::int64_t>(i)) c.reorders.emplace_back(it->second.id, i);
+      continue;
+    }
+    ++c.counts.restated;
+    c.closes.push_back(it->second.id);
+    c.inserts.push_back(i);
+  }
+  for (const auto& [key, row] : stored) {
+    if (answered.count(key) != 0) continue;
+    ++c.counts.gone;
+    c.closes.push_back(row.id);
+  }
+  return c;
+}
+
+std::vector<model::Period> not_covered(const model::Period& period,
+                                       const std::map<std::string, model::Period>& covered) {
+  std::vector<model::Period> out;
+  for (model::Timestamp m = model::start_of_month(period.start); m < period.end; m = model::add_months(m, 1)) {
+    model::Period inside{std::max(m, period.start), std::min(model::add_months(m, 1), period.end)};
+    auto it = covered.find(month_of(m));
+    if (it == covered.end()) {
+      out.push_back(inside);
+      continue;
+    }
+    if (it->second.end < inside.end) out.push_back({std::max(it->second.end, inside.start), inside.end});
+    if (it->second.start > inside.start) out.push_back({inside.start, std::min(it->second.start, inside.end)});
+  }
+  return out;
+}
+
+std::vector<std::string> month_gaps(const std::string& first, const std::string& last,
+                                    const std::set<std::string>& months) {
+  std::vector<std::string> gaps;
+  std::optional<model::Timestamp> at = model::parse_provider_time(first + "-01");
+  std::optional<model::Timestamp> end = model::parse_provider_time(last + "-01");
+  for (model::Timestamp t = at.value_or(model::Timestamp{}); at && end && t <= *end; t = model::add_months(t, 1)) {
+    if (months.count(month_of(t)) == 0) gaps.push_back(month_of(t));
+  }
+  return gaps;
+}
+
+// Version 1 of the schema (docs/ledger.md, "Schema"): one text for both stores, with the
+// types each spells its own way.
+const char* const k_schema_v1_template = R"sql(
+CREATE TABLE schema_version(version INTEGER NOT NULL);
+CREATE TABLE syncs(
+  id {id},
+  provider TEXT NOT NULL,
+  account TEXT NOT NULL,
+  started_at {time} NOT NULL,
+  finished_at {time},
+  span_start {time} NOT NULL,
+  span_end {time} NOT NULL,
+  status TEXT NOT NULL,
+  rows_seen {int} NOT NULL DEFAULT 0,
+  rows_added {int} NOT NULL DEFAULT 0,
+  rows_restated {int} NOT NULL DEFAULT 0,
+  rows_gone {int} NOT NULL DEFAULT 0,
+  gpubill_version TEXT NOT NULL);
+CREATE TABLE windows(
+  id {id},
+  provider TEXT NOT NULL,
+  account TEXT NOT NULL,
+  part TEXT NOT NULL,
+  month TEXT NOT NULL,
+  period_start {time} NOT NULL,
+  period_end {time} NOT NULL,
+  seen_from {time} NOT NULL,
+  seen_until {time},
+  sync_id {int} NOT NULL REFERENCES syncs(id));
+CREATE UNIQUE INDEX windows_current ON windows(provider, account, part, month)
+  WHERE seen_until IS NULL;
+CREATE TABLE records(
+  id {id},
+  provider TEXT NOT NULL,
+  account TEXT NOT NULL,
+  part TEXT NOT NULL,
+  month TEXT NOT NULL,
+  natural_key TEXT NOT NULL,
+  seq {int} NOT NULL,
+  service TEXT NOT NULL,
+  resource_id TEXT NOT NULL,
+  resource_name TEXT NOT NULL,
+  gpu_type TEXT NOT NULL,
+  gpu_model TEXT NOT NULL,
+  region TEXT NOT NULL,
+  currency TEXT NOT NULL,
+  usage_unit TEXT NOT NULL,
+  description TEXT NOT NULL,
+  period_start {time} NOT NULL,
+  period_end {time} NOT NULL,
+  amount {money amount},
+  usage_quantity {money usage_quantity},
+  attributes TEXT NOT NULL,
+  seen_from {time} NOT NULL,
+  seen_until {time},
+  sync_id {int} NOT NULL REFERENCES syncs(id));
+CREATE UNIQUE INDEX records_current ON records(provider, account, part, month, natural_key)
+  WHERE seen_until IS NULL;
+)sql";
+
+std::string schema_v1(const SchemaTypes& types) {
+  std::string out;
+  const std::string_view t = k_schema_v1_template;
+  for (std::size_t at = 0; at < t.size();) {
+    std::size_t open = t.find('{', at);
+    if (open == std::string_view::npos) {
+      out += t.substr(at);
+      break;
+    }
+    std::size_t close = t.find('}', open);
+    out += t.substr(at, open - at);
+    std::string_view name = t.substr(open + 1, close - open - 1);
+    if (name == "id") {
+      out += types.id;
+    } else if (name == "int") {
+      out += types.integer;
+    } else if (name == "time") {
+      out += types.time;
+    } else {  // "money COLUMN"
+      out += types.money(std::string(name.substr(name.find(' ') + 1)).c_str());
+    }
+    at = close + 1;
+  }
+  return out;
+}
+
+void check_schema_version(std::int64_t version, const std::string& where) {
+  if (version > k_schema_version) {
+    throw LedgerError("ledger " + where + ": schema version " + std::to_string(version) +
+                      " was written by a newer gpubill; this one (" + k_version + ") reads version " +
+                      std::to_string(k_schema_version) + ": upgrade gpubill");
+  }
+  if (version < 1) {
+    throw LedgerError("ledger " + where + ": schema version " + std::to_string(version) +
+                      " is unknown to this gpubill");
+  }
+}
+
 std::string default_location(const char* xdg_data_home, const char* home) {
   if (xdg_data_home != nullptr && xdg_data_home[0] == '/') {
     return std::string(xdg_data_home) + "/gpubill/ledger.db";
@@ -133,15 +316,13 @@ std::string default_location(const char* xdg_data_home, const char* home) {
 }
 
 std::unique_ptr<Ledger> Ledger::open(const std::string& location, bool create) {
-  if (location.rfind("postgresql://", 0) == 0 || location.rfind("postgres://", 0) == 0) {
-    throw LedgerError("ledger: PostgreSQL ledgers are not built yet (docs/ledger.md); use a file path");
-  }
   int busy_ms = 30000;
   if (const char* s = std::getenv("GPUBILL_LEDGER_TIMEOUT")) {
     char* end = nullptr;
     double seconds = std::strtod(s, &end);
     if (end != s && *end == '\0' && seconds >= 0 && seconds <= 3600) busy_ms = static_cast<int>(seconds * 1000);
   }
+  if (is_postgres(location)) return open_postgres(location, create, busy_ms);
   return open_sqlite(location, create, busy_ms);
 }
 

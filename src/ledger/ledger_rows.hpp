@@ -3,9 +3,16 @@
 // (internal to src/ledger/).
 
 #include <array>
+#include <cstdint>
+#include <map>
 #include <optional>
+#include <set>
 #include <string>
+#include <unordered_map>
+#include <utility>
 #include <vector>
+
+#include "gpubill/ledger/ledger.hpp"
 
 #include "gpubill/model/cost_record.hpp"
 
@@ -39,5 +46,57 @@ model::CostRecord record_from(const std::string& provider, const RowValues& valu
 std::vector<std::string> natural_keys(const std::vector<model::CostRecord>& records,
                                       const std::vector<RowValues>& values,
                                       const std::vector<std::string>& key_attributes);
+
+/// "YYYY-MM" of a time (UTC), and a time as stored: RFC 3339, whole seconds, Z.
+std::string month_of(model::Timestamp t);
+std::string when(model::Timestamp t);
+
+/// A current record of one part and month as a store read it back.
+struct StoredRow {
+  std::int64_t id = 0;
+  std::int64_t seq = 0;
+  RowValues values;
+};
+
+/// What a store does to one part's month so that it holds a new answer (docs/ledger.md,
+/// "Sync"), whichever store: first the closes (seen_until = now), then the inserts, then the
+/// new order of the rows that stay; and what that counts.
+struct PartChanges {
+  std::vector<RowValues> rows;      ///< the answer's rows, in the order answered
+  std::vector<std::string> keys;    ///< their natural keys
+  std::vector<std::size_t> inserts;  ///< indexes into rows: new keys and new versions
+  std::vector<std::int64_t> closes;  ///< stored ids: restated or gone
+  std::vector<std::pair<std::int64_t, std::int64_t>> reorders;  ///< stored id, its new seq
+  WriteCounts counts;
+};
+
+/// The changes that turn `stored` (natural key -> current row) into `records`.
+PartChanges plan_part(const std::vector<model::CostRecord>& records,
+                      const std::unordered_map<std::string, StoredRow>& stored,
+                      const std::vector<std::string>& key_attributes);
+
+/// The spans of `period` that no stored window covers: whole months never synced, the time
+/// after a month's last sync. `covered`: "YYYY-MM" -> the window stored for it.
+std::vector<model::Period> not_covered(const model::Period& period,
+                                       const std::map<std::string, model::Period>& covered);
+
+/// How a store spells the schema's types.
+struct SchemaTypes {
+  const char* id;       ///< a table's own key, assigned by the store
+  const char* integer;  ///< a 64-bit integer
+  const char* time;     ///< a time (TEXT in SQLite, timestamptz in PostgreSQL)
+  std::string (*money)(const char* column);  ///< an exact decimal column, never REAL
+};
+
+/// The CREATE statements of schema version 1, the same tables and columns for every store.
+std::string schema_v1(const SchemaTypes& types);
+
+/// Throws LedgerError (naming `where`) unless this gpubill reads schema `version`: a newer
+/// one is refused with both versions named.
+void check_schema_version(std::int64_t version, const std::string& where);
+
+/// The months from `first` to `last` ("YYYY-MM") that are not in `months`.
+std::vector<std::string> month_gaps(const std::string& first, const std::string& last,
+                                    const std::set<std::string>& months);
 
 }  // namespace gpubill::ledger

@@ -27,64 +27,11 @@ using model::CostRecord;
 using model::Period;
 using model::Timestamp;
 
-// Version 1 (docs/ledger.md, "Schema"). Each later version adds one entry to k_migrations.
-const char* const k_schema_v1 = R"sql(
-CREATE TABLE schema_version(version INTEGER NOT NULL);
-CREATE TABLE syncs(
-  id INTEGER PRIMARY KEY,
-  provider TEXT NOT NULL,
-  account TEXT NOT NULL,
-  started_at TEXT NOT NULL,
-  finished_at TEXT,
-  span_start TEXT NOT NULL,
-  span_end TEXT NOT NULL,
-  status TEXT NOT NULL,
-  rows_seen INTEGER NOT NULL DEFAULT 0,
-  rows_added INTEGER NOT NULL DEFAULT 0,
-  rows_restated INTEGER NOT NULL DEFAULT 0,
-  rows_gone INTEGER NOT NULL DEFAULT 0,
-  gpubill_version TEXT NOT NULL);
-CREATE TABLE windows(
-  id INTEGER PRIMARY KEY,
-  provider TEXT NOT NULL,
-  account TEXT NOT NULL,
-  part TEXT NOT NULL,
-  month TEXT NOT NULL,
-  period_start TEXT NOT NULL,
-  period_end TEXT NOT NULL,
-  seen_from TEXT NOT NULL,
-  seen_until TEXT,
-  sync_id INTEGER NOT NULL REFERENCES syncs(id));
-CREATE UNIQUE INDEX windows_current ON windows(provider, account, part, month)
-  WHERE seen_until IS NULL;
-CREATE TABLE records(
-  id INTEGER PRIMARY KEY,
-  provider TEXT NOT NULL,
-  account TEXT NOT NULL,
-  part TEXT NOT NULL,
-  month TEXT NOT NULL,
-  natural_key TEXT NOT NULL,
-  seq INTEGER NOT NULL,
-  service TEXT NOT NULL,
-  resource_id TEXT NOT NULL,
-  resource_name TEXT NOT NULL,
-  gpu_type TEXT NOT NULL,
-  gpu_model TEXT NOT NULL,
-  region TEXT NOT NULL,
-  currency TEXT NOT NULL,
-  usage_unit TEXT NOT NULL,
-  description TEXT NOT NULL,
-  period_start TEXT NOT NULL,
-  period_end TEXT NOT NULL,
-  amount TEXT CHECK (amount IS NULL OR typeof(amount) = 'text'),
-  usage_quantity TEXT CHECK (usage_quantity IS NULL OR typeof(usage_quantity) = 'text'),
-  attributes TEXT NOT NULL,
-  seen_from TEXT NOT NULL,
-  seen_until TEXT,
-  sync_id INTEGER NOT NULL REFERENCES syncs(id));
-CREATE UNIQUE INDEX records_current ON records(provider, account, part, month, natural_key)
-  WHERE seen_until IS NULL;
-)sql";
+// Version 1 (docs/ledger.md, "Schema"), in SQLite's types: money as TEXT that must stay text.
+// Each later version adds one entry to k_migrations.
+const std::string k_schema_v1 = schema_v1({"INTEGER PRIMARY KEY", "INTEGER", "TEXT", [](const char* column) {
+  return std::string("TEXT CHECK (") + column + " IS NULL OR typeof(" + column + ") = 'text')";
+}});
 
 std::string sqlite_message(sqlite3* db, int rc) {
   int ext = db != nullptr ? sqlite3_extended_errcode(db) : rc;
@@ -175,10 +122,6 @@ class Statement {
   std::string m_where;
   sqlite3_stmt* m_stmt = nullptr;
 };
-
-std::string month_of(Timestamp t) { return model::format_rfc3339(t).substr(0, 7); }
-
-std::string when(Timestamp t) { return model::format_rfc3339(t); }
 
 // mkdir -p for the default location's folders (0700: a ledger says what a team spends).
 void make_parents(const std::string& path) {
@@ -271,65 +214,29 @@ class SqliteLedger final : public Ledger {
                      k_value_columns ", seen_from, sync_id) VALUES (?, ?, ?, ?, ?, ?, "
                      "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
     for (const WindowWrite::Part& part : w.parts) {
-      struct Stored {
-        std::int64_t id;
-        std::int64_t seq;
-        RowValues values;
-        bool answered = false;
-      };
-      std::map<std::string, Stored> stored;
+      std::unordered_map<std::string, StoredRow> stored;
       current.bind(1, w.provider).bind(2, w.account).bind(3, part.key).bind(4, month);
       while (current.step()) {
-        Stored s{current.integer(0), current.integer(2), {}, false};
-        for (std::size_t c = 0; c < k_value_count; ++c) s.values[c] = current.maybe_text(static_cast<int>(c) + 3);
-        stored.emplace(current.text(1), std::move(s));
+        StoredRow row{current.integer(0), current.integer(2), {}};
+        for (std::size_t c = 0; c < k_value_count; ++c) row.values[c] = current.maybe_text(static_cast<int>(c) + 3);
+        stored.emplace(current.text(1), std::move(row));
       }
       current.reset();
-      counts.seen += part.records.size();
-      if (part.records.empty() && !stored.empty()) {
-        counts.kept += stored.size();  // a provider forgetting is not a refund
-      } else {
-        std::vector<RowValues> rows(part.records.size());
-        // Rows of one answer mostly share a few attribute objects (model/attributes.hpp):
-        // each is written out once.
-        std::unordered_map<const void*, std::string> dumped;
-        for (std::size_t i = 0; i < part.records.size(); ++i) {
-          const model::Attributes& a = part.records[i].attributes;
-          auto it = dumped.find(&a.get());
-          if (it == dumped.end()) it = dumped.emplace(&a.get(), a.empty() ? std::string("{}") : a.get().dump()).first;
-          rows[i] = row_values(part.records[i], it->second);
-        }
-        std::vector<std::string> keys = natural_keys(part.records, rows, w.key_attributes);
-        for (std::size_t i = 0; i < part.records.size(); ++i) {
-          const RowValues& values = rows[i];
-          auto it = stored.find(keys[i]);
-          if (it != stored.end()) {
-            it->second.answered = true;
-            if (it->second.values == values) {
-              if (it->second.seq != static_cast<std::int64_t>(i)) {
-                reorder.bind(1, static_cast<std::int64_t>(i)).bind(2, it->second.id).run();
-              }
-              continue;
-            }
-            close.bind(1, now).bind(2, it->second.id).run();
-            ++counts.restated;
-          } else {
-            ++counts.added;
-          }
-          // Every bound text outlives run(): bound without a copy.
-          insert.bind_static(1, w.provider).bind_static(2, w.account).bind_static(3, part.key)
-              .bind_static(4, month).bind_static(5, keys[i]).bind(6, static_cast<std::int64_t>(i));
-          for (std::size_t c = 0; c < k_value_count; ++c) insert.bind_static(static_cast<int>(c) + 7, values[c]);
-          insert.bind_static(static_cast<int>(k_value_count) + 7, now)
-              .bind(static_cast<int>(k_value_count) + 8, sync_id);
-          insert.run();
-        }
-        for (const auto& [key, s] : stored) {
-          if (s.answered) continue;
-          close.bind(1, now).bind(2, s.id).run();
-          ++counts.gone;
-        }
+      PartChanges changes = plan_part(part.records, stored, w.key_attributes);
+      counts += changes.counts;
+      // Closed first: the unique index allows one current row per key.
+      for (std::int64_t id : changes.closes) close.bind(1, now).bind(2, id).run();
+      for (std::size_t i : changes.inserts) {
+        const RowValues& values = changes.rows[i];
+        // Every bound text outlives run(): bound without a copy.
+        insert.bind_static(1, w.provider).bind_static(2, w.account).bind_static(3, part.key)
+            .bind_static(4, month).bind_static(5, changes.keys[i]).bind(6, static_cast<std::int64_t>(i));
+        for (std::size_t c = 0; c < k_value_count; ++c) insert.bind_static(static_cast<int>(c) + 7, values[c]);
+        insert.bind_static(static_cast<int>(k_value_count) + 7, now)
+            .bind(static_cast<int>(k_value_count) + 8, sync_id);
+        insert.run();
       }
+      for (const auto& [id, seq] : changes.reorders) reorder.bind(1, seq).bind(2, id).run();
       store_window(w, part.key, month, sync_id, now);
     }
     Statement progress(m_db, m_path,
@@ -374,16 +281,7 @@ class SqliteLedger final : public Ledger {
         if (a && b) covered[s.text(0)] = {*a, *b};
       }
     }
-    for (Timestamp m = model::start_of_month(period.start); m < period.end; m = model::add_months(m, 1)) {
-      Period inside{std::max(m, period.start), std::min(model::add_months(m, 1), period.end)};
-      auto it = covered.find(month_of(m));
-      if (it == covered.end()) {
-        out.not_synced.push_back(inside);
-        continue;
-      }
-      if (it->second.end < inside.end) out.not_synced.push_back({std::max(it->second.end, inside.start), inside.end});
-      if (it->second.start > inside.start) out.not_synced.push_back({inside.start, std::min(it->second.start, inside.end)});
-    }
+    out.not_synced = not_covered(period, covered);
     std::string sql = std::string("SELECT " k_value_columns " FROM records WHERE provider = ?1 AND "
                                   "account = ?2 AND part = ?6 AND month >= ?3 AND month <= ?4") +
                       current_at + " ORDER BY month, seq, id";
@@ -441,11 +339,7 @@ class SqliteLedger final : public Ledger {
                   "SELECT DISTINCT month FROM windows WHERE provider = ? AND account = ? AND seen_until IS NULL");
       m.bind(1, p.provider).bind(2, p.account);
       while (m.step()) months.insert(m.text(0));
-      std::optional<Timestamp> at = model::parse_provider_time(p.first_month + "-01");
-      std::optional<Timestamp> end = model::parse_provider_time(p.last_month + "-01");
-      for (Timestamp t = at.value_or(Timestamp{}); end && t <= *end; t = model::add_months(t, 1)) {
-        if (months.count(month_of(t)) == 0) p.gaps.push_back(month_of(t));
-      }
+      p.gaps = month_gaps(p.first_month, p.last_month, months);
       Statement c(m_db, m_path,
                   "SELECT SUM(seen_until IS NULL), SUM(seen_until IS NOT NULL) FROM records "
                   "WHERE provider = ? AND account = ?");
@@ -535,7 +429,7 @@ class SqliteLedger final : public Ledger {
                           "(it has no schema_version table)");
       }
       if (!create) throw LedgerError("ledger " + m_path + ": empty; 'gpubill sync' fills it");
-      exec(k_schema_v1);
+      exec(k_schema_v1.c_str());
       Statement v(m_db, m_path, "INSERT INTO schema_version(version) VALUES (?)");
       v.bind(1, static_cast<std::int64_t>(k_schema_version)).run();
       tx.commit();
@@ -543,15 +437,7 @@ class SqliteLedger final : public Ledger {
     }
     Statement s(m_db, m_path, "SELECT MAX(version) FROM schema_version");
     std::int64_t version = s.step() ? s.integer(0) : 0;
-    if (version > k_schema_version) {
-      throw LedgerError("ledger " + m_path + ": schema version " + std::to_string(version) +
-                        " was written by a newer gpubill; this one (" + k_version +
-                        ") reads version " + std::to_string(k_schema_version) + ": upgrade gpubill");
-    }
-    if (version < 1) {
-      throw LedgerError("ledger " + m_path + ": schema version " + std::to_string(version) +
-                        " is unknown to this gpubill");
-    }
+    check_schema_version(version, m_path);
     // Older versions would be migrated here, in this transaction, one step at a time.
     tx.commit();
   }

@@ -1,10 +1,10 @@
 // The ledger end to end (issue 20, docs/ledger.md): sync against the fake cloud, then the
 // same commands with --from-ledger print what they print online, byte for byte; a restated
 // amount lands with the old one kept for --as-of; kill -9 and a second sync at once leave the
-// ledger sound and nothing doubled; one provider failing stores the others.
+// ledger sound and nothing doubled; one provider failing stores the others. Every case runs
+// twice: on an SQLite file and on a database of the throwaway PostgreSQL cluster ctest starts
+// ([postgres], tests/support/pg_cluster.sh).
 #include <catch2/catch.hpp>
-
-#include <sqlite3.h>
 
 #include <chrono>
 #include <csignal>
@@ -14,12 +14,14 @@
 
 #include "support/env.hpp"
 #include "support/fake_cloud/fake_cloud.hpp"
+#include "support/ledger_store.hpp"
 #include "support/run_cli.hpp"
-#include "support/sqlite_query.hpp"
 
 using namespace gpubill;
 using test::CliResult;
+using test::Backend;
 using test::FakeCloud;
+using test::LedgerStore;
 using test::run_cli;
 
 namespace {
@@ -65,8 +67,6 @@ CliResult sync(const std::string& ledger, std::vector<std::string> more = {},
   return run_cli(with({"sync", "--ledger", ledger}, more), env);
 }
 
-std::string query(const std::string& path, const std::string& sql) { return test::sqlite_query(path, sql); }
-
 // Every current record of every window, as text: two ledgers holding the same windows the
 // same way give the same text.
 const char* k_current_rows =
@@ -84,19 +84,20 @@ std::string iso_now() {
 
 }  // namespace
 
-TEST_CASE("e2e ledger: sync twice, then every command from the ledger equals it online, byte for byte",
-          "[e2e][ledger]") {
+GPUBILL_LEDGER_CASE("e2e ledger: sync twice, then every command from the ledger equals it online, byte for byte",
+                    "[e2e][ledger]", twice_then_offline) {
   test::TempDir dir;
-  std::string ledger = dir.path() + "/ledger.db";
+  LedgerStore ledger_store(backend, dir, "ledger");
+  const std::string& ledger = ledger_store.location();
   CliResult first = sync(ledger, {"--start", "2026-08"});
   INFO(first.err);
   REQUIRE(first.exit_code == 0);
   CHECK(first.out.find("runpod") != std::string::npos);
-  std::string rows = query(ledger, "SELECT COUNT(*) FROM records");
+  std::string rows = ledger_store.query("SELECT COUNT(*) FROM records");
   CliResult second = sync(ledger, {"--start", "2026-08"});
   REQUIRE(second.exit_code == 0);
-  CHECK(query(ledger, "SELECT COUNT(*) FROM records") == rows);  // nothing new, nothing doubled
-  CHECK(query(ledger, "SELECT SUM(rows_added + rows_restated + rows_gone) FROM syncs WHERE id > 5") == "0\n");
+  CHECK(ledger_store.query("SELECT COUNT(*) FROM records") == rows);  // nothing new, nothing doubled
+  CHECK(ledger_store.query("SELECT SUM(rows_added + rows_restated + rows_gone) FROM syncs WHERE id > 5") == "0\n");
 
   std::vector<CliResult> expected = online();
   for (std::size_t i = 0; i < k_compared.size(); ++i) {
@@ -119,15 +120,17 @@ TEST_CASE("e2e ledger: sync twice, then every command from the ledger equals it 
   CliResult exported = run_cli({"ledger", "export", "--ledger", ledger, "--start", "2026-08", "--end",
                                 "2026-12", "-o", "ndjson"}, {{"GPUBILL_NOW", test::k_fake_now}});
   REQUIRE(exported.exit_code == 0);
-  std::string parts_rows = query(ledger, "SELECT COUNT(*) FROM records WHERE seen_until IS NULL AND part NOT IN "
+  std::string parts_rows = ledger_store.query("SELECT COUNT(*) FROM records WHERE seen_until IS NULL AND part NOT IN "
                                          "('all?bucket=month', 'statements', 'history')");
   CHECK(std::to_string(std::count(exported.out.begin(), exported.out.end(), '\n')) + "\n" == parts_rows);
-  CHECK(query(ledger, "PRAGMA integrity_check") == "ok\n");
+  CHECK(ledger_store.integrity() == "ok\n");
 }
 
-TEST_CASE("e2e ledger: a part the ledger never stored, or a month never synced, is an error", "[e2e][ledger]") {
+GPUBILL_LEDGER_CASE("e2e ledger: a part the ledger never stored, or a month never synced, is an error",
+                    "[e2e][ledger]", never_stored) {
   test::TempDir dir;
-  std::string ledger = dir.path() + "/ledger.db";
+  LedgerStore ledger_store(backend, dir, "ledger");
+  const std::string& ledger = ledger_store.location();
   CliResult missing = run_cli({"report", "--from-ledger", "--ledger", ledger});
   CHECK(missing.exit_code == 1);
   CHECK(missing.err.find("no ledger at " + ledger) != std::string::npos);
@@ -143,10 +146,11 @@ TEST_CASE("e2e ledger: a part the ledger never stored, or a month never synced, 
   CHECK(before.out.empty());
 }
 
-TEST_CASE("e2e ledger: a restated amount lands, the old one is kept, --as-of reproduces the old report",
-          "[e2e][ledger]") {
+GPUBILL_LEDGER_CASE("e2e ledger: a restated amount lands, the old one is kept, --as-of reproduces the old report",
+                    "[e2e][ledger]", restated) {
   test::TempDir dir;
-  std::string ledger = dir.path() + "/ledger.db";
+  LedgerStore ledger_store(backend, dir, "ledger");
+  const std::string& ledger = ledger_store.location();
   REQUIRE(sync(ledger, {"--start", "2026-10", "--providers", "gcore"}).exit_code == 0);
   std::this_thread::sleep_for(std::chrono::milliseconds(1100));
   std::string between = iso_now();
@@ -164,10 +168,10 @@ TEST_CASE("e2e ledger: a restated amount lands, the old one is kept, --as-of rep
   INFO(restating.err);
   REQUIRE(restating.exit_code == 0);
   // The lookback re-read October and November; only November's lines changed.
-  std::string restated = query(ledger, "SELECT rows_restated FROM syncs ORDER BY id DESC LIMIT 1");
+  std::string restated = ledger_store.query("SELECT rows_restated FROM syncs ORDER BY id DESC LIMIT 1");
   CHECK(restated != "0\n");
-  CHECK(query(ledger, "SELECT COUNT(*) FROM records WHERE seen_until IS NOT NULL") == restated);
-  CHECK(query(ledger, "SELECT DISTINCT month FROM records WHERE seen_until IS NOT NULL") == "2026-11\n");
+  CHECK(ledger_store.query("SELECT COUNT(*) FROM records WHERE seen_until IS NOT NULL") == restated);
+  CHECK(ledger_store.query("SELECT DISTINCT month FROM records WHERE seen_until IS NOT NULL") == "2026-11\n");
 
   // Now: what Gcore answers now, byte for byte.
   CliResult online_late = run_cli({"report", "--providers", "gcore", "-o", "csv"}, late_env);
@@ -179,13 +183,16 @@ TEST_CASE("e2e ledger: a restated amount lands, the old one is kept, --as-of rep
   INFO(as_of.err);
   CHECK(as_of.exit_code == 0);
   CHECK(as_of.out == before.out);
-  CHECK(query(ledger, k_doubled).empty());
+  CHECK(ledger_store.query(k_doubled).empty());
 }
 
-TEST_CASE("e2e ledger: kill -9 mid-sync leaves every stored month whole, the ledger sound", "[e2e][ledger]") {
+GPUBILL_LEDGER_CASE("e2e ledger: kill -9 mid-sync leaves every stored month whole, the ledger sound",
+                    "[e2e][ledger]", killed) {
   test::TempDir dir;
-  std::string killed = dir.path() + "/killed.db";
-  std::string whole = dir.path() + "/whole.db";
+  LedgerStore killed_store(backend, dir, "killed");
+  const std::string& killed = killed_store.location();
+  LedgerStore whole_store(backend, dir, "whole");
+  const std::string& whole = whole_store.location();
   REQUIRE(sync(whole, {"--start", "2026-08"}).exit_code == 0);
 
   FakeCloud::Options slow;
@@ -195,12 +202,12 @@ TEST_CASE("e2e ledger: kill -9 mid-sync leaves every stored month whole, the led
   CliResult r = test::run_cli_signalled({"sync", "--ledger", killed, "--start", "2026-08"},
                                         test::all_providers_env(cloud), SIGKILL, 1500);
   REQUIRE(r.exit_code == 128 + SIGKILL);
-  CHECK(query(killed, "PRAGMA integrity_check") == "ok\n");
-  CHECK(query(killed, k_doubled).empty());
+  CHECK(killed_store.integrity() == "ok\n");
+  CHECK(killed_store.query(k_doubled).empty());
   // Some months were stored before the kill, not all; each stored one is whole: its records
   // are exactly those a full sync stores for it.
-  std::string windows = query(killed, "SELECT COUNT(*) FROM windows");
-  std::string all_windows = query(whole, "SELECT COUNT(*) FROM windows");
+  std::string windows = killed_store.query("SELECT COUNT(*) FROM windows");
+  std::string all_windows = whole_store.query("SELECT COUNT(*) FROM windows");
   INFO("windows stored before the kill: " << windows << " of " << all_windows);
   CHECK(windows != all_windows);
   std::string stored_months =
@@ -208,8 +215,8 @@ TEST_CASE("e2e ledger: kill -9 mid-sync leaves every stored month whole, the led
       "FROM records r JOIN windows w ON w.provider = r.provider AND w.part = r.part AND "
       "w.month = r.month WHERE r.seen_until IS NULL AND w.seen_until IS NULL AND w.month < '2026-11' "
       "ORDER BY r.provider, r.part, r.month, r.natural_key";
-  std::string in_killed = query(killed, stored_months);
-  std::string in_whole = query(whole, stored_months);
+  std::string in_killed = killed_store.query(stored_months);
+  std::string in_whole = whole_store.query(stored_months);
   // Each month stored in the killed ledger appears, with the same rows, in the whole one.
   std::size_t matched = 0;
   for (std::size_t at = 0, next; at < in_killed.size(); at = next + 1) {
@@ -220,13 +227,16 @@ TEST_CASE("e2e ledger: kill -9 mid-sync leaves every stored month whole, the led
   INFO(matched << " rows checked");
   // The next sync finishes the job: the same rows as one uninterrupted sync.
   REQUIRE(sync(killed, {"--start", "2026-08"}).exit_code == 0);
-  CHECK(query(killed, k_current_rows) == query(whole, k_current_rows));
+  CHECK(killed_store.query(k_current_rows) == whole_store.query(k_current_rows));
 }
 
-TEST_CASE("e2e ledger: two syncs at once store everything once", "[e2e][ledger]") {
+GPUBILL_LEDGER_CASE("e2e ledger: two syncs at once store everything once",
+                    "[e2e][ledger]", concurrent) {
   test::TempDir dir;
-  std::string ledger = dir.path() + "/ledger.db";
-  std::string reference = dir.path() + "/reference.db";
+  LedgerStore ledger_store(backend, dir, "ledger");
+  const std::string& ledger = ledger_store.location();
+  LedgerStore reference_store(backend, dir, "reference");
+  const std::string& reference = reference_store.location();
   REQUIRE(sync(reference, {"--start", "2026-10"}).exit_code == 0);
   FakeCloud a;
   FakeCloud b;
@@ -242,15 +252,17 @@ TEST_CASE("e2e ledger: two syncs at once store everything once", "[e2e][ledger]"
   INFO(rb.err);
   CHECK(ra.exit_code == 0);
   CHECK(rb.exit_code == 0);
-  CHECK(query(ledger, "PRAGMA integrity_check") == "ok\n");
-  CHECK(query(ledger, k_doubled).empty());
-  CHECK(query(ledger, k_current_rows) == query(reference, k_current_rows));
-  CHECK(query(ledger, "SELECT COUNT(*) FROM records WHERE seen_until IS NOT NULL") == "0\n");
+  CHECK(ledger_store.integrity() == "ok\n");
+  CHECK(ledger_store.query(k_doubled).empty());
+  CHECK(ledger_store.query(k_current_rows) == reference_store.query(k_current_rows));
+  CHECK(ledger_store.query("SELECT COUNT(*) FROM records WHERE seen_until IS NOT NULL") == "0\n");
 }
 
-TEST_CASE("e2e ledger: a provider that fails is named, the others are stored, exit 4", "[e2e][ledger]") {
+GPUBILL_LEDGER_CASE("e2e ledger: a provider that fails is named, the others are stored, exit 4",
+                    "[e2e][ledger]", provider_fails) {
   test::TempDir dir;
-  std::string ledger = dir.path() + "/ledger.db";
+  LedgerStore ledger_store(backend, dir, "ledger");
+  const std::string& ledger = ledger_store.location();
   FakeCloud cloud;
   cloud.start();
   std::map<std::string, std::string> env = test::all_providers_env(cloud);
@@ -259,41 +271,53 @@ TEST_CASE("e2e ledger: a provider that fails is named, the others are stored, ex
   CHECK(r.exit_code == 4);
   CHECK(r.err.find("gpubill: sync: novita") != std::string::npos);
   CHECK(r.out.find("novita      -") != std::string::npos);
-  CHECK(query(ledger, "SELECT DISTINCT provider FROM windows ORDER BY provider") ==
+  CHECK(ledger_store.query("SELECT DISTINCT provider FROM windows ORDER BY provider") ==
         "gcore\nhyperstack\nrunpod\nvast\n");
-  CHECK(query(ledger, "SELECT status FROM syncs WHERE provider = 'novita'").find("500") != std::string::npos);
+  CHECK(ledger_store.query("SELECT status FROM syncs WHERE provider = 'novita'").find("500") != std::string::npos);
 }
 
-TEST_CASE("e2e ledger: a full disk or a newer ledger exits 1 and leaves the ledger as it was", "[e2e][ledger]") {
+GPUBILL_LEDGER_CASE("e2e ledger: a full disk or a newer ledger exits 1 and leaves the ledger as it was",
+                    "[e2e][ledger]", disk_full) {
   test::TempDir dir;
-  std::string ledger = dir.path() + "/ledger.db";
+  LedgerStore ledger_store(backend, dir, "ledger");
+  const std::string& ledger = ledger_store.location();
   REQUIRE(sync(ledger, {"--start", "2026-10", "--providers", "gcore"}).exit_code == 0);
-  std::string before = query(ledger, k_current_rows);
+  std::string before = ledger_store.query(k_current_rows);
   SECTION("disk full") {
-    // SQLite's own disk-full path: the file may not grow past its current pages.
-    CliResult full = sync(ledger, {"--start", "2026-08"}, {{"GPUBILL_LEDGER_MAX_PAGES", "current"}});
+    std::map<std::string, std::string> full_disk;
+    if (backend == Backend::sqlite) {
+      // SQLite's own disk-full path: the file may not grow past its current pages.
+      full_disk = {{"GPUBILL_LEDGER_MAX_PAGES", "current"}};
+    } else {
+      // The server's: every new row answered with what PostgreSQL says when its disk is full
+      // (SQLSTATE 53100, disk_full), in the middle of the window's transaction.
+      ledger_store.query(
+          "CREATE FUNCTION full_disk() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION "
+          "'could not extend file \"base/1/2\": No space left on device' USING ERRCODE = 'disk_full'; END $$; "
+          "CREATE TRIGGER full_disk BEFORE INSERT ON records FOR EACH ROW EXECUTE FUNCTION full_disk()");
+    }
+    CliResult full = sync(ledger, {"--start", "2026-08"}, full_disk);
     CHECK(full.exit_code == 1);
-    CHECK(full.err.find("the disk is full") != std::string::npos);
-    CHECK(query(ledger, k_current_rows) == before);
-    CHECK(query(ledger, "PRAGMA integrity_check") == "ok\n");
+    CHECK(full.err.find("disk is full") != std::string::npos);
+    CHECK(ledger_store.query(k_current_rows) == before);
+    CHECK(ledger_store.integrity() == "ok\n");
   }
   SECTION("newer schema") {
-    sqlite3* db = nullptr;
-    REQUIRE(sqlite3_open(ledger.c_str(), &db) == SQLITE_OK);
-    REQUIRE(sqlite3_exec(db, "UPDATE schema_version SET version = 2", nullptr, nullptr, nullptr) == SQLITE_OK);
-    sqlite3_close(db);
+    ledger_store.query("UPDATE schema_version SET version = 2");
     CliResult newer = sync(ledger);
     CHECK(newer.exit_code == 1);
     CHECK(newer.err.find("schema version 2 was written by a newer gpubill") != std::string::npos);
     CliResult read = run_cli({"report", "--from-ledger", "--ledger", ledger});
     CHECK(read.exit_code == 1);
-    CHECK(query(ledger, k_current_rows) == before);
+    CHECK(ledger_store.query(k_current_rows) == before);
   }
 }
 
-TEST_CASE("e2e ledger: a key a provider echoes in a data field never reaches the ledger file", "[e2e][ledger]") {
+GPUBILL_LEDGER_CASE("e2e ledger: a key a provider echoes in a data field never reaches the ledger file",
+                    "[e2e][ledger]", echoed_key) {
   test::TempDir dir;
-  std::string ledger = dir.path() + "/ledger.db";
+  LedgerStore ledger_store(backend, dir, "ledger");
+  const std::string& ledger = ledger_store.location();
   FakeCloud cloud;
   cloud.start();
   std::map<std::string, std::string> env = test::env_for(cloud, "hyperstack", "echo-key");
@@ -302,27 +326,26 @@ TEST_CASE("e2e ledger: a key a provider echoes in a data field never reaches the
   REQUIRE(r.exit_code == 0);
   CHECK(r.err.find("stored as [REDACTED]") != std::string::npos);
   const std::string key = cloud.key_for("hyperstack");
-  CHECK(query(ledger, "SELECT COUNT(*) FROM records WHERE resource_name LIKE '%[REDACTED]%' OR "
+  CHECK(ledger_store.query("SELECT COUNT(*) FROM records WHERE resource_name LIKE '%[REDACTED]%' OR "
                       "attributes LIKE '%[REDACTED]%'") != "0\n");
-  // Not in the database, its WAL or anything beside it, in any byte.
-  for (const std::string& name : dir.list()) {
-    std::ifstream in(dir.path() + "/" + name, std::ios::binary);
-    std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    INFO(name);
-    CHECK(bytes.find(key) == std::string::npos);
-  }
+  // Not in the database, its WAL or anything beside it (SQLite), nor anywhere in a dump of
+  // the database (PostgreSQL), in any byte.
+  for (const std::string& bytes : ledger_store.contents()) CHECK(bytes.find(key) == std::string::npos);
 }
 
-TEST_CASE("e2e ledger: a sync asked for part of a month syncs the whole month, losing nothing", "[e2e][ledger]") {
+GPUBILL_LEDGER_CASE("e2e ledger: a sync asked for part of a month syncs the whole month, losing nothing",
+                    "[e2e][ledger]", part_of_month) {
   test::TempDir dir;
-  std::string ledger = dir.path() + "/ledger.db";
+  LedgerStore ledger_store(backend, dir, "ledger");
+  const std::string& ledger = ledger_store.location();
   REQUIRE(sync(ledger, {"--start", "2026-10", "--end", "2026-11"}).exit_code == 0);
-  std::string whole = query(ledger, k_current_rows);
+  std::string whole = ledger_store.query(k_current_rows);
   CliResult half = sync(ledger, {"--start", "2026-10-15", "--end", "2026-10-20"});
   INFO(half.err);
   REQUIRE(half.exit_code == 0);
-  CHECK(query(ledger, k_current_rows) == whole);
-  CHECK(query(ledger, "SELECT COUNT(*) FROM records WHERE seen_until IS NOT NULL") == "0\n");
-  CHECK(query(ledger, "SELECT DISTINCT span_start || ' ' || span_end FROM syncs WHERE id > 5") ==
+  CHECK(ledger_store.query(k_current_rows) == whole);
+  CHECK(ledger_store.query("SELECT COUNT(*) FROM records WHERE seen_until IS NOT NULL") == "0\n");
+  CHECK(ledger_store.query("SELECT DISTINCT " + ledger_store.time("span_start") + " || ' ' || " +
+                           ledger_store.time("span_end") + " FROM syncs WHERE id > 5") ==
         "2026-10-01T00:00:00Z 2026-11-01T00:00:00Z\n");
 }

@@ -6,10 +6,14 @@
 
 #include <sqlite3.h>
 
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
 #include <fstream>
 
 #include "gpubill/ledger/ledger.hpp"
 #include "gpubill/model/period.hpp"
+#include "support/ledger_store.hpp"
 #include "support/run_cli.hpp"
 #include "support/sqlite_query.hpp"
 
@@ -52,9 +56,10 @@ std::string query(const std::string& path, const std::string& sql) { return test
 
 }  // namespace
 
-TEST_CASE("ledger: records come back exactly, in the order answered", "[ledger]") {
+GPUBILL_LEDGER_CASE("ledger: records come back exactly, in the order answered", "[ledger]", exactly) {
   test::TempDir dir;
-  std::string path = dir.path() + "/sub/dir/ledger.db";  // folders made on first use
+  test::LedgerStore store(backend, dir, "sub/dir/ledger");  // SQLite: folders made on first use
+  const std::string& path = store.location();
   CostRecord a = record("pods", "2026-10-02", "2026-10-03", "999999999999999999.999999999999");
   a.resource_id = "pod-ü-数据";
   a.gpu_type = "NVIDIA H100 80GB HBM3";
@@ -88,9 +93,24 @@ TEST_CASE("ledger: records come back exactly, in the order answered", "[ledger]"
     return v;
   };
   CHECK(values(r.records[0]) == values(a));
-  // Money is text in the file, never REAL.
-  CHECK(query(path, "SELECT DISTINCT typeof(amount) FROM records WHERE amount IS NOT NULL") == "text\n");
-  CHECK(query(path, "PRAGMA integrity_check") == "ok\n");
+  // Money is text in the file (SQLite), NUMERIC in the database (PostgreSQL), never REAL.
+  CHECK(store.query(backend == test::Backend::sqlite
+                        ? "SELECT DISTINCT typeof(amount) FROM records WHERE amount IS NOT NULL"
+                        : "SELECT DISTINCT pg_typeof(amount) FROM records WHERE amount IS NOT NULL") ==
+        (backend == test::Backend::sqlite ? "text\n" : "numeric\n"));
+  // ... and SQL's own sum of it is exact: NUMERIC's SUM; for SQLite's text, decimal_sum (of
+  // SQLite's decimal extension, which the sqlite3 shell carries), never SUM (a REAL).
+  if (backend == test::Backend::postgres) {
+    CHECK(store.query("SELECT SUM(amount) FROM records") == "999999999999999999.499999999999\n");
+  } else {
+    FILE* shell = ::popen(("sqlite3 '" + path + "' 'SELECT decimal_sum(amount) FROM records'").c_str(), "r");
+    REQUIRE(shell != nullptr);
+    char line[128] = {};
+    std::string sum = std::fgets(line, sizeof line, shell) != nullptr ? line : "";
+    CHECK(::pclose(shell) == 0);
+    CHECK(sum == "999999999999999999.499999999999\n");
+  }
+  CHECK(store.integrity() == "ok\n");
   CHECK(l->integrity_check() == "ok");
   // A month never synced is said, not silently empty.
   ledger::PartRead later = l->read("runpod", "default", "pods", {at("2026-10-01"), at("2026-12-01")}, std::nullopt);
@@ -102,10 +122,11 @@ TEST_CASE("ledger: records come back exactly, in the order answered", "[ledger]"
   CHECK(part.outside == 2);
 }
 
-TEST_CASE("ledger: the same answer twice changes nothing, a restatement keeps the old version", "[ledger]") {
+GPUBILL_LEDGER_CASE("ledger: the same answer twice changes nothing, a restatement keeps the old version",
+                    "[ledger]", restatement) {
   test::TempDir dir;
-  std::string path = dir.path() + "/ledger.db";
-  std::unique_ptr<Ledger> l = Ledger::open(path, true);
+  test::LedgerStore store(backend, dir, "ledger");
+  std::unique_ptr<Ledger> l = Ledger::open(store.location(), true);
   CostRecord day1 = record("pods", "2026-10-01", "2026-10-02", "10.25");
   CostRecord day2 = record("pods", "2026-10-02", "2026-10-03", "7");
   std::int64_t s1 = l->begin_sync("runpod", "default", k_october, at("2026-11-02T00:00:00Z"));
@@ -115,7 +136,7 @@ TEST_CASE("ledger: the same answer twice changes nothing, a restatement keeps th
   ledger::WriteCounts same = l->write_window(october({day1, day2}), s2, at("2026-11-03T00:00:00Z"));
   CHECK(same.seen == 2);
   CHECK(same.added + same.restated + same.gone + same.kept == 0);
-  CHECK(query(path, "SELECT COUNT(*) FROM records") == "2\n");
+  CHECK(store.query("SELECT COUNT(*) FROM records") == "2\n");
 
   CostRecord late = day2;
   late.amount = Decimal::parse("8.5");  // late usage landed
@@ -146,9 +167,10 @@ TEST_CASE("ledger: the same answer twice changes nothing, a restatement keeps th
   CHECK(st[0].first_month == "2026-10");
 }
 
-TEST_CASE("ledger: records alike in every key field are each kept, by order", "[ledger]") {
+GPUBILL_LEDGER_CASE("ledger: records alike in every key field are each kept, by order", "[ledger]", twins) {
   test::TempDir dir;
-  std::unique_ptr<Ledger> l = Ledger::open(dir.path() + "/ledger.db", true);
+  test::LedgerStore store(backend, dir, "ledger");
+  std::unique_ptr<Ledger> l = Ledger::open(store.location(), true);
   CostRecord twin = record("pods", "2026-10-01", "2026-10-02", "1");
   CostRecord other_item = twin;
   other_item.attributes["item"] = "disk";  // a key attribute: another record
@@ -197,5 +219,79 @@ TEST_CASE("ledger: files gpubill did not write, or wrote newer, are refused", "[
     rc = sqlite3_exec(db, "UPDATE records SET amount = x'31'", nullptr, nullptr, nullptr);
     CHECK(rc == SQLITE_CONSTRAINT);
     sqlite3_close(db);
+  }
+}
+
+GPUBILL_LEDGER_CASE("ledger: a writer waits for another's lock, then gives up with one line", "[ledger]",
+                    lock_wait) {
+  test::TempDir dir;
+  test::LedgerStore store(backend, dir, "locked");
+  std::unique_ptr<Ledger> l = Ledger::open(store.location(), true);
+  l.reset();
+  ::setenv("GPUBILL_LEDGER_TIMEOUT", "0.4", 1);
+  l = Ledger::open(store.location(), true);
+  ::unsetenv("GPUBILL_LEDGER_TIMEOUT");
+  std::int64_t s = l->begin_sync("runpod", "default", k_october, at("2026-11-02T00:00:00Z"));
+  {
+    std::unique_ptr<test::LedgerStore::WriteLock> other = store.hold_write_lock();
+    auto started = std::chrono::steady_clock::now();
+    CHECK_THROWS_WITH(l->write_window(october({record("pods", "2026-10-01", "2026-10-02", "1")}), s,
+                                      at("2026-11-02T00:00:00Z")),
+                      Catch::Contains("another gpubill is writing it"));
+    CHECK(std::chrono::steady_clock::now() - started >= std::chrono::milliseconds(350));  // it waited
+  }
+  // The other writer gone: the same write goes through, once.
+  CHECK(l->write_window(october({record("pods", "2026-10-01", "2026-10-02", "1")}), s, at("2026-11-02T00:00:00Z"))
+            .added == 1);
+  CHECK(store.query("SELECT COUNT(*) FROM records") == "1\n");
+}
+
+TEST_CASE("ledger: databases gpubill did not fill, or filled newer, are refused (PostgreSQL)", "[ledger][postgres]") {
+  test::TempDir dir;
+  test::LedgerStore store(test::Backend::postgres, dir, "refused");
+  SECTION("empty, when reading") {
+    CHECK_THROWS_WITH(Ledger::open(store.location(), false), Catch::Contains("no ledger at") && Catch::Contains("'gpubill sync' creates them"));
+  }
+  SECTION("another program's tables") {
+    store.query("CREATE TABLE t(x integer)");
+    CHECK_THROWS_WITH(Ledger::open(store.location(), true), Catch::Contains("not a gpubill ledger"));
+  }
+  SECTION("a newer schema") {
+    Ledger::open(store.location(), true).reset();
+    store.query("UPDATE schema_version SET version = 99");
+    CHECK_THROWS_WITH(Ledger::open(store.location(), true), Catch::Contains("schema version 99") &&
+                                                                Catch::Contains("newer gpubill"));
+  }
+  SECTION("money is NUMERIC: text that is not a number is refused by the server") {
+    Ledger::open(store.location(), true).reset();
+    store.query("INSERT INTO syncs(provider, account, started_at, span_start, span_end, status, gpubill_version) "
+                "VALUES ('p', 'a', now(), now(), now(), 'ok', 'v')");
+    std::string inserted = store.query(
+        "INSERT INTO records(provider, account, part, month, natural_key, seq, service, resource_id, "
+        "resource_name, gpu_type, gpu_model, region, currency, usage_unit, description, period_start, "
+        "period_end, amount, attributes, seen_from, sync_id) SELECT 'p','a','x','2026-10','k',0,'','','','','',"
+        "'','USD','','','2026-10-01T00:00:00Z','2026-10-02T00:00:00Z','1.50','{}',now(),1 RETURNING amount");
+    CHECK(inserted == "1.50\n");  // exact, with the scale it was given
+  }
+}
+
+TEST_CASE("ledger: a PostgreSQL URL's password never shows", "[ledger]") {
+  using ledger::shown_location;
+  CHECK(shown_location("postgresql://ops:s3cret-pass@db.example/gpubill") == "postgresql://ops:***@db.example/gpubill");
+  CHECK(shown_location("postgres://ops@db.example:5433/gpubill?sslmode=require&password=s3cret-pass") ==
+        "postgres://ops@db.example:5433/gpubill?sslmode=require&password=***");
+  CHECK(shown_location("postgresql:///gpubill?host=/run/postgresql") == "postgresql:///gpubill?host=/run/postgresql");
+  CHECK(shown_location("/var/lib/gpubill/ledger.db") == "/var/lib/gpubill/ledger.db");
+  CHECK(ledger::is_postgres("postgres://x/y"));
+  CHECK_FALSE(ledger::is_postgres("./postgresql.db"));
+  // A server that is not there: one line, the URL shown without the password.
+  try {
+    Ledger::open("postgresql://ops:s3cret-pass@/gpubill?host=/nonexistent-gpubill-socket", false);
+    FAIL("opened a ledger on no server");
+  } catch (const ledger::LedgerError& e) {
+    std::string m = e.what();
+    CHECK(m.find("cannot connect") != std::string::npos);
+    CHECK(m.find("s3cret-pass") == std::string::npos);
+    CHECK(m.find('\n') == std::string::npos);
   }
 }

@@ -40,7 +40,9 @@ TEST_CASE("docs: every row of docs/reliability.md names a test that exists", "[d
     name = name.substr(name.find_first_not_of(' '));
     name = name.substr(0, name.find_last_not_of(' ') + 1);
     INFO("row: " << line);
-    CHECK(sources.find("TEST_CASE(\"" + name + "\"") != std::string::npos);
+    // A ledger case is declared once for both stores (support/ledger_store.hpp).
+    CHECK((sources.find("TEST_CASE(\"" + name + "\"") != std::string::npos ||
+           sources.find("GPUBILL_LEDGER_CASE(\"" + name + "\"") != std::string::npos));
     ++rows;
   }
   CHECK(rows >= 30);

@@ -1,6 +1,7 @@
 #pragma once
 // The ledger (docs/ledger.md): what every sync saw, kept beyond the APIs' windows, with every
-// restatement. One interface, one schema; SQLite is the embedded store (sqlite_ledger.cpp).
+// restatement. One interface, one schema; SQLite is the embedded store (sqlite_ledger.cpp),
+// PostgreSQL the team store (postgres_ledger.cpp).
 // Depends on model/ only: the CLI says which provider, which part and which window.
 
 #include <cstdint>
@@ -91,7 +92,8 @@ class Ledger {
   virtual ~Ledger() = default;
 
   /// The location's store, created on first use when `create` (a sync), else it must exist.
-  /// `location`: a file path (SQLite). Throws LedgerError with a one-line message.
+  /// `location`: a file path (SQLite) or a postgresql:// URL (an existing database; the tables
+  /// are created in it on first use). Throws LedgerError with a one-line message.
   static std::unique_ptr<Ledger> open(const std::string& location, bool create);
 
   /// Where the ledger is, for messages (the path, or the URL without a password).
@@ -123,6 +125,12 @@ class Ledger {
   /// The store's own consistency check ("ok" when sound).
   virtual std::string integrity_check() const = 0;
 };
+
+/// true for a PostgreSQL URL (postgresql:// or postgres://), the team ledger.
+bool is_postgres(const std::string& location);
+
+/// The location as messages show it: a URL's password (user:PASSWORD@, password=) as ***.
+std::string shown_location(const std::string& location);
 
 /// $XDG_DATA_HOME/gpubill/ledger.db, else $HOME/.local/share/gpubill/ledger.db.
 std::string default_location(const char* xdg_data_home, const char* home);
