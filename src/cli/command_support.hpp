@@ -81,6 +81,14 @@ inline constexpr const char* k_ledger_account = "default";
 /// The ledger's location: --ledger, else GPUBILL_LEDGER, else [ledger] url, else the default.
 std::string ledger_location(const GlobalOptions& g, const config::ConfigFile& file,
                             const config::Environment& env);
+/// The same, with where it came from, for `config show`: "--ledger", "env GPUBILL_LEDGER",
+/// "config" or "default".
+struct LedgerLocation {
+  std::string location;
+  std::string source;
+};
+LedgerLocation ledger_location_with_source(const GlobalOptions& g, const config::ConfigFile& file,
+                                           const config::Environment& env);
 /// --as-of as a time, or nullopt.
 std::optional<model::Timestamp> ledger_as_of(const GlobalOptions& g, model::Timestamp now);
 /// `resource` with `options` of provider `p` from the ledger over `period`, as fetch() would

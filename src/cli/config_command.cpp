@@ -13,6 +13,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/command_support.hpp"
+#include "gpubill/ledger/ledger.hpp"
 #include "gpubill/cli/when_parse.hpp"
 #include "gpubill/providers/registry.hpp"
 #include "gpubill/util/error.hpp"
@@ -119,6 +120,13 @@ std::vector<Setting> settings_in_effect(const config::ConfigFile& file,
 int run_show(const Invocation& inv, const config::Environment& env) {
   config::ConfigFile file = load_config(inv.global, env);
   std::vector<Setting> rows = settings_in_effect(file, env);
+  // Where sync writes and --from-ledger reads; a URL's password never shown.
+  try {
+    LedgerLocation ledger = ledger_location_with_source(inv.global, file, env);
+    rows.push_back({"ledger", "url", ledger::shown_location(ledger.location), ledger.source});
+  } catch (const Error& e) {  // neither XDG_DATA_HOME nor HOME
+    rows.push_back({"ledger", "url", "", e.what()});
+  }
   format::Format fmt = *format::parse_format(inv.global.output);
   std::string text;
   if (fmt == format::Format::json || fmt == format::Format::ndjson) {

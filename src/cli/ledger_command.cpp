@@ -118,14 +118,19 @@ std::string align(const std::vector<std::vector<std::string>>& rows) {
 
 }  // namespace
 
-std::string ledger_location(const GlobalOptions& g, const config::ConfigFile& file,
-                            const config::Environment& env) {
-  if (!g.ledger.empty()) return g.ledger;
-  if (std::optional<std::string> v = env("GPUBILL_LEDGER")) return *v;
-  if (file.ledger_url) return *file.ledger_url;
+LedgerLocation ledger_location_with_source(const GlobalOptions& g, const config::ConfigFile& file,
+                                           const config::Environment& env) {
+  if (!g.ledger.empty()) return {g.ledger, "--ledger"};
+  if (std::optional<std::string> v = env("GPUBILL_LEDGER")) return {*v, "env GPUBILL_LEDGER"};
+  if (file.ledger_url) return {*file.ledger_url, "config"};
   std::optional<std::string> xdg = env("XDG_DATA_HOME");
   std::optional<std::string> home = env("HOME");
-  return ledger::default_location(xdg ? xdg->c_str() : nullptr, home ? home->c_str() : nullptr);
+  return {ledger::default_location(xdg ? xdg->c_str() : nullptr, home ? home->c_str() : nullptr), "default"};
+}
+
+std::string ledger_location(const GlobalOptions& g, const config::ConfigFile& file,
+                            const config::Environment& env) {
+  return ledger_location_with_source(g, file, env).location;
 }
 
 std::optional<Timestamp> ledger_as_of(const GlobalOptions& g, Timestamp now) {
@@ -206,6 +211,46 @@ std::vector<const providers::Provider*> choose_providers(const std::string& comm
   return chosen;
 }
 
+namespace {
+
+// A summary (sync's, ledger status'): one JSON object per provider with `columns` as keys.
+// A table shows `table` (its own header and cells) with the ledger's place under it; CSV the
+// objects' columns (a list joined with spaces, null empty); JSON one document
+// {"schema_version": 1, "ledger": ..., "providers": [...]}; NDJSON one object a line.
+void deliver_summary(Output& output, format::Format fmt, const std::vector<std::vector<std::string>>& table,
+                     const std::vector<std::string>& columns, const nlohmann::ordered_json& objects,
+                     const std::string& where) {
+  std::string text;
+  if (fmt == format::Format::json) {
+    text = nlohmann::ordered_json{{"schema_version", 1}, {"ledger", where}, {"providers", objects}}.dump(2) + "\n";
+  } else if (fmt == format::Format::ndjson) {
+    for (const auto& j : objects) text += j.dump() + "\n";
+  } else if (fmt == format::Format::csv) {
+    text = format::csv_line(columns);
+    for (const auto& j : objects) {
+      std::vector<std::string> cells;
+      for (const std::string& c : columns) {
+        const nlohmann::ordered_json& v = j.at(c);
+        std::string cell;
+        if (v.is_string()) {
+          cell = v.get<std::string>();
+        } else if (v.is_array()) {
+          for (const auto& item : v) cell += (cell.empty() ? "" : " ") + (item.is_string() ? item.get<std::string>() : item.dump());
+        } else if (!v.is_null()) {
+          cell = v.dump();
+        }
+        cells.push_back(std::move(cell));
+      }
+      text += format::csv_line(cells);
+    }
+  } else {
+    text = align(table) + "ledger: " + where + "\n";
+  }
+  output.deliver(text);
+}
+
+}  // namespace
+
 int run_sync(const Invocation& inv, const config::Environment& env) {
   const GlobalOptions& g = inv.global;
   Timestamp now = current_time(env);
@@ -215,6 +260,7 @@ int run_sync(const Invocation& inv, const config::Environment& env) {
 
   std::vector<const providers::Provider*> chosen =
       choose_providers("sync", inv.report_providers, file, env, nullptr);
+  format::Format fmt = *format::parse_format(g.output);
   Output output(g.out_file);
 
   std::vector<SyncOutcome> outcomes(chosen.size());
@@ -329,6 +375,7 @@ int run_sync(const Invocation& inv, const config::Environment& env) {
 
   std::vector<std::vector<std::string>> rows = {
       {"PROVIDER", "MONTHS", "SEEN", "NEW", "RESTATED", "GONE", "KEPT", "STATUS"}};
+  nlohmann::ordered_json objects = nlohmann::ordered_json::array();
   std::size_t failed = 0;
   ExitCode first_code = ExitCode::success;
   // Each failure on its own line, as report says them (even with --quiet: cron mails it).
@@ -354,13 +401,25 @@ int run_sync(const Invocation& inv, const config::Environment& env) {
     }
     std::string span = o.span.start == Timestamp{} ? "-" : model::format_rfc3339(o.span.start).substr(0, 7) +
                        (o.months > 1 ? " .. " + model::format_rfc3339(o.span.end - std::chrono::seconds{1}).substr(0, 7) : "");
+    std::string status = o.error.empty() ? (o.part_failures.empty() ? "ok" : "parts failed") : "failed";
     rows.push_back({o.provider->info().name, o.months == 0 ? "-" : span,
                     std::to_string(o.counts.seen), std::to_string(o.counts.added),
                     std::to_string(o.counts.restated), std::to_string(o.counts.gone),
-                    std::to_string(o.counts.kept),
-                    o.error.empty() ? (o.part_failures.empty() ? "ok" : "parts failed") : "failed"});
+                    std::to_string(o.counts.kept), status});
+    nlohmann::ordered_json errors = nlohmann::ordered_json::array();
+    for (const std::string& f : o.part_failures) errors.push_back(util::scrub(o.provider->info().name + " " + f));
+    if (!o.error.empty()) errors.push_back(util::scrub(o.error));
+    objects.push_back({{"provider", o.provider->info().name},
+                       {"first_month", o.months == 0 ? nullptr : nlohmann::ordered_json(model::format_rfc3339(o.span.start).substr(0, 7))},
+                       {"last_month", o.months == 0 ? nullptr : nlohmann::ordered_json(model::format_rfc3339(o.span.end - std::chrono::seconds{1}).substr(0, 7))},
+                       {"months", o.months}, {"seen", o.counts.seen}, {"new", o.counts.added},
+                       {"restated", o.counts.restated}, {"gone", o.counts.gone}, {"kept", o.counts.kept},
+                       {"status", status}, {"errors", errors}});
   }
-  output.deliver(align(rows) + "ledger: " + store->where() + "\n");
+  deliver_summary(output, fmt, rows,
+                  {"provider", "first_month", "last_month", "months", "seen", "new", "restated", "gone", "kept",
+                   "status", "errors"},
+                  objects, store->where());
   if (failed == 0) return 0;
   if (failed == outcomes.size() && first_code != ExitCode::success) return static_cast<int>(first_code);
   return static_cast<int>(ExitCode::partial);
@@ -375,46 +434,28 @@ int run_ledger(const Invocation& inv, const config::Environment& env) {
   if (inv.config_action == "status") {
     std::vector<ledger::ProviderStatus> all = store->status();
     Output output(g.out_file);
-    if (fmt == format::Format::json || fmt == format::Format::ndjson) {
-      nlohmann::ordered_json list = nlohmann::ordered_json::array();
-      for (const ledger::ProviderStatus& s : all) {
-        list.push_back({{"provider", s.provider}, {"account", s.account},
-                        {"first_month", s.first_month}, {"last_month", s.last_month},
-                        {"rows", s.rows}, {"earlier_versions", s.versions},
-                        {"last_sync", s.last_sync}, {"last_status", s.last_status},
-                        {"gaps", s.gaps}});
-      }
-      if (fmt == format::Format::json) {
-        output.deliver(nlohmann::ordered_json{{"schema_version", 1}, {"ledger", store->where()},
-                                              {"providers", list}}.dump(2) + "\n");
-      } else {
-        std::string text;
-        for (const auto& j : list) text += j.dump() + "\n";
-        output.deliver(text);
-      }
-      return 0;
+    const std::vector<std::string> columns = {"provider", "account", "first_month", "last_month", "rows",
+                                              "earlier_versions", "last_sync", "last_status", "gaps"};
+    std::vector<std::vector<std::string>> rows = {columns};
+    for (std::string& h : rows[0]) {
+      for (char& c : h) c = static_cast<char>(c >= 'a' && c <= 'z' ? c - 32 : c);
     }
-    std::vector<std::vector<std::string>> rows = {
-        {"provider", "account", "first_month", "last_month", "rows", "earlier_versions", "last_sync", "last_status", "gaps"}};
+    nlohmann::ordered_json objects = nlohmann::ordered_json::array();
     for (const ledger::ProviderStatus& s : all) {
       std::string gaps;
       for (const std::string& m : s.gaps) gaps += (gaps.empty() ? "" : " ") + m;
       rows.push_back({s.provider, s.account, s.first_month, s.last_month, std::to_string(s.rows),
                       std::to_string(s.versions), s.last_sync, s.last_status, gaps});
+      objects.push_back({{"provider", s.provider}, {"account", s.account},
+                         {"first_month", s.first_month}, {"last_month", s.last_month},
+                         {"rows", s.rows}, {"earlier_versions", s.versions},
+                         {"last_sync", s.last_sync}, {"last_status", s.last_status},
+                         {"gaps", s.gaps}});
     }
-    if (fmt == format::Format::csv) {
-      std::string text;
-      for (const auto& r : rows) text += format::csv_line(r);
-      output.deliver(text);
-      return 0;
-    }
-    for (std::string& h : rows[0]) {
-      for (char& c : h) c = static_cast<char>(c >= 'a' && c <= 'z' ? c - 32 : c);
-    }
-    if (all.empty()) {
+    if (all.empty() && fmt == format::Format::table) {
       util::log().warn("ledger {}: nothing stored yet ('gpubill sync')", store->where());
     }
-    output.deliver(align(rows) + "ledger: " + store->where() + "\n");
+    deliver_summary(output, fmt, rows, columns, objects, store->where());
     return 0;
   }
 

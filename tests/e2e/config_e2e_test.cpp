@@ -136,4 +136,12 @@ TEST_CASE("e2e config init, path and show: an example written once, settings wit
     }
   }
   CHECK(seen);
+  // Where the ledger is, and why; a PostgreSQL URL's password never shown.
+  env["XDG_DATA_HOME"] = dir.path() + "/data";
+  CliResult ledger = run_cli({"config", "show"}, env);
+  CHECK_THAT(ledger.out, Catch::EndsWith("ledger.url              " + dir.path() + "/data/gpubill/ledger.db  (default)\n"));
+  env["GPUBILL_LEDGER"] = "postgresql://ops:hunter2-secret@db.internal/gpubill";
+  CliResult team = run_cli({"config", "show", "-o", "csv"}, env);
+  CHECK_THAT(team.out, Catch::Contains("ledger,url,postgresql://ops:***@db.internal/gpubill,env GPUBILL_LEDGER\r\n"));
+  CHECK(team.out.find("hunter2") == std::string::npos);
 }

@@ -349,3 +349,41 @@ GPUBILL_LEDGER_CASE("e2e ledger: a sync asked for part of a month syncs the whol
                            ledger_store.time("span_end") + " FROM syncs WHERE id > 5") ==
         "2026-10-01T00:00:00Z 2026-11-01T00:00:00Z\n");
 }
+
+TEST_CASE("e2e ledger: sync says what it stored as CSV, JSON and NDJSON for scripts", "[e2e][ledger]") {
+  test::TempDir dir;
+  std::string ledger = dir.path() + "/ledger.db";
+  FakeCloud cloud;
+  cloud.start();
+  std::map<std::string, std::string> env = test::all_providers_env(cloud);
+  for (auto& [name, value] : test::env_for(cloud, "novita", "", "500")) env[name] = value;
+  CliResult json = run_cli({"sync", "--ledger", ledger, "--start", "2026-10", "--retries", "0", "-o", "json"}, env);
+  CHECK(json.exit_code == 4);
+  nlohmann::json doc = nlohmann::json::parse(json.out);
+  CHECK(doc["ledger"] == ledger);
+  REQUIRE(doc["providers"].size() == test::all_providers().size());
+  for (const auto& p : doc["providers"]) {
+    INFO(p.dump());
+    if (p["provider"] == "novita") {
+      CHECK(p["status"] == "failed");
+      CHECK(p["first_month"].is_null());
+      REQUIRE(p["errors"].size() == 1);
+      CHECK(p["errors"][0].get<std::string>().find("500") != std::string::npos);
+    } else {
+      CHECK(p["status"] == "ok");
+      CHECK(p["first_month"] == "2026-10");
+      CHECK(p["last_month"] == "2026-11");
+      CHECK(p["months"] == 2);
+      CHECK(p["new"].get<int>() > 0);
+      CHECK(p["new"] == p["seen"]);
+    }
+  }
+  // The same sync again: nothing new, as CSV and NDJSON.
+  CliResult csv = run_cli({"sync", "--ledger", ledger, "--start", "2026-10", "--providers", "gcore", "-o", "csv"}, env);
+  CHECK(csv.exit_code == 0);
+  CHECK(csv.out == "provider,first_month,last_month,months,seen,new,restated,gone,kept,status,errors\r\n"
+                   "gcore,2026-10,2026-11,2,18,0,0,0,0,ok,\r\n");
+  CliResult ndjson = run_cli({"sync", "--ledger", ledger, "--start", "2026-11", "--providers", "gcore", "-o", "ndjson"}, env);
+  CHECK(ndjson.out == "{\"provider\":\"gcore\",\"first_month\":\"2026-11\",\"last_month\":\"2026-11\",\"months\":1,"
+                      "\"seen\":9,\"new\":0,\"restated\":0,\"gone\":0,\"kept\":0,\"status\":\"ok\",\"errors\":[]}\n");
+}
