@@ -104,29 +104,35 @@ model::CostRecord record_from(const std::string& provider, const RowValues& v,
 std::vector<std::string> natural_keys(const std::vector<model::CostRecord>& records,
                                       const std::vector<RowValues>& values,
                                       const std::vector<std::string>& key_attributes) {
-  std::vector<std::string> keys;
-  keys.reserve(records.size());
-  std::unordered_map<std::string, int> repeats;
+  std::vector<std::string> keys(records.size());
   for (std::size_t i = 0; i < records.size(); ++i) {
     const model::CostRecord& r = records[i];
-    std::string key;
-    for (const std::string* part :
-         {&r.service.str(), &r.resource_id.str(), &r.gpu_type.str(), &r.region.str(),
-          &r.currency.str(), &r.usage_unit.str(), &r.description.str()}) {
-      key += *part;
-      key += '\x1f';
+    const std::string* columns[] = {&r.service.str(),  &r.resource_id.str(), &r.gpu_type.str(),
+                                    &r.region.str(),   &r.currency.str(),    &r.usage_unit.str(),
+                                    &r.description.str(), &*values[i][9], &*values[i][10]};  // times as stored
+    std::size_t size = 16 * key_attributes.size();
+    for (const std::string* c : columns) size += c->size() + 1;
+    std::string& key = keys[i];
+    key.reserve(size);
+    for (const std::string* c : columns) {
+      if (c != columns[0]) key += '\x1f';
+      key += *c;
     }
-    key += *values[i][9];  // period start and end, as stored
-    key += '\x1f';
-    key += *values[i][10];
     for (const std::string& name : key_attributes) {
       auto it = r.attributes.find(name);
       key += '\x1f';
-      if (it != r.attributes.end()) key += it->is_string() ? it->get<std::string>() : it->dump();
+      if (it != r.attributes.end()) key += it->is_string() ? it->get_ref<const std::string&>() : it->dump();
     }
-    int n = repeats.try_emplace(key, 0).first->second++;
-    if (n > 0) key += "\x1f#" + std::to_string(n);
-    keys.push_back(std::move(key));
+  }
+  // The n-th repeat of a key gets "#n": counted over views of the keys, suffixed after.
+  std::vector<int> repeat(records.size(), 0);
+  {
+    std::unordered_map<std::string_view, int> seen;
+    seen.reserve(keys.size());
+    for (std::size_t i = 0; i < keys.size(); ++i) repeat[i] = seen.try_emplace(keys[i], 0).first->second++;
+  }
+  for (std::size_t i = 0; i < keys.size(); ++i) {
+    if (repeat[i] > 0) keys[i] += "\x1f#" + std::to_string(repeat[i]);
   }
   return keys;
 }
@@ -155,7 +161,14 @@ PartChanges plan_part(const std::vector<model::CostRecord>& records,
     c.rows[i] = row_values(records[i], it->second);
   }
   c.keys = natural_keys(records, c.rows, key_attributes);
-  std::unordered_set<std::string> answered;
+  if (stored.empty()) {  // a month never stored: every record is new
+    c.counts.added = records.size();
+    c.inserts.resize(records.size());
+    for (std::size_t i = 0; i < records.size(); ++i) c.inserts[i] = i;
+    return c;
+  }
+  std::unordered_set<std::string_view> answered;  // views of c.keys, which stay as they are
+  answered.reserve(records.size());
   for (std::size_t i = 0; i < records.size(); ++i) {
     auto it = stored.find(c.keys[i]);
     if (it == stored.end()) {
