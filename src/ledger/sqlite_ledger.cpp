@@ -2,6 +2,7 @@
 // BEGIN IMMEDIATE transaction per provider window, money as decimal text (CHECKed).
 #include <sqlite3.h>
 
+#include <cctype>
 #include <cerrno>
 #include <chrono>
 #include <thread>
@@ -15,6 +16,7 @@
 #include <vector>
 
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "gpubill/ledger/ledger.hpp"
 #include "gpubill/version.hpp"
@@ -139,6 +141,22 @@ std::string insert_sql(std::size_t rows) {
   return sql;
 }
 
+// A path as the path of a file: URI (RFC 3986: what is not unreserved or '/' percent-encoded).
+std::string uri_path(const std::string& path) {
+  static const char* hex = "0123456789ABCDEF";
+  std::string out;
+  for (unsigned char c : path) {
+    if (std::isalnum(c) || c == '/' || c == '-' || c == '.' || c == '_' || c == '~') {
+      out += static_cast<char>(c);
+    } else {
+      out += '%';
+      out += hex[c >> 4];
+      out += hex[c & 15];
+    }
+  }
+  return out;
+}
+
 // mkdir -p for the default location's folders (0700: a ledger says what a team spends).
 void make_parents(const std::string& path) {
   for (std::size_t at = path.find('/', 1); at != std::string::npos; at = path.find('/', at + 1)) {
@@ -158,8 +176,24 @@ class SqliteLedger final : public Ledger {
       throw LedgerError("no ledger at " + path + ": 'gpubill sync' creates it (or give --ledger)");
     }
     if (!exists) make_parents(path);
+    // A reader that may not write the file or its folder (a teammate's ledger, a read-only
+    // mount) reads it as it is: SQLite cannot make the WAL's index file there, so the file is
+    // opened immutable, which is sound when no WAL file is beside it (no sync is writing and
+    // none was cut short). With one, it is refused, saying why (docs/ledger.md).
+    std::string dir = path.find('/') == std::string::npos ? "." : path.substr(0, path.find_last_of('/') + 1);
+    m_read_only = !create && (::access(path.c_str(), W_OK) != 0 || ::access(dir.c_str(), W_OK) != 0);
+    std::string target = path;
     int flags = SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0) | SQLITE_OPEN_NOMUTEX;
-    int rc = sqlite3_open_v2(path.c_str(), &m_db, flags, nullptr);
+    if (m_read_only) {
+      struct stat wal {};
+      if (::stat((path + "-wal").c_str(), &wal) == 0 && wal.st_size > 0) {
+        throw LedgerError("ledger " + path + ": it is read-only here and a sync is writing it (or was cut "
+                          "short): try again later, or ask its owner to run 'gpubill ledger status'");
+      }
+      target = "file:" + uri_path(path) + "?immutable=1";
+      flags = SQLITE_OPEN_READONLY | SQLITE_OPEN_URI | SQLITE_OPEN_NOMUTEX;
+    }
+    int rc = sqlite3_open_v2(target.c_str(), &m_db, flags, nullptr);
     if (rc != SQLITE_OK) {
       std::string why = sqlite_message(m_db, rc);
       sqlite3_close(m_db);
@@ -184,6 +218,10 @@ class SqliteLedger final : public Ledger {
     // A new file gets 16 KiB pages (before WAL, which fixes it): a ledger row is about 350
     // bytes and months are written whole, so wider pages mean fewer page splits and fewer
     // pages to log and checkpoint (docs/performance.md). An existing file keeps its own.
+    if (m_read_only) {  // as it is: no journal mode to set, nothing to write
+      prepare_schema(false);
+      return;
+    }
     exec("PRAGMA page_size = 16384");
     // Turning a new file to WAL while another gpubill does the same can be refused at once,
     // without the busy handler: waited for here, within the same timeout.
@@ -495,6 +533,7 @@ class SqliteLedger final : public Ledger {
 
   std::string m_path;
   sqlite3* m_db = nullptr;
+  bool m_read_only = false;
 };
 
 }  // namespace

@@ -8,10 +8,14 @@
 
 #include <chrono>
 #include <csignal>
+#include <cstdio>
 #include <fstream>
 #include <iterator>
 #include <thread>
 
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "support/env.hpp"
 #include "support/fake_cloud/fake_cloud.hpp"
@@ -409,3 +413,55 @@ TEST_CASE("e2e ledger: sync says what it stored as CSV, JSON and NDJSON for scri
                       "\"seen\":9,\"new\":0,\"restated\":0,\"gone\":0,\"kept\":0,\"status\":\"ok\",\"errors\":[]}\n");
 }
 
+namespace {
+
+// gpubill as a user who may read the ledger but not write it or its folder: `nobody` when
+// the tests run as root (root may write anything), else this user after chmod a-w.
+test::CliResult run_as_reader(const std::vector<std::string>& args) {
+  std::string command = ::geteuid() == 0 ? "runuser -u nobody -- " : "";
+  command += "env -i PATH=/usr/bin:/bin HOME=/nonexistent XDG_CONFIG_HOME=/nonexistent GPUBILL_NOW=" +
+             std::string(test::k_fake_now) + " '" GPUBILL_BINARY "'";
+  for (const std::string& a : args) command += " '" + a + "'";
+  command += " 2>&1";
+  test::CliResult r;
+  FILE* p = ::popen(command.c_str(), "r");
+  REQUIRE(p != nullptr);
+  char buffer[4096];
+  for (std::size_t n; (n = std::fread(buffer, 1, sizeof buffer, p)) > 0;) r.out.append(buffer, n);
+  int status = ::pclose(p);
+  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  return r;
+}
+
+}  // namespace
+
+TEST_CASE("e2e ledger: a ledger its reader may not write is read as it is; one being written is refused",
+          "[e2e][ledger]") {
+  test::TempDir dir;
+  std::string ledger = dir.path() + "/ledger.db";
+  REQUIRE(sync(ledger, {"--start", "2026-10", "--providers", "gcore"}).exit_code == 0);
+  std::vector<std::string> report = {"report", "--providers", "gcore", "--from-ledger", "--ledger", ledger,
+                                     "-o", "csv", "-q"};
+  CliResult mine = run_cli(report, {{"GPUBILL_NOW", test::k_fake_now}});
+  REQUIRE(mine.exit_code == 0);
+  // Readable by all, writable by nobody but its owner (and, without root, not even by them).
+  ::chmod(ledger.c_str(), ::geteuid() == 0 ? 0644 : 0444);
+  ::chmod(dir.path().c_str(), 0555);
+  CliResult theirs = run_as_reader(report);
+  INFO(theirs.out);
+  CHECK(theirs.exit_code == 0);
+  CHECK(theirs.out == mine.out);
+  CliResult status = run_as_reader({"ledger", "status", "--ledger", ledger});
+  CHECK(status.exit_code == 0);
+  CHECK(status.out.find("\ngcore     default  2026-10      2026-11     18 ") != std::string::npos);
+  CHECK(status.out.find("ledger: " + ledger + "\n") != std::string::npos);
+  // A WAL file beside it: a sync is writing (or was cut short); an immutable read could miss
+  // what it committed, so it is refused, saying why.
+  ::chmod(dir.path().c_str(), 0755);
+  { std::ofstream(ledger + "-wal") << "not yet checkpointed"; }
+  ::chmod(dir.path().c_str(), 0555);
+  CliResult busy = run_as_reader(report);
+  CHECK(busy.exit_code == 1);
+  CHECK(busy.out.find("it is read-only here and a sync is writing it") != std::string::npos);
+  ::chmod(dir.path().c_str(), 0755);  // for TempDir to remove
+}
