@@ -126,19 +126,12 @@ class Statement {
   sqlite3_stmt* m_stmt = nullptr;
 };
 
-// The columns of an INSERT into records, and the statement for `rows` rows at once.
-constexpr std::size_t k_insert_columns = 8 + k_value_count;
-constexpr std::size_t k_batch = 32;  // 32 x 22 parameters, well under SQLite's 32766
-
-std::string insert_sql(std::size_t rows) {
+// The INSERT of one record version.
+std::string insert_sql() {
   std::string sql = "INSERT INTO records(provider, account, part, month, natural_key, seq, " k_value_columns
-                    ", seen_from, sync_id) VALUES ";
-  for (std::size_t r = 0; r < rows; ++r) {
-    sql += r ? ", (" : "(";
-    for (std::size_t c = 0; c < k_insert_columns; ++c) sql += c ? ", ?" : "?";
-    sql += ")";
-  }
-  return sql;
+                    ", seen_from, sync_id) VALUES (";
+  for (std::size_t c = 0; c < 8 + k_value_count; ++c) sql += c ? ", ?" : "?";
+  return sql + ")";
 }
 
 // A path as the path of a file: URI (RFC 3986: what is not unreserved or '/' percent-encoded).
@@ -222,7 +215,6 @@ class SqliteLedger final : public Ledger {
       prepare_schema(false);
       return;
     }
-    exec("PRAGMA page_size = 16384");
     // Turning a new file to WAL while another gpubill does the same can be refused at once,
     // without the busy handler: waited for here, within the same timeout.
     exec_waiting("PRAGMA journal_mode = WAL", busy_ms);
@@ -267,10 +259,7 @@ class SqliteLedger final : public Ledger {
                       "provider = ? AND account = ? AND part = ? AND month = ? AND seen_until IS NULL");
     Statement close(m_db, m_path, "UPDATE records SET seen_until = ? WHERE id = ?");
     Statement reorder(m_db, m_path, "UPDATE records SET seq = ? WHERE id = ?");
-    // New rows go k_batch at a time through one multi-row INSERT (one statement run per batch,
-    // not per row), the rest one by one.
-    Statement insert(m_db, m_path, insert_sql(1).c_str());
-    std::optional<Statement> batch;
+    Statement insert(m_db, m_path, insert_sql().c_str());
     for (const WindowWrite::Part& part : w.parts) {
       std::unordered_map<std::string, StoredRow> stored;
       current.bind(1, w.provider).bind(2, w.account).bind(3, part.key).bind(4, month);
@@ -284,27 +273,15 @@ class SqliteLedger final : public Ledger {
       counts += changes.counts;
       // Closed first: the unique index allows one current row per key.
       for (std::int64_t id : changes.closes) close.bind(1, now).bind(2, id).run();
-      // Every bound text outlives run(): bound without a copy.
-      auto bind_row = [&](Statement& st, int first, std::size_t i) {
+      // Every bound text outlives run(): bound without a copy. One row per statement: a
+      // multi-row INSERT of 32 rows measured slower (docs/performance.md).
+      for (std::size_t i : changes.inserts) {
         const RowValues& values = changes.rows[i];
-        st.bind_static(first, w.provider).bind_static(first + 1, w.account).bind_static(first + 2, part.key)
-            .bind_static(first + 3, month).bind_static(first + 4, changes.keys[i])
-            .bind(first + 5, static_cast<std::int64_t>(i));
-        for (std::size_t c = 0; c < k_value_count; ++c) st.bind_static(first + 6 + static_cast<int>(c), values[c]);
-        st.bind_static(first + 6 + static_cast<int>(k_value_count), now)
-            .bind(first + 7 + static_cast<int>(k_value_count), sync_id);
-      };
-      std::size_t next = 0;
-      const std::size_t n = changes.inserts.size();
-      if (n >= k_batch && !batch) batch.emplace(m_db, m_path, insert_sql(k_batch).c_str());
-      for (; n - next >= k_batch; next += k_batch) {
-        for (std::size_t b = 0; b < k_batch; ++b) {
-          bind_row(*batch, 1 + static_cast<int>(b * k_insert_columns), changes.inserts[next + b]);
-        }
-        batch->run();
-      }
-      for (; next < n; ++next) {
-        bind_row(insert, 1, changes.inserts[next]);
+        insert.bind_static(1, w.provider).bind_static(2, w.account).bind_static(3, part.key)
+            .bind_static(4, month).bind_static(5, changes.keys[i]).bind(6, static_cast<std::int64_t>(i));
+        for (std::size_t c = 0; c < k_value_count; ++c) insert.bind_static(static_cast<int>(c) + 7, values[c]);
+        insert.bind_static(static_cast<int>(k_value_count) + 7, now)
+            .bind(static_cast<int>(k_value_count) + 8, sync_id);
         insert.run();
       }
       for (const auto& [id, seq] : changes.reorders) reorder.bind(1, seq).bind(2, id).run();
