@@ -435,7 +435,7 @@ test::CliResult run_as_reader(const std::vector<std::string>& args) {
 
 }  // namespace
 
-TEST_CASE("e2e ledger: a ledger its reader may not write is read as it is; one being written is refused",
+TEST_CASE("e2e ledger: a ledger its reader may not write is read as it is, and refused while a sync writes it",
           "[e2e][ledger]") {
   test::TempDir dir;
   std::string ledger = dir.path() + "/ledger.db";
