@@ -11,7 +11,7 @@ CMAKE_FLAGS ?=
 DEB_PACKAGES := build-essential cmake ninja-build pkg-config \
   nlohmann-json3-dev libcli11-dev libhowardhinnant-date-dev libspdlog-dev catch2 \
   libcurl4-openssl-dev libssl-dev libcpp-httplib-dev libtomlplusplus-dev \
-  libbenchmark-dev libsqlite3-dev sqlite3 libpq-dev postgresql-15
+  libbenchmark-dev libsqlite3-dev sqlite3 libpq-dev postgresql-15 zlib1g-dev
 
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 

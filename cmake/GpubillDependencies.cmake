@@ -9,6 +9,7 @@ find_package(CURL REQUIRED)
 find_package(Threads REQUIRED)
 # The embedded ledger (libsqlite3-dev): linked, not loaded (docs/ledger.md).
 find_package(SQLite3 REQUIRED)
+find_package(ZLIB REQUIRED)  # zlib1g-dev: export focus writes .csv.gz
 find_package(PkgConfig REQUIRED)
 # The team ledger (libpq-dev): linked too; its pkg-config file names the library and headers
 # (CMake's FindPostgreSQL also wants the server's headers, which libpq-dev does not carry).

@@ -69,6 +69,10 @@ run "$GPUBILL" sync --start 2026-10
 run "$GPUBILL" sync --providers gcore,vast
 run "$GPUBILL" ledger status
 run "$GPUBILL" report --start 2026-10 --from-ledger
+# FOCUS for FinOps tools: a folder per billing month, one gzipped file per provider, a manifest.
+run "$GPUBILL" export focus --start 2026-10 --end 2026-11 --from-ledger --dir "$out/focus"
+echo; echo "\$ zcat \$TMP/focus/billing_period=2026-10/vast.csv.gz | head -3"
+zcat "$out/focus/billing_period=2026-10/vast.csv.gz" | head -3
 # A day later, Gcore's last day has been restated (late usage): the next sync keeps both.
 before=$(date -u +%Y-%m-%dT%H:%M:%SZ)
 sleep 1

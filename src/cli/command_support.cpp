@@ -254,4 +254,24 @@ void describe_caveats(format::RenderInput& in, std::vector<std::string> caveats)
   if (!list.empty()) in.query["caveats"] = list;
 }
 
+void describe_focus(format::RenderInput& in, const GlobalOptions& g, const std::string& what) {
+  if (g.output != "focus") return;
+  in.focus.version = g.focus_version.empty() ? "1.2" : g.focus_version;
+  in.focus.mapping = [](const model::CostRecord& r) -> const model::FocusMapping* {
+    const providers::Provider* p = providers::find_provider(r.provider.str());
+    return p == nullptr ? nullptr : &p->info().focus;
+  };
+  in.focus.billing_month = [](const model::CostRecord& r) -> std::optional<std::string> {
+    const providers::Provider* p = providers::find_provider(r.provider.str());
+    return p == nullptr ? std::nullopt : p->billing_month(r);
+  };
+  std::size_t left_out = 0;
+  for (const model::CostRecord& r : in.records) left_out += format::focus_writable(in, r) ? 0 : 1;
+  if (left_out > 0) {
+    util::log().warn("{}: {} record(s) have no amount or no currency: no FOCUS row can hold them "
+                     "(BilledCost and BillingCurrency are never null), so they are left out",
+                     what, left_out);
+  }
+}
+
 }  // namespace gpubill::cli

@@ -60,6 +60,9 @@ int run_providers(const Invocation& inv, const config::Environment& env);
 int run_resource(const Invocation& inv, const config::Environment& env);
 /// `gpubill report`.
 int run_report(const Invocation& inv, const config::Environment& env);
+/// `gpubill export focus`: each month of the period fetched as `report` fetches it, and written
+/// whole as DIR/billing_period=YYYY-MM/<provider>.csv.gz plus manifest.json (docs/focus.md).
+int run_export_focus(const Invocation& inv, const config::Environment& env);
 /// `gpubill config path|show|init|check`.
 int run_config(const Invocation& inv, const config::Environment& env);
 
@@ -151,5 +154,10 @@ void describe_period(format::RenderInput& in, const std::string& asked);
 /// ("caveats"): the providers' own (Provider::caveats) and, when a row is still growing, what
 /// "(so far)" means.
 void describe_caveats(format::RenderInput& in, std::vector<std::string> caveats);
+
+/// -o focus: in.focus from --focus-version and the registry (each provider's mapping and
+/// billing month), and a warning naming the records no FOCUS row can hold (no amount or no
+/// currency): they are left out, as they are of the totals. `what` names the command.
+void describe_focus(format::RenderInput& in, const GlobalOptions& g, const std::string& what);
 
 }  // namespace gpubill::cli

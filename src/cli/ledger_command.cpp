@@ -493,6 +493,7 @@ int run_ledger(const Invocation& inv, const config::Environment& env) {
               {"start", model::format_rfc3339(period.start)},
               {"end", model::format_rfc3339(period.end)}};
   if (as_of) in.query["as_of"] = model::format_rfc3339(*as_of);
+  describe_focus(in, g, "ledger export");
   output.deliver(in, fmt);
   return 0;
 }

@@ -36,11 +36,19 @@ Exit codes: 0 ok, 1 provider/network/output error, 2 usage error, 3 credentials,
 4 partial result. Docs: docs/cli.md)";
 
 void add_global_options(CLI::App& app, GlobalOptions& g, ChoiceLists& choices) {
-  CLI::Option* output = app.add_option("-o,--output", g.output, "Output format: table, csv, json, ndjson")
-      ->check(CLI::IsMember({"table", "csv", "json", "ndjson"}))
-      ->type_name("table|csv|json|ndjson")
+  CLI::Option* output = app.add_option("-o,--output", g.output,
+                                       "Output format: table, csv, json, ndjson, or focus (FOCUS "
+                                       "cost and usage CSV, for FinOps tools; docs/focus.md)")
+      ->check(CLI::IsMember({"table", "csv", "json", "ndjson", "focus"}))
+      ->type_name("table|csv|json|ndjson|focus")
       ->default_str("table");
-  choices[output] = {"table", "csv", "json", "ndjson"};
+  choices[output] = {"table", "csv", "json", "ndjson", "focus"};
+  CLI::Option* focus_version = app.add_option("--focus-version", g.focus_version,
+                                              "With -o focus: the FOCUS version, 1.2 (default) or "
+                                              "1.3 (adds ServiceProviderName, HostProviderName)")
+      ->check(CLI::IsMember({"1.2", "1.3"}))
+      ->type_name("1.2|1.3");
+  choices[focus_version] = {"1.2", "1.3"};
   app.add_option("--out-file", g.out_file,
                  "Write to PATH instead of stdout, atomically (all or nothing)")
       ->type_name("PATH")
@@ -310,6 +318,28 @@ Invocation parse(const std::vector<std::string>& args,
                      "  postgresql://USER@HOST/DATABASE (password from ~/.pgpass or PGPASSWORD). "
                      "docs/ledger.md");
 
+  std::string export_focus_providers;
+  CLI::App* export_cmd = app.add_subcommand(
+      "export", "Write a dataset for other tools: focus (FOCUS files per billing period)");
+  export_cmd->require_subcommand(1);
+  CLI::App* export_focus = export_cmd->add_subcommand(
+      "focus", "FOCUS files per provider per billing month, gzipped, with a manifest (docs/focus.md)");
+  export_focus->add_option("--dir", inv.export_dir,
+                           "Folder to write DIR/billing_period=YYYY-MM/<provider>.csv.gz into")
+      ->type_name("DIR")
+      ->required();
+  export_focus->add_option("--providers", export_focus_providers,
+                           "Comma-separated providers (default: every provider with a key)")
+      ->type_name("NAMES");
+  add_ledger_reads(*export_focus, inv.global);
+  export_focus->footer(
+      "Examples:\n  gpubill export focus --start 2026-08 --end 2026-11 --dir focus\n"
+      "  gpubill export focus --start last-month --dir focus --from-ledger\n\n"
+      "--start and --end are whole months (without --end: up to now). Each month is fetched "
+      "like 'report' and written whole: a month in which a provider fails is not written "
+      "(exit 4) and keeps what it had. docs/focus.md");
+  export_cmd->footer("Example:\n  gpubill export focus --start 2026-08 --end 2026-11 --dir focus\n\ndocs/focus.md");
+
   CLI::App* config_cmd = app.add_subcommand(
       "config", "The config file: where it is, what is in effect, an example, a check of each key");
   config_cmd->require_subcommand(1);
@@ -397,7 +427,14 @@ Invocation parse(const std::vector<std::string>& args,
     return inv;
   } catch (const CLI::RequiredError& e) {
     std::string where = "gpubill";  // the command path, e.g. "gpubill runpod"
-    for (const CLI::App* sub : app.get_subcommands()) where += " " + sub->get_name();
+    for (const CLI::App* sub = &app; !sub->get_subcommands().empty();) {
+      sub = sub->get_subcommands().front();
+      where += " " + sub->get_name();
+    }
+    std::string what = e.what();
+    if (what.rfind("--", 0) == 0) {  // an option the command needs: "--dir is required"
+      throw UsageError(what + ": see '" + where + " --help'");
+    }
     throw UsageError("a command is required after '" + where + "': see '" + where + " --help'");
   } catch (const CLI::ParseError& e) {
     std::string what = e.what();
@@ -416,17 +453,40 @@ Invocation parse(const std::vector<std::string>& args,
   if (inv.global.quiet && inv.global.verbose > 0) {
     throw UsageError("--quiet and --verbose cannot be used together");
   }
+  const bool exporting = export_focus->parsed();
+  const bool focus = inv.global.output == "focus";
+  if (exporting && inv.global.output != "table" && !focus) {
+    throw UsageError("export focus always writes FOCUS: leave -o out");
+  }
+  if (exporting && !inv.global.out_file.empty()) {
+    throw UsageError("export focus writes files into --dir: leave --out-file out");
+  }
+  if (!inv.global.focus_version.empty() && !focus && !exporting) {
+    throw UsageError("--focus-version applies to -o focus: add -o focus, or leave --focus-version out");
+  }
+  if ((focus || exporting) && !inv.global.fx.empty()) {
+    throw UsageError("-o focus keeps each provider's own currency (BillingCurrency): leave --fx out");
+  }
+  // FOCUS rows are cost records: only the commands that print those write them.
+  auto refuse_focus = [focus](const std::string& command) {
+    if (focus) {
+      throw UsageError("-o focus applies to cost records (a provider's cost command, report, "
+                       "ledger export), not to '" + command + "': use table, csv, json or ndjson");
+    }
+  };
   {
     std::string problem;
     inv.fx = parse_fx_option(inv.global.fx, problem);
     if (!problem.empty()) throw UsageError(problem);
   }
   if (providers_cmd->parsed()) {
+    refuse_focus("gpubill providers");
     inv.kind = Invocation::Kind::providers;
     return inv;
   }
   for (const auto& [sub, name] : config_actions) {
     if (!sub->parsed()) continue;
+    refuse_focus("gpubill config " + name);
     inv.kind = Invocation::Kind::config;
     inv.config_action = name;
     return inv;
@@ -444,6 +504,7 @@ Invocation parse(const std::vector<std::string>& args,
     }
   };
   if (sync_cmd->parsed()) {
+    refuse_focus("gpubill sync");
     inv.kind = Invocation::Kind::sync;
     inv.report_providers = util::split_list(sync_providers);
     check_providers(inv.report_providers);
@@ -452,8 +513,16 @@ Invocation parse(const std::vector<std::string>& args,
   if (ledger_status->parsed() || ledger_export->parsed()) {
     inv.kind = Invocation::Kind::ledger;
     inv.config_action = ledger_status->parsed() ? "status" : "export";
+    if (ledger_status->parsed()) refuse_focus("gpubill ledger status");
     inv.report_providers = util::split_list(export_providers);
     check_providers(inv.report_providers);
+    return inv;
+  }
+  if (exporting) {
+    inv.kind = Invocation::Kind::export_focus;
+    inv.report_providers = util::split_list(export_focus_providers);
+    check_providers(inv.report_providers);
+    if (inv.export_dir.empty()) throw UsageError("--dir \"\": give a folder");
     return inv;
   }
   if (report_cmd->parsed()) {
@@ -461,6 +530,10 @@ Invocation parse(const std::vector<std::string>& args,
     inv.report_providers = util::split_list(report_providers);
     inv.group_by = util::split_list(report_group_by);
     inv.allow_partial = report_allow_partial;
+    if (focus && report_cmd->get_option("--group-by")->count() > 0) {
+      throw UsageError("-o focus writes the providers' own line items, one FOCUS row each: "
+                       "leave --group-by out");
+    }
     std::string problem = aggregate::check_group_keys(inv.group_by);
     if (!problem.empty()) throw UsageError("--group-by: " + problem);
     if (inv.group_by.empty()) throw UsageError("--group-by: name at least one key");
@@ -473,6 +546,9 @@ Invocation parse(const std::vector<std::string>& args,
     inv.provider = b.provider->info().name;
     inv.chosen = b.provider;
     inv.resource = b.resource->name;
+    if (b.resource->kind == providers::ResourceKind::balance) {
+      refuse_focus("gpubill " + inv.provider + " " + inv.resource);  // a balance is no cost
+    }
     for (const providers::OptionSpec& o : b.resource->options) {
       const std::vector<std::string>& v = values[{b.app, o.flag}];
       if (!v.empty()) inv.options[o.flag] = v;

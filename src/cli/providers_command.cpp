@@ -91,6 +91,7 @@ int run_providers(const Invocation& inv, const config::Environment& env) {
     case format::Format::ndjson:
       for (const Row& r : rows) text += to_json(r).dump() + "\n";
       break;
+    case format::Format::focus:  // refused in parse(): not cost records
     case format::Format::csv:
       text = format::csv_line(k_header);
       for (const Row& r : rows) text += format::csv_line(r.fields());

@@ -3,12 +3,16 @@
 // others: what was fetched is printed, each failure is one line on stderr, and the exit code
 // is 4 (partial). With no provider configured: exit 3, listing the key variables.
 #include <condition_variable>
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
 #include <map>
 #include <tuple>
 #include <mutex>
 #include <optional>
 #include <thread>
 
+#include <fcntl.h>
 #include <unistd.h>
 
 #include "cli/command_support.hpp"
@@ -19,11 +23,13 @@
 #include "gpubill/providers/registry.hpp"
 #include "gpubill/providers/windows.hpp"
 #include "gpubill/util/error.hpp"
+#include "gpubill/util/gzip_file.hpp"
 #include "gpubill/util/log.hpp"
 #include "gpubill/util/parallel.hpp"
 #include "gpubill/util/redact.hpp"
 #include "gpubill/util/status_lines.hpp"
 #include "gpubill/util/text.hpp"
+#include "gpubill/version.hpp"
 
 namespace gpubill::cli {
 
@@ -165,7 +171,7 @@ void reconcile(std::vector<model::CostRecord>& records, const std::vector<model:
     }
     model::CostRecord other;
     other.provider = provider;
-    other.service = "other";
+    other.service = model::k_difference_service;
     other.currency = currency;
     other.period = {start, end};
     other.amount = difference;
@@ -192,25 +198,15 @@ bool progress_wanted(const GlobalOptions& g, const config::Environment& env) {
   return is_capable_terminal(STDERR_FILENO, env);
 }
 
-}  // namespace
-
-int run_report(const Invocation& inv, const config::Environment& env) {
-  const GlobalOptions& g = inv.global;
-  model::Timestamp now = current_time(env);
-  model::Period period = resolve_period(g.start, g.end, now);
-  format::Format fmt = *format::parse_format(g.output);
-  config::ConfigFile file = load_config(g, env);
-
-  // --from-ledger: the ledger answers every part, no key needed (docs/ledger.md); one
-  // connection, so the providers' threads take turns reading it.
-  std::unique_ptr<ledger::Ledger> store;
-  std::mutex store_mutex;
-  std::optional<model::Timestamp> as_of = ledger_as_of(g, now);
-  if (g.from_ledger) store = ledger::Ledger::open(ledger_location(g, file, env), false);
-  std::vector<const providers::Provider*> chosen =
-      choose_providers("report", inv.report_providers, file, env, store.get());
-  Output output(g.out_file);
-
+// Every chosen provider's report plan over `period`, at once (one thread each: the work is
+// waiting on the network), from the API or from `store` when it is set. Each provider's share
+// is whole or absent; a part that fails is named on its own.
+std::vector<Outcome> fetch_outcomes(const GlobalOptions& g, const config::Environment& env,
+                                    const config::ConfigFile& file,
+                                    const std::vector<const providers::Provider*>& chosen,
+                                    ledger::Ledger* store, std::optional<model::Timestamp> as_of,
+                                    const model::Period& period, model::Timestamp now) {
+  std::mutex store_mutex;  // one ledger connection: the providers' threads take turns
   std::vector<Outcome> outcomes(chosen.size());
   std::optional<ReportProgress> progress;
   progress.emplace(chosen, progress_wanted(g, env));
@@ -304,6 +300,44 @@ int run_report(const Invocation& inv, const config::Environment& env) {
     progress->finished(i, o);
   });
   progress.reset();  // the lines stay as they ended; what follows prints below them
+  return outcomes;
+}
+
+// Where a report's records come from: with --from-ledger the ledger answers every part, no
+// key needed (docs/ledger.md), through one connection the providers' threads take turns on;
+// and which providers: --providers, else those with a key (or in the ledger).
+struct ReportSources {
+  std::unique_ptr<ledger::Ledger> store;
+  std::optional<model::Timestamp> as_of;
+  std::vector<const providers::Provider*> chosen;
+};
+
+ReportSources report_sources(const std::string& command, const Invocation& inv,
+                             const config::ConfigFile& file, const config::Environment& env,
+                             model::Timestamp now) {
+  ReportSources s;
+  s.as_of = ledger_as_of(inv.global, now);
+  if (inv.global.from_ledger) s.store = ledger::Ledger::open(ledger_location(inv.global, file, env), false);
+  s.chosen = choose_providers(command, inv.report_providers, file, env, s.store.get());
+  return s;
+}
+
+}  // namespace
+
+int run_report(const Invocation& inv, const config::Environment& env) {
+  const GlobalOptions& g = inv.global;
+  model::Timestamp now = current_time(env);
+  model::Period period = resolve_period(g.start, g.end, now);
+  format::Format fmt = *format::parse_format(g.output);
+  config::ConfigFile file = load_config(g, env);
+
+  ReportSources sources = report_sources("report", inv, file, env, now);
+  std::unique_ptr<ledger::Ledger>& store = sources.store;
+  const std::optional<model::Timestamp>& as_of = sources.as_of;
+  const std::vector<const providers::Provider*>& chosen = sources.chosen;
+  Output output(g.out_file);
+
+  std::vector<Outcome> outcomes = fetch_outcomes(g, env, file, chosen, store.get(), as_of, period, now);
 
   std::vector<model::CostRecord> records;
   ordered_json failed = ordered_json::array();
@@ -344,9 +378,11 @@ int run_report(const Invocation& inv, const config::Environment& env) {
   }
 
   convert_currencies(records, inv.fx, "report");
-  std::vector<model::CostRecord> grouped = aggregate::group_records(records, inv.group_by);
+  // FOCUS rows are the providers' line items: never grouped (parse() refuses --group-by).
+  std::vector<model::CostRecord> grouped;
+  if (fmt != format::Format::focus) grouped = aggregate::group_records(records, inv.group_by);
   aggregate::Totals totals = aggregate::totals_by_currency(records);
-  format::RenderInput in(grouped);
+  format::RenderInput in(fmt == format::Format::focus ? records : grouped);
   in.totals = totals.by_currency;
   in.records_without_amount = totals.records_without_amount;
   in.title = "report";
@@ -373,6 +409,7 @@ int run_report(const Invocation& inv, const config::Environment& env) {
     }
   }
   describe_caveats(in, std::move(caveats));
+  describe_focus(in, g, "report");
   // A failure is said where the numbers are, not only on stderr: a person reading the table
   // (or a cron mail of it) must not take the totals for the whole bill.
   if (failures + part_failures > 0) {
@@ -424,7 +461,7 @@ int run_report(const Invocation& inv, const config::Environment& env) {
   constexpr std::string_view k_partial_suffix = ".partial";
   bool partial = failures + part_failures > 0;
   if (partial && !inv.allow_partial &&
-      (fmt == format::Format::csv || fmt == format::Format::ndjson)) {
+      (fmt == format::Format::csv || fmt == format::Format::ndjson || fmt == format::Format::focus)) {
     std::string aside = output.divert(k_partial_suffix);
     if (!aside.empty()) {
       // Like the failures above, said even with --quiet: it is where the data went.
@@ -439,6 +476,205 @@ int run_report(const Invocation& inv, const config::Environment& env) {
   output.deliver(in, fmt);
   if (!partial) output.remove_beside(k_partial_suffix);
   return partial ? static_cast<int>(ExitCode::partial) : 0;
+}
+
+}  // namespace gpubill::cli
+
+namespace gpubill::cli {
+
+namespace {
+
+// Puts the folder `fresh` where `target` is, whole: swapped in one step (renameat2
+// RENAME_EXCHANGE) where there is one already, so a reader sees the old month or the new one,
+// never a mix; the old one is then removed.
+void put_in_place(const std::string& fresh, const std::string& target) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  if (fs::exists(target, ec)) {
+    if (::renameat2(AT_FDCWD, fresh.c_str(), AT_FDCWD, target.c_str(), RENAME_EXCHANGE) == 0) {
+      fs::remove_all(fresh, ec);
+      return;
+    }
+    // A file system without the exchange: the old one aside, the new one in.
+    std::string aside = fresh + ".old";
+    if (::rename(target.c_str(), aside.c_str()) != 0) {
+      throw IoError(target + ": cannot replace: " + std::strerror(errno));
+    }
+    if (::rename(fresh.c_str(), target.c_str()) != 0) {
+      int err = errno;
+      ::rename(aside.c_str(), target.c_str());
+      throw IoError(target + ": cannot replace: " + std::strerror(err));
+    }
+    fs::remove_all(aside, ec);
+    return;
+  }
+  if (::rename(fresh.c_str(), target.c_str()) != 0) {
+    throw IoError(target + ": cannot write: " + std::strerror(errno));
+  }
+}
+
+void sync_directory(const std::string& dir) {
+  int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0) return;
+  ::fsync(fd);
+  ::close(fd);
+}
+
+void write_small_file(const std::string& path, const std::string& text) {
+  int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (fd < 0) throw IoError(path + ": cannot create: " + std::strerror(errno));
+  std::string_view rest = text;
+  while (!rest.empty()) {
+    ssize_t n = ::write(fd, rest.data(), rest.size());
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) {
+      int err = errno;
+      ::close(fd);
+      throw IoError(path + ": cannot write: " + std::strerror(err));
+    }
+    rest.remove_prefix(static_cast<std::size_t>(n));
+  }
+  if (::fsync(fd) != 0 || ::close(fd) != 0) throw IoError(path + ": cannot sync: " + std::strerror(errno));
+}
+
+}  // namespace
+
+int run_export_focus(const Invocation& inv, const config::Environment& env) {
+  namespace fs = std::filesystem;
+  const GlobalOptions& g = inv.global;
+  model::Timestamp now = current_time(env);
+  if (g.start.empty()) {
+    throw UsageError("export focus: give --start, a month (--start 2026-08): FOCUS files hold whole billing periods");
+  }
+  model::Period period = resolve_period(g.start, g.end, now);
+  if (model::start_of_month(period.start) != period.start) {
+    throw UsageError("export focus: --start " + g.start + " is not the start of a month: give a month (2026-08)");
+  }
+  if (!g.end.empty() && model::start_of_month(period.end) != period.end) {
+    throw UsageError("export focus: --end " + g.end + " is not the start of a month: give a month (2026-11), or leave it out for up to now");
+  }
+  const std::string version = g.focus_version.empty() ? "1.2" : g.focus_version;
+  config::ConfigFile file = load_config(g, env);
+  ReportSources sources = report_sources("export focus", inv, file, env, now);
+  std::unique_ptr<ledger::Ledger>& store = sources.store;
+  const std::optional<model::Timestamp>& as_of = sources.as_of;
+  const std::vector<const providers::Provider*>& chosen = sources.chosen;
+
+  std::error_code ec;
+  fs::create_directories(inv.export_dir, ec);
+  if (ec || !fs::is_directory(inv.export_dir)) {
+    throw IoError("export focus: --dir " + inv.export_dir + ": cannot make the folder" +
+                  (ec ? ": " + ec.message() : std::string()));
+  }
+  std::string listing;
+  std::size_t written = 0;
+  std::size_t skipped = 0;
+  ExitCode first_failure = ExitCode::success;
+  bool any_answer = false;  // some provider answered some month
+  for (model::Timestamp month = period.start; month < period.end; month = model::add_months(month, 1)) {
+    const std::string name = model::format_date(month).substr(0, 7);
+    const model::Period span{month, std::min(model::add_months(month, 1), period.end)};
+    std::vector<Outcome> outcomes = fetch_outcomes(g, env, file, chosen, store.get(), as_of, span, now);
+    std::string failed;
+    for (const Outcome& o : outcomes) {
+      std::vector<std::string> errors;
+      if (!o.error.empty()) errors.push_back(o.error);
+      for (const PartFailure& f : o.part_failures) errors.push_back(f.error);
+      for (const std::string& error : errors) {
+        std::string line = "gpubill: export focus: " + name + ": " +
+                           util::escape_for_terminal(util::scrub(error)) + "\n";
+        std::fwrite(line.data(), 1, line.size(), stderr);
+      }
+      any_answer = any_answer || o.error.empty();
+      if (!errors.empty()) {
+        failed += (failed.empty() ? "" : ", ") + o.provider->info().name;
+        if (first_failure == ExitCode::success) first_failure = o.error.empty() ? ExitCode::provider : o.code;
+      }
+    }
+    const std::string target = (fs::path(inv.export_dir) / ("billing_period=" + name)).string();
+    if (!failed.empty()) {
+      // A month is written whole or not at all: what is there stays as it was.
+      std::string line = "gpubill: export focus: billing_period=" + name + " not written (" + failed +
+                         " failed); " + (fs::exists(target, ec) ? "it keeps what it had" : "it has no folder") + "\n";
+      std::fwrite(line.data(), 1, line.size(), stderr);
+      std::fflush(stderr);
+      ++skipped;
+      continue;
+    }
+    const std::string fresh = (fs::path(inv.export_dir) /
+                               (".billing_period=" + name + ".tmp-" + std::to_string(::getpid()))).string();
+    fs::remove_all(fresh, ec);
+    if (!fs::create_directory(fresh, ec)) {
+      throw IoError("export focus: " + fresh + ": cannot make the folder: " + ec.message());
+    }
+    try {
+      ordered_json files = ordered_json::array();
+      for (Outcome& o : outcomes) {
+        const providers::Provider& p = *o.provider;
+        // Only the month's own records: a record the provider files under another month is
+        // that month's (Novita's subscriptions go by their cycle).
+        std::vector<model::CostRecord> records;
+        for (model::CostRecord& r : o.records) {
+          std::optional<std::string> billed = p.billing_month(r);
+          if ((billed ? *billed : model::format_date(r.period.start).substr(0, 7)) == name) {
+            records.push_back(std::move(r));
+          }
+        }
+        format::RenderInput in(records);
+        in.csv_guard = !g.raw_csv;
+        GlobalOptions focus_options = g;
+        focus_options.output = "focus";
+        focus_options.focus_version = version;
+        describe_focus(in, focus_options, "export focus: " + name + ": " + p.info().name);
+        std::map<std::string, model::Decimal> sums;
+        std::size_t rows = 0;
+        for (const model::CostRecord& r : records) {
+          if (!format::focus_writable(in, r)) continue;
+          ++rows;
+          sums[r.currency.str()] += *r.amount;
+        }
+        const std::string file_name = p.info().name + ".csv.gz";
+        util::GzipFile gz((fs::path(fresh) / file_name).string());
+        util::StreamScrubber scrubber;
+        format::render_to(in, format::Format::focus, [&](std::string_view piece) { gz.write(scrubber.feed(piece)); });
+        gz.write(scrubber.finish());
+        gz.finish();
+        ordered_json totals = ordered_json::array();
+        for (const auto& [currency, sum] : sums) totals.push_back({{"currency", currency}, {"amount", sum.to_string()}});
+        files.push_back({{"path", file_name}, {"provider", p.info().name}, {"rows", rows},
+                         {"left_out", records.size() - rows}, {"billed_cost", totals}});
+        std::string shown;
+        for (const auto& [currency, sum] : sums) shown += "  " + currency + " " + sum.to_string();
+        listing += "billing_period=" + name + "/" + file_name + "  " + std::to_string(rows) + " row(s)" + shown + "\n";
+      }
+      ordered_json manifest = {
+          {"gpubill_version", k_version},
+          {"focus_version", version},
+          {"billing_period", name},
+          {"billing_period_start", model::format_rfc3339(month)},
+          {"billing_period_end", model::format_rfc3339(model::add_months(month, 1))},
+          {"data_through", model::format_rfc3339(std::min(span.end, now))},
+          {"source", store ? "ledger" : "api"},
+          {"files", files}};
+      if (as_of) manifest["as_of"] = model::format_rfc3339(*as_of);
+      write_small_file((fs::path(fresh) / "manifest.json").string(),
+                       util::scrub(manifest.dump(2, ' ', false, ordered_json::error_handler_t::replace)) + "\n");
+      sync_directory(fresh);
+      put_in_place(fresh, target);
+      sync_directory(inv.export_dir);
+    } catch (...) {
+      fs::remove_all(fresh, ec);
+      throw;
+    }
+    ++written;
+  }
+  listing += std::to_string(written) + " billing period(s) written to " + inv.export_dir +
+             (skipped > 0 ? ", " + std::to_string(skipped) + " not written" : std::string()) + "\n";
+  util::write_stdout(util::scrub(listing));
+  if (skipped == 0) return 0;
+  // Like report: exit 4 when anything answered, else the failure's own code.
+  if (!any_answer && first_failure != ExitCode::success) return static_cast<int>(first_failure);
+  return static_cast<int>(ExitCode::partial);
 }
 
 }  // namespace gpubill::cli

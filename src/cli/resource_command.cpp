@@ -116,6 +116,7 @@ int run_resource(const Invocation& inv, const config::Environment& env) {
   }
   describe_period(in, asked);
   describe_caveats(in, provider->caveats(inv.resource));
+  describe_focus(in, g, title);
 
   if (records.empty()) {
     util::log().warn("{}: no cost records in {} .. {}", title, model::format_rfc3339(period.start),

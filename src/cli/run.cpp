@@ -43,6 +43,7 @@ int run(int argc, char** argv) {
     if (inv.kind == Invocation::Kind::config) return run_config(inv, env);
     if (inv.kind == Invocation::Kind::sync) return run_sync(inv, env);
     if (inv.kind == Invocation::Kind::ledger) return run_ledger(inv, env);
+    if (inv.kind == Invocation::Kind::export_focus) return run_export_focus(inv, env);
     return run_resource(inv, env);
   } catch (const Error& e) {
     print_error(e.what());

@@ -30,6 +30,7 @@ std::string render_balance(const model::Balance& b, const ordered_json& query, F
              ",\n \"balance\": " + balance_object(b) + "}\n";
     case Format::ndjson:
       return balance_object(b) + "\n";
+    case Format::focus:  // refused before (a balance is no cost); its CSV if it came here
     case Format::csv: {
       std::vector<std::string> header = {"provider", "currency"};
       std::vector<std::string> row = {b.provider, b.currency};

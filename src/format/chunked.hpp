@@ -36,7 +36,11 @@ using RowWriter = std::function<void(std::size_t begin, std::size_t end, std::st
 /// held at once.
 void write_rows(std::size_t count, const RowWriter& rows, Chunked& out);
 
+/// One RFC 4180 field: quoted when it holds , " CR or LF.
+void append_csv_field(std::string& out, std::string_view field);
+
 void write_csv(const RenderInput& in, Chunked& out);
+void write_focus(const RenderInput& in, Chunked& out);
 void write_json(const RenderInput& in, Chunked& out);
 void write_ndjson(const RenderInput& in, Chunked& out);
 

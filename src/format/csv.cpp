@@ -3,9 +3,7 @@
 
 namespace gpubill::format {
 
-namespace {
-
-void append_field(std::string& out, std::string_view field) {
+void detail::append_csv_field(std::string& out, std::string_view field) {
   if (field.find_first_of(",\"\r\n") == std::string_view::npos) {
     out.append(field);
     return;
@@ -20,6 +18,8 @@ void append_field(std::string& out, std::string_view field) {
   out.push_back('"');
 }
 
+namespace {
+void append_field(std::string& out, std::string_view field) { detail::append_csv_field(out, field); }
 }  // namespace
 
 std::optional<std::vector<std::vector<std::string>>> read_csv(std::string_view text) {

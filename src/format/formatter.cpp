@@ -13,6 +13,7 @@ std::optional<Format> parse_format(std::string_view name) {
   if (name == "csv") return Format::csv;
   if (name == "json") return Format::json;
   if (name == "ndjson") return Format::ndjson;
+  if (name == "focus") return Format::focus;
   return std::nullopt;
 }
 
@@ -57,6 +58,9 @@ void render_to(const RenderInput& in, Format format, const Sink& sink) {
       break;
     case Format::ndjson:
       detail::write_ndjson(in, chunks);
+      break;
+    case Format::focus:
+      detail::write_focus(in, chunks);
       break;
     case Format::table:
       break;

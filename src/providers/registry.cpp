@@ -20,6 +20,13 @@ const std::vector<std::unique_ptr<Provider>>& registry() {
   return all;
 }
 
+const Provider* find_provider(std::string_view name) {
+  for (const std::unique_ptr<Provider>& p : registry()) {
+    if (p->info().name == name) return p.get();
+  }
+  return nullptr;
+}
+
 std::vector<std::unique_ptr<Provider>> make_all_providers() {
   std::vector<std::unique_ptr<Provider>> all;
   all.push_back(runpod::make_provider());

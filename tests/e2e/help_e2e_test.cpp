@@ -31,7 +31,9 @@ std::vector<std::vector<std::string>> every_command() {
                                                {"sync"},
                                                {"ledger"},
                                                {"ledger", "status"},
-                                               {"ledger", "export"}};
+                                               {"ledger", "export"},
+                                               {"export"},
+                                               {"export", "focus"}};
   for (const std::unique_ptr<providers::Provider>& p : providers::make_all_providers()) {
     out.push_back({p->info().name});
     for (const providers::ResourceSpec& r : p->resources()) out.push_back({p->info().name, r.name});

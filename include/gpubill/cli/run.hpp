@@ -14,7 +14,8 @@
 namespace gpubill::cli {
 
 struct GlobalOptions {
-  std::string output = "table";  ///< table | csv | json | ndjson
+  std::string output = "table";  ///< table | csv | json | ndjson | focus
+  std::string focus_version;     ///< --focus-version: 1.2 | 1.3; empty: 1.2
   std::string out_file;
   std::string start;
   std::string end;
@@ -36,7 +37,7 @@ struct GlobalOptions {
 };
 
 struct Invocation {
-  enum class Kind { message, providers, resource, report, config, sync, ledger };
+  enum class Kind { message, providers, resource, report, config, sync, ledger, export_focus };
   Kind kind = Kind::message;
   std::string message;           ///< Kind::message: help or version text for stdout
   GlobalOptions global;
@@ -50,6 +51,7 @@ struct Invocation {
   std::string config_action;                  ///< Kind::config: path, show, init or check
                                               ///< Kind::ledger: status or export
   std::optional<aggregate::FxRates> fx;       ///< --fx, parsed; nullopt: no conversion
+  std::string export_dir;                     ///< Kind::export_focus: --dir
 };
 
 /// Parses arguments (without argv[0]). Throws UsageError with a one-line message.

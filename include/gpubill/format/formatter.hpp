@@ -12,12 +12,13 @@
 
 #include "gpubill/model/balance.hpp"
 #include "gpubill/model/cost_record.hpp"
+#include "gpubill/model/focus.hpp"
 
 namespace gpubill::format {
 
-enum class Format { table, csv, json, ndjson };
+enum class Format { table, csv, json, ndjson, focus };
 
-/// "table", "csv", "json", "ndjson" -> Format; nullopt otherwise.
+/// "table", "csv", "json", "ndjson", "focus" -> Format; nullopt otherwise.
 std::optional<Format> parse_format(std::string_view name);
 
 /// A column a command adds after the stable ones (e.g. fx_rate with --fx). Only ever added
@@ -28,6 +29,16 @@ struct ExtraColumn {
   bool in_table = true;      ///< false: CSV only (the table says it another way)
   std::function<std::string(const model::CostRecord&)> cell;
   int table_places = -1;     ///< >= 0: the table rounds a decimal cell to this many places
+};
+
+/// What -o focus needs beyond the records (docs/focus.md).
+struct FocusOptions {
+  std::string version = "1.2";  ///< "1.2" or "1.3" (which adds ServiceProviderName, HostProviderName)
+  /// The mapping of a record's provider; null: no mapping, the record is not written.
+  std::function<const model::FocusMapping*(const model::CostRecord&)> mapping;
+  /// The billing month ("YYYY-MM") a provider files a record under where it says so; nullopt
+  /// or unset: the month the record starts in.
+  std::function<std::optional<std::string>(const model::CostRecord&)> billing_month;
 };
 
 struct RenderInput {
@@ -55,6 +66,7 @@ struct RenderInput {
   /// table only: the terminal's width in columns; 0 (a pipe, a file, --wide): every column
   /// at full width. When the table is wider, fit_table's rules apply (docs/output-formats.md).
   std::size_t width = 0;
+  FocusOptions focus{};                     ///< focus only
 };
 
 /// Aligned columns for people; columns empty in every row are left out; amounts rounded to
@@ -66,6 +78,15 @@ std::string render_csv(const RenderInput& in);
 std::string render_json(const RenderInput& in);
 /// One record object per line and nothing else.
 std::string render_ndjson(const RenderInput& in);
+
+/// FOCUS (FinOps Open Cost and Usage Specification) CSV: the header of in.focus.version's
+/// columns, then one row per record that focus_writable() accepts, in order (docs/focus.md).
+std::string render_focus(const RenderInput& in);
+/// Whether a record can be a FOCUS row: it has an amount and a currency (BilledCost and
+/// BillingCurrency are never null) and in.focus has a mapping for it.
+bool focus_writable(const RenderInput& in, const model::CostRecord& record);
+/// The FOCUS columns of `version` ("1.2", "1.3"), custom x_ columns last; empty for another.
+std::vector<std::string> focus_columns(const std::string& version);
 
 std::string render(const RenderInput& in, Format format);
 

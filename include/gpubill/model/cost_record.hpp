@@ -41,6 +41,10 @@ struct CostRecord {
 /// not billing it): shown in the warning that such rows are left out of the totals.
 inline constexpr const char* k_no_price_reason_attribute = "gpubill_no_price_reason";
 
+/// The service of the record `report` adds when a provider's own total differs from what its
+/// parts add up to (docs/report.md): the difference, named as such.
+inline constexpr const char* k_difference_service = "other";
+
 /// The attribute of a record whose bucket or window ends after now: its amount is still
 /// growing (the table shows "(so far)" after its END).
 inline constexpr const char* k_incomplete_attribute = "gpubill_incomplete_bucket";

@@ -13,6 +13,7 @@
 
 #include "gpubill/model/balance.hpp"
 #include "gpubill/model/cost_record.hpp"
+#include "gpubill/model/focus.hpp"
 #include "gpubill/model/query.hpp"
 #include "gpubill/providers/response_cache.hpp"
 #include "gpubill/transport/transport.hpp"
@@ -87,6 +88,8 @@ struct ProviderInfo {
   /// currency, unit, description, period), tell two records of one answer apart: the rest
   /// of the ledger's natural key (docs/ledger.md, "Natural keys").
   std::vector<std::string> ledger_key_attributes{};
+  /// How this provider's records read as FOCUS rows (-o focus; docs/focus.md, "Mapping").
+  model::FocusMapping focus{};
 };
 
 /// Flag name (as in OptionSpec::flag) -> values given, in order. Absent flags are absent.

@@ -168,6 +168,7 @@ class GcoreProvider final : public Provider {
              "gpubill gcore reservations --month 2026-10 -o csv", reservations_options(),
              ResourceKind::cost_records, "one calendar month (--month, else the month --start is in)"}} {
     m_info.check_resource = "totals";  // one POST for a one-day window
+    m_info.focus = focus_mapping();
     // A totals line is a feature and a metric in a region (docs/ledger.md, "Natural keys").
     m_info.ledger_key_attributes = {"billing_feature_name", "billing_metric_name"};
     m_info.error_message = &error_message;

@@ -106,6 +106,7 @@ class HyperstackProvider final : public Provider {
     m_info.max_in_flight = 1;
     m_info.rate_limit_window_ms = 60'000;
     m_info.check_resource = "last-day";  // GET /billing/billing/last-day-cost
+    m_info.focus = focus_mapping();
     // resource_id is the organisation's infrahub_id; the resource is its own id.
     m_info.ledger_key_attributes = {"id"};
   }

@@ -66,6 +66,7 @@ class NovitaProvider final : public Provider {
              ResourceKind::balance},
         } {
     m_info.check_resource = "balance";  // GET /openapi/v1/billing/balance/detail
+    m_info.focus = focus_mapping();
     // A bill of one instance and product per cycle and trade.
     m_info.ledger_key_attributes = {"cycle", "tradeType"};
     m_info.error_message = &error_message;

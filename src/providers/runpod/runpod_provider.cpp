@@ -111,6 +111,7 @@ class RunpodProvider final : public Provider {
              "gpubill runpod public-endpoints --bucket month --start 2026-10", v2_options({})},
         } {
     m_info.check_resource = "network-volumes";  // one billing request, no listing to join
+    m_info.focus = focus_mapping();
     m_info.extra_settings = {
         {"api_version", "GPUBILL_RUNPOD_API", "auto", false},
         {"v2_base_url", "GPUBILL_RUNPOD_V2_URL", "https://api.runpod.io/v2", true}};

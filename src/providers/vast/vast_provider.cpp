@@ -73,6 +73,7 @@ class VastProvider final : public Provider {
     m_info.retry_base_delay_ms = 1000;  // the threshold of charges, in seconds [8]
     m_info.rate_limit_window_ms = 1000;
     m_info.check_resource = "balance";  // GET /api/v0/users/current
+    m_info.focus = focus_mapping();
     // One item (gpu, disk, bandwidth) of one contract.
     m_info.ledger_key_attributes = {"item"};
     m_info.error_message = &error_message;
