@@ -3,6 +3,9 @@
 #   make        configure and build into build/
 #   make test   deps + build + every test (ctest)
 #   make demo   deps + build + start the bundled fake cloud on 127.0.0.1 and run real reports
+#   make install   a Release build installed under PREFIX (default /usr/local; DESTDIR honoured)
+#   make deb       a Release build packaged as ./gpubill_VERSION-1_ARCH.deb (CPack)
+#   make deb-check lintian, then install the .deb with dpkg, run it, remove it (root or sudo)
 BUILD_DIR ?= build
 BUILD_TYPE ?= RelWithDebInfo
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
@@ -11,9 +14,14 @@ CMAKE_FLAGS ?=
 DEB_PACKAGES := build-essential cmake ninja-build pkg-config \
   nlohmann-json3-dev libcli11-dev libhowardhinnant-date-dev libspdlog-dev catch2 \
   libcurl4-openssl-dev libssl-dev libcpp-httplib-dev libtomlplusplus-dev \
-  libbenchmark-dev libsqlite3-dev sqlite3 libpq-dev postgresql-15 zlib1g-dev
+  libbenchmark-dev libsqlite3-dev sqlite3 libpq-dev postgresql-15 zlib1g-dev \
+  mandoc bash-completion zsh fish lintian
 
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+# install and the package are Release builds; RelWithDebInfo stays the developer default.
+RELEASE_DIR ?= build-release
+PREFIX ?= /usr/local
 
 SANITIZE_DIR ?= build-sanitize
 FUZZ_DIR ?= build-fuzz
@@ -21,7 +29,7 @@ FUZZ_SECONDS ?= 60
 FUZZ_TARGETS := runpod novita gcore hyperstack vast when config format
 FUZZ_PACKAGES := clang libclang-rt-14-dev
 
-.PHONY: all build deps deps-fuzz test test-sanitize fuzz demo clean
+.PHONY: all build deps deps-fuzz test test-sanitize fuzz demo clean release-build install deb deb-check
 
 all: build
 
@@ -81,9 +89,30 @@ fuzz: deps-fuzz
 	  rc=$$?; tail -n 12 $(FUZZ_DIR)/$$t.log; [ $$rc = 0 ] || exit 1; \
 	done
 
+# The binary, gpubill(1), the completions and the changelog, built Release for INSTALL_PREFIX
+# (the man page names the docs folder under it).
+release-build: deps
+	cmake -S . -B $(RELEASE_DIR) -G Ninja -DCMAKE_BUILD_TYPE=Release -DCMAKE_INSTALL_PREFIX=$(INSTALL_PREFIX) $(CMAKE_FLAGS)
+	cmake --build $(RELEASE_DIR) -j $(JOBS) --target gpubill gpubill_docs gpubill_changelog
+
+install:
+	$(MAKE) release-build INSTALL_PREFIX=$(PREFIX)
+	cmake --install $(RELEASE_DIR) --strip
+
+deb:
+	$(MAKE) release-build INSTALL_PREFIX=/usr
+	rm -f $(RELEASE_DIR)/gpubill_*.deb
+	cd $(RELEASE_DIR) && cpack -G DEB
+	cp $(RELEASE_DIR)/gpubill_*.deb .
+	@ls -l gpubill_*.deb
+
+deb-check: deps
+	cmake --build $(RELEASE_DIR) -j $(JOBS) --target gpubill-fakecloud
+	$(SUDO) tests/deb_check.sh $(RELEASE_DIR)
+
 demo: deps
 	$(MAKE) build
 	BUILD_DIR=$(BUILD_DIR) tools/demo.sh
 
 clean:
-	rm -rf $(BUILD_DIR) $(SANITIZE_DIR) $(FUZZ_DIR)
+	rm -rf $(BUILD_DIR) $(SANITIZE_DIR) $(FUZZ_DIR) $(RELEASE_DIR) gpubill_*.deb

@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BUILD_DIR=${BUILD_DIR:-build}
-GPUBILL="$BUILD_DIR/src/gpubill"
+GPUBILL=${GPUBILL:-$BUILD_DIR/src/gpubill}   # tests/deb_check.sh: the installed one
 FAKECLOUD="$BUILD_DIR/tests/gpubill-fakecloud"
 for bin in "$GPUBILL" "$FAKECLOUD"; do
   [ -x "$bin" ] || { echo "demo: $bin is missing: run make first" >&2; exit 1; }

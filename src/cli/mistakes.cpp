@@ -133,6 +133,7 @@ std::vector<std::string> check_arguments(const CLI::App& root, const ChoiceLists
     args[0] = "--version";
   }
   const CLI::App* app = &root;
+  std::size_t positional_seen = 0;  // of the command reached so far
   for (std::size_t i = 0; i < args.size(); ++i) {
     std::string& a = args[i];
     if (a == "--") break;
@@ -187,9 +188,28 @@ std::vector<std::string> check_arguments(const CLI::App& root, const ChoiceLists
                             [&](const CLI::App* s) { return s->get_name() == a; });
     if (sub != subs.end()) {
       app = *sub;
+      positional_seen = 0;
       continue;
     }
     if (subs.empty()) {
+      // A command's own positional arguments (`completion SHELL`), each once, in order.
+      std::vector<const CLI::Option*> positionals =
+          app->get_options([](const CLI::Option* o) { return o->get_positional(); });
+      if (positional_seen < positionals.size()) {
+        const CLI::Option* p = positionals[positional_seen++];
+        auto it = choices.find(p);
+        if (it != choices.end()) {
+          std::string what = p->get_type_name().substr(0, p->get_type_name().find(':'));
+          for (char& c : what) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+          if (std::find(it->second.begin(), it->second.end(), a) == it->second.end()) {
+            std::string all;
+            for (const std::string& c : it->second) all += (all.empty() ? "" : ", ") + c;
+            throw UsageError("unknown " + what + " '" + a + "' for '" + path_of(app) + "': use " +
+                             all + " " + see_help(app));
+          }
+        }
+        continue;
+      }
       throw UsageError("unexpected argument '" + a + "' for '" + path_of(app) + "' " +
                        see_help(app));
     }
@@ -204,6 +224,22 @@ std::vector<std::string> check_arguments(const CLI::App& root, const ChoiceLists
     std::string all;
     for (const std::string& n : names) all += (all.empty() ? "" : ", ") + n;
     throw UsageError("unknown command '" + here + a + "': use one of " + all + " " + see_help(app));
+  }
+  // A command's required positional argument, missing: name what it takes.
+  if (std::find(args.begin(), args.end(), "--version") == args.end()) {
+    std::vector<const CLI::Option*> positionals =
+        app->get_options([](const CLI::Option* o) { return o->get_positional() && o->get_required(); });
+    if (positional_seen < positionals.size()) {
+      const CLI::Option* p = positionals[positional_seen];
+      std::string list;
+      auto it = choices.find(p);
+      if (it != choices.end()) {
+        for (const std::string& c : it->second) list += (list.empty() ? ": " : ", ") + c;
+      }
+      throw UsageError("'" + path_of(app) + "' needs a " +
+                       p->get_type_name().substr(0, p->get_type_name().find(':')) + list + " " +
+                       see_help(app));
+    }
   }
   // A command that needs one of its own was given none: name them.
   if (app->get_require_subcommand_min() > 0) {

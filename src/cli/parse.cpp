@@ -1,5 +1,6 @@
 // argv -> Invocation with CLI11. Providers' resources and filters come from their
 // ResourceSpecs, so this file knows no provider by name.
+#include <filesystem>
 #include <sstream>
 
 #include <unistd.h>
@@ -11,6 +12,7 @@
 #include "cli/mistakes.hpp"
 #include "gpubill/aggregate/aggregate.hpp"
 #include "gpubill/aggregate/fx.hpp"
+#include "gpubill/cli/command_tree.hpp"
 #include "gpubill/cli/fx_option.hpp"
 #include "gpubill/cli/run.hpp"
 #include "gpubill/transport/curl_transport.hpp"
@@ -124,6 +126,17 @@ std::size_t help_width() {
   return width == 0 ? 80 : std::max<std::size_t>(width, 60);
 }
 
+// The installed docs (BINDIR/../share/doc/gpubill, holding cli.md), or "" (a build tree, or
+// docs left out of the install, as Debian's path-exclude for /usr/share/doc may do).
+std::string installed_docs_dir() {
+  std::error_code ec;
+  std::filesystem::path exe = std::filesystem::read_symlink("/proc/self/exe", ec);
+  if (ec) return "";
+  std::filesystem::path dir = (exe.parent_path() / k_docdir_from_bindir).lexically_normal();
+  if (!std::filesystem::is_regular_file(dir / "cli.md", ec)) return "";
+  return dir.string();
+}
+
 // Help for people: each placeholder once (WHEN, N, PATH, a|b|c; not CLI11's validator text
 // after it), descriptions wrapped to the width, and a command's help listing the global
 // options that apply to it too.
@@ -135,7 +148,9 @@ class HelpFormatter final : public CLI::Formatter {
   /// `placeholders`: the options whose placeholder is not their type name (filled as the
   /// resources' options are added, so shared).
   HelpFormatter(std::size_t width, std::shared_ptr<const Placeholders> placeholders)
-      : m_width(std::max<std::size_t>(width, 60)), m_placeholders(std::move(placeholders)) {
+      : m_width(std::max<std::size_t>(width, 60)),
+        m_placeholders(std::move(placeholders)),
+        m_docs_dir(installed_docs_dir()) {
     column_width(30);
   }
 
@@ -167,6 +182,12 @@ class HelpFormatter final : public CLI::Formatter {
 
   std::string make_footer(const CLI::App* app) const override {
     std::string footer = CLI::Formatter::make_footer(app);
+    if (!m_docs_dir.empty()) {
+      // Installed: docs/x.md is the installed copy, and the man page comes first.
+      footer = with_docs_dir(footer, m_docs_dir);
+      std::size_t at = footer.find("Docs: ");
+      if (at != std::string::npos) footer.insert(at + 6, "man gpubill, ");
+    }
     std::string out;
     std::istringstream lines(footer);
     std::string line;
@@ -225,6 +246,7 @@ class HelpFormatter final : public CLI::Formatter {
 
   std::size_t m_width;
   std::shared_ptr<const Placeholders> m_placeholders;
+  std::string m_docs_dir;  ///< the installed docs, or empty (a build tree)
 };
 
 // --from-ledger and --as-of: on every command that shows cost records (docs/ledger.md).
@@ -246,8 +268,44 @@ std::string help_text(const CLI::App& app, const CLI::Error& e) {
 
 }  // namespace
 
-Invocation parse(const std::vector<std::string>& args,
-                 const std::vector<std::unique_ptr<providers::Provider>>& all) {
+namespace {
+
+// The command tree as --help shows it (command_tree()): names, placeholders, choices.
+CommandDoc describe(const CLI::App& app, const ChoiceLists& choices, const Placeholders& placeholders) {
+  CommandDoc doc;
+  doc.name = app.get_name();
+  doc.help = app.get_description();
+  doc.footer = app.get_footer();
+  for (const CLI::Option* o : app.get_options()) {
+    if (o->get_name() == "--help") continue;
+    if (o->get_positional()) {
+      doc.positional = o->get_type_name().substr(0, o->get_type_name().find(':'));
+      auto c = choices.find(o);
+      if (c != choices.end()) doc.positional_choices = c->second;
+      continue;
+    }
+    OptionDoc od;
+    for (const std::string& s : o->get_snames()) od.names.push_back("-" + s);
+    for (const std::string& l : o->get_lnames()) od.names.push_back("--" + l);
+    od.help = o->get_description();
+    if (o->get_type_size() != 0) {
+      auto own = placeholders.find(o);
+      std::string name = o->get_type_name();
+      od.placeholder = own != placeholders.end() ? own->second : name.substr(0, name.find(':'));
+    }
+    auto c = choices.find(o);
+    if (c != choices.end()) od.choices = c->second;
+    od.required = o->get_required();
+    doc.options.push_back(std::move(od));
+  }
+  for (const CLI::App* sub : app.get_subcommands({})) doc.commands.push_back(describe(*sub, choices, placeholders));
+  return doc;
+}
+
+// parse(), or with `tree`: the command tree, built by the very code that parses.
+Invocation parse_or_describe(const std::vector<std::string>& args,
+                             const std::vector<std::unique_ptr<providers::Provider>>& all,
+                             CommandDoc* tree) {
   Invocation inv;
   CLI::App app{"gpubill: what your rented GPUs cost, across clouds", "gpubill"};
   auto placeholders = std::make_shared<Placeholders>();
@@ -357,6 +415,19 @@ Invocation parse(const std::vector<std::string>& args,
                      "config check exits 0 when every configured key works, 3 when every failure is "
                      "a rejected key (or none is configured), else 1. docs/cli.md");
 
+  std::string completion_shell;
+  CLI::App* completion_cmd = app.add_subcommand(
+      "completion", "Print the completion script for bash, zsh or fish (packages install them)");
+  CLI::Option* shell_arg = completion_cmd->add_option("shell", completion_shell, "bash, zsh or fish")
+                               ->check(CLI::IsMember({"bash", "zsh", "fish"}))
+                               ->type_name("SHELL")
+                               ->required();
+  choices[shell_arg] = {"bash", "zsh", "fish"};
+  completion_cmd->footer("Examples:\n  gpubill completion bash\n  gpubill completion fish\n\n"
+                         "For a gpubill that was only copied: 'source <(gpubill completion bash)' in "
+                         "~/.bashrc. The Debian package and 'make install' put all three where the "
+                         "shells look. docs/install.md");
+
   // One subcommand per provider, one sub-subcommand per resource, one flag per filter.
   struct Bound {
     CLI::App* app;
@@ -409,6 +480,10 @@ Invocation parse(const std::vector<std::string>& args,
     pcmd->footer(examples);
   }
   app.require_subcommand(1);
+  if (tree != nullptr) {
+    *tree = describe(app, choices, *placeholders);
+    return inv;
+  }
 
   // Mistakes first, each in one line naming the fix; CLI11's own words are the fallback.
   const std::vector<std::string> checked = check_arguments(app, choices, args);
@@ -478,6 +553,12 @@ Invocation parse(const std::vector<std::string>& args,
     std::string problem;
     inv.fx = parse_fx_option(inv.global.fx, problem);
     if (!problem.empty()) throw UsageError(problem);
+  }
+  if (completion_cmd->parsed()) {
+    refuse_focus("gpubill completion");
+    inv.kind = Invocation::Kind::completion;
+    inv.config_action = completion_shell;
+    return inv;
   }
   if (providers_cmd->parsed()) {
     refuse_focus("gpubill providers");
@@ -556,6 +637,19 @@ Invocation parse(const std::vector<std::string>& args,
     return inv;
   }
   throw UsageError("a command is required: see 'gpubill --help'");
+}
+
+}  // namespace
+
+Invocation parse(const std::vector<std::string>& args,
+                 const std::vector<std::unique_ptr<providers::Provider>>& all) {
+  return parse_or_describe(args, all, nullptr);
+}
+
+CommandDoc command_tree(const std::vector<std::unique_ptr<providers::Provider>>& all) {
+  CommandDoc tree;
+  parse_or_describe({}, all, &tree);
+  return tree;
 }
 
 }  // namespace gpubill::cli

@@ -6,6 +6,7 @@
 #include <cstdio>
 
 #include "cli/command_support.hpp"
+#include "gpubill/cli/command_tree.hpp"
 #include "gpubill/providers/registry.hpp"
 #include "gpubill/util/error.hpp"
 #include "gpubill/util/log.hpp"
@@ -31,6 +32,10 @@ int run(int argc, char** argv) {
     Invocation inv = parse(args, providers::registry());
     if (inv.kind == Invocation::Kind::message) {
       util::write_stdout(inv.message);
+      return 0;
+    }
+    if (inv.kind == Invocation::Kind::completion) {
+      util::write_stdout(completion_script(command_tree(providers::registry()), inv.config_action));
       return 0;
     }
     util::init_logging(inv.global.quiet          ? util::Verbosity::quiet

@@ -591,6 +591,8 @@ TEST_CASE("e2e: a new user's first mistakes each get one line that says what to 
       {"runpod", "pods", "--timeout"},                   // missing value, with a range check
       {"runpod", "pods", "--start", "last-mnth"},        // bad WHEN
       {"runpod"},                                        // no subcommand
+      {"completion", "tcsh"},                            // a shell it has no script for
+      {"completion"},                                    // no shell
       {},                                                // nothing at all
   };
   std::string transcript;

@@ -33,7 +33,8 @@ std::vector<std::vector<std::string>> every_command() {
                                                {"ledger", "status"},
                                                {"ledger", "export"},
                                                {"export"},
-                                               {"export", "focus"}};
+                                               {"export", "focus"},
+                                               {"completion"}};
   for (const std::unique_ptr<providers::Provider>& p : providers::make_all_providers()) {
     out.push_back({p->info().name});
     for (const providers::ResourceSpec& r : p->resources()) out.push_back({p->info().name, r.name});

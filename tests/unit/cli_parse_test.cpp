@@ -80,7 +80,7 @@ TEST_CASE("cli: each mistake names its fix in one line", "[cli][mistakes]") {
   CHECK(mistake({"runpod", "pod"}) ==
         "unknown command 'runpod pod': did you mean 'runpod pods'? (see 'gpubill runpod --help')");
   CHECK(mistake({"azure"}) ==
-        "unknown command 'azure': use one of providers, report, sync, ledger, export, config, " + test::provider_names() +
+        "unknown command 'azure': use one of providers, report, sync, ledger, export, config, completion, " + test::provider_names() +
             " (see 'gpubill --help')");
   CHECK(mistake({"runpod", "pods", "--bukcet", "day"}) ==
         "unknown flag --bukcet for 'gpubill runpod pods': did you mean --bucket? "
@@ -101,7 +101,7 @@ TEST_CASE("cli: each mistake names its fix in one line", "[cli][mistakes]") {
   CHECK(mistake({"runpod"}) ==
         "'gpubill runpod' needs a command: pods, endpoints, network-volumes, all, clusters, "
         "public-endpoints (see 'gpubill runpod --help')");
-  CHECK(mistake({}) == "'gpubill' needs a command: providers, report, sync, ledger, export, config, " +
+  CHECK(mistake({}) == "'gpubill' needs a command: providers, report, sync, ledger, export, config, completion, " +
                            test::provider_names() + " (see 'gpubill --help')");
   CHECK(mistake({"runpod", "pods", "extra"}) ==
         "unexpected argument 'extra' for 'gpubill runpod pods' (see 'gpubill runpod pods --help')");

@@ -37,7 +37,7 @@ struct GlobalOptions {
 };
 
 struct Invocation {
-  enum class Kind { message, providers, resource, report, config, sync, ledger, export_focus };
+  enum class Kind { message, providers, resource, report, config, sync, ledger, export_focus, completion };
   Kind kind = Kind::message;
   std::string message;           ///< Kind::message: help or version text for stdout
   GlobalOptions global;
@@ -50,6 +50,7 @@ struct Invocation {
   bool allow_partial = false;                 ///< Kind::report: --allow-partial
   std::string config_action;                  ///< Kind::config: path, show, init or check
                                               ///< Kind::ledger: status or export
+                                              ///< Kind::completion: bash, zsh or fish
   std::optional<aggregate::FxRates> fx;       ///< --fx, parsed; nullopt: no conversion
   std::string export_dir;                     ///< Kind::export_focus: --dir
 };
