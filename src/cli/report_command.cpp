@@ -12,6 +12,8 @@
 #include <optional>
 #include <thread>
 
+#include <csignal>
+
 #include <fcntl.h>
 #include <unistd.h>
 
@@ -513,6 +515,32 @@ void put_in_place(const std::string& fresh, const std::string& target) {
   }
 }
 
+// The hidden folders of exports that died before putting a month in place (killed, the
+// machine stopped): `.billing_period=M.tmp-PID` (and `.old`) whose PID no process has. A
+// folder of an export still running (its PID alive, this one's included) is left alone.
+void remove_stale_months(const std::string& dir) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
+    const std::string name = it->path().filename().string();
+    const std::string prefix = ".billing_period=";
+    std::size_t tmp = name.find(".tmp-");
+    if (name.rfind(prefix, 0) != 0 || tmp == std::string::npos) continue;
+    std::string digits = name.substr(tmp + 5);
+    if (digits.size() > 4 && digits.compare(digits.size() - 4, 4, ".old") == 0) digits.resize(digits.size() - 4);
+    if (digits.empty() || digits.size() > 9 ||
+        digits.find_first_not_of("0123456789") != std::string::npos) {
+      continue;
+    }
+    const pid_t pid = static_cast<pid_t>(std::stol(digits));
+    if (pid > 0 && ::kill(pid, 0) != 0 && errno == ESRCH) {
+      std::error_code rm;
+      fs::remove_all(it->path(), rm);
+      if (!rm) util::log().info("export focus: removed {}, left by an export that stopped", name);
+    }
+  }
+}
+
 void sync_directory(const std::string& dir) {
   int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (fd < 0) return;
@@ -566,6 +594,7 @@ int run_export_focus(const Invocation& inv, const config::Environment& env) {
     throw IoError("export focus: --dir " + inv.export_dir + ": cannot make the folder" +
                   (ec ? ": " + ec.message() : std::string()));
   }
+  remove_stale_months(inv.export_dir);
   std::string listing;
   std::size_t written = 0;
   std::size_t skipped = 0;

@@ -31,7 +31,7 @@ using model::Period;
 using model::Timestamp;
 
 // Version 1 (docs/ledger.md, "Schema"), in SQLite's types: money as TEXT that must stay text.
-// Each later version adds one entry to k_migrations.
+// A later version brings its migration step, run by prepare_schema() (one step per version).
 const std::string k_schema_v1 = schema_v1({"INTEGER PRIMARY KEY", "INTEGER", "TEXT", [](const char* column) {
   return std::string("TEXT CHECK (") + column + " IS NULL OR typeof(" + column + ") = 'text')";
 }});

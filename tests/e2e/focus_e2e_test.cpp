@@ -2,6 +2,8 @@
 // every provider, each file through the FOCUS checker, the manifest's totals against the
 // report's for the same month, the same files summed by sqlite3 after `.import --csv`, a
 // rerun replacing a month whole, a failing provider leaving its months as they were.
+#include <unistd.h>
+
 #include <catch2/catch.hpp>
 
 #include <cstdio>
@@ -129,8 +131,9 @@ TEST_CASE("e2e export focus: 3 months x every provider, checked, exact against t
   }
 }
 
-TEST_CASE("e2e export focus: a rerun replaces a month whole, an empty month gets header-only "
-          "files, and 1.3 on request", "[e2e][focus]") {
+// (The name on one line: docs/reliability.md names it, and its test looks for it whole.)
+TEST_CASE("e2e export focus: a rerun replaces a month whole, an empty month gets header-only files, and 1.3 on request",
+          "[e2e][focus]") {
   test::FakeCloud cloud;
   cloud.start();
   test::TempDir dir;
@@ -138,6 +141,15 @@ TEST_CASE("e2e export focus: a rerun replaces a month whole, an empty month gets
   const fs::path month = fs::path(dir.path()) / "billing_period=2026-10";
   fs::create_directories(month);
   { std::ofstream(month / "stale.csv.gz") << "from an older run"; }
+  // What a killed export left (its PID above any pid_max: no process has it), and the folder
+  // of one still running (this test's PID): the first goes, the second stays.
+  const fs::path dead = fs::path(dir.path()) / ".billing_period=2026-10.tmp-999999999";
+  const fs::path dead_aside = fs::path(dir.path()) / ".billing_period=2026-09.tmp-999999999.old";
+  const fs::path running = fs::path(dir.path()) / (".billing_period=2026-10.tmp-" + std::to_string(::getpid()));
+  for (const fs::path& p : {dead, dead_aside, running}) {
+    fs::create_directories(p);
+    std::ofstream(p / "gcore.csv.gz") << "half written";
+  }
   test::CliResult r = test::run_cli({"export", "focus", "--start", "2026-10", "--end", "2026-11",
                                      "--dir", dir.path(), "--focus-version", "1.3", "--providers",
                                      "gcore,vast"}, env, 120);
@@ -147,6 +159,9 @@ TEST_CASE("e2e export focus: a rerun replaces a month whole, an empty month gets
   for (const auto& e : fs::directory_iterator(month)) names.push_back(e.path().filename().string());
   std::sort(names.begin(), names.end());
   CHECK(names == std::vector<std::string>{"gcore.csv.gz", "manifest.json", "vast.csv.gz"});
+  CHECK_FALSE(fs::exists(dead));
+  CHECK_FALSE(fs::exists(dead_aside));
+  CHECK(fs::exists(running / "gcore.csv.gz"));
   std::string csv = util::read_gzip_file((month / "gcore.csv.gz").string());
   CHECK(test::focus_problems(csv, "1.3").empty());
   CHECK(json::parse(read_file(month / "manifest.json"))["focus_version"] == "1.3");

@@ -43,6 +43,9 @@ const std::vector<std::vector<std::string>> k_compared = {
     {"novita", "usage", "--category", "gpu", "--cycle", "day", "-o", "json"},
     {"gcore", "totals", "--start", "2026-10"},
     {"vast", "charges", "--start", "2026-08", "-o", "csv"},
+    // FOCUS rows from the ledger: the same bytes (issue #21)
+    {"report", "--start", "2026-08", "--end", "2026-11", "-o", "focus"},
+    {"hyperstack", "history", "--start", "2026-09", "-o", "focus", "--focus-version", "1.3"},
 };
 
 std::vector<std::string> with(std::vector<std::string> args, const std::vector<std::string>& more) {
