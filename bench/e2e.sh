@@ -35,6 +35,8 @@ commands=(
   "gpubill|$GPUBILL runpod pods --bucket hour --grouping podId --start 2025-11-01 --end 2026-11-01 -o csv"
   "jq|curl -sf -H \"Authorization: Bearer \$RUNPOD_API_KEY\" '$bulk_url/billing/pods' | jq -r \"\$JQ_PROGRAM\""
   "python3|python3 bench/runpod_to_csv.py '$bulk_url/billing/pods'"
+  # the same records as FOCUS rows (issue #21): its cost beside -o csv's
+  "focus|$GPUBILL runpod pods --bucket hour --grouping podId --start 2025-11-01 --end 2026-11-01 -o focus"
 )
 
 declare -A wall rss
@@ -54,6 +56,9 @@ done
 # gpubill's amounts add up to what the server sent, exactly.
 sum=$(python3 -c 'import csv,sys,decimal; r=csv.reader(open(sys.argv[1])); next(r); print(sum(decimal.Decimal(x[9]) for x in r).normalize())' "$work/gpubill.csv")
 [ "$sum" = "$(python3 -c "import decimal; print(decimal.Decimal('$total').normalize())")" ] || { echo "gpubill total $sum != served $total" >&2; exit 1; }
+# And its FOCUS rows' BilledCost (the first column) too.
+fsum=$(python3 -c 'import csv,sys,decimal; r=csv.reader(open(sys.argv[1])); next(r); print(sum(decimal.Decimal(x[0]) for x in r).normalize())' "$work/focus.csv")
+[ "$fsum" = "$sum" ] || { echo "gpubill -o focus BilledCost $fsum != served $total" >&2; exit 1; }
 
 mb=$(awk -v b="$bytes" 'BEGIN { printf "%.1f", b / 1e6 }')
 printf 'answer: %d rows, %s MB, total %s USD; best of %d runs\n\n' "$ROWS" "$mb" "$total" "$RUNS"
@@ -71,6 +76,8 @@ for what in --help --version; do
   end=$(date +%s%N)
   printf 'gpubill %s: %.2f ms mean over 200 runs\n' "$what" "$(awk -v a="$start" -v b="$end" 'BEGIN { print (b - a) / 200 / 1e6 }')"
 done
+printf 'gpubill -o focus: %.2f s, %.2fx -o csv (the same records, 42 columns instead of 14)\n' \
+  "${wall[focus]}" "$(awk -v f="${wall[focus]}" -v g="${wall[gpubill]}" 'BEGIN { print f / g }')"
 printf 'gpubill vs jq: %.1fx faster (target 5x); vs python3: %.1fx (target 3x); peak RSS %.2fx the answer (target <= 2x)\n' \
   "$(awk -v a="${wall[jq]}" -v g="${wall[gpubill]}" 'BEGIN { print a / g }')" \
   "$(awk -v a="${wall[python3]}" -v g="${wall[gpubill]}" 'BEGIN { print a / g }')" \
