@@ -143,6 +143,20 @@ std::string installed_docs_dir() {
 /// Option -> the name --help shows after it, where that is not its type name.
 using Placeholders = std::map<const CLI::Option*, std::string>;
 
+// An option's type name, without the validators' descriptions CLI11 appends after a ':'.
+std::string type_name_of(const CLI::Option* opt) {
+  std::string name = opt->get_type_name();
+  return name.substr(0, name.find(':'));
+}
+// The name after the flag: WHEN, N, PATH, a|b|c; a long list of choices is VALUE. --help and
+// the command tree (man page, completions) both say it so.
+std::string placeholder_of(const CLI::Option* opt, const Placeholders& placeholders) {
+  auto own = placeholders.find(opt);
+  if (own != placeholders.end()) return own->second;
+  std::string name = type_name_of(opt);
+  return name.size() > 36 ? "VALUE" : name;
+}
+
 class HelpFormatter final : public CLI::Formatter {
  public:
   /// `placeholders`: the options whose placeholder is not their type name (filled as the
@@ -229,17 +243,8 @@ class HelpFormatter final : public CLI::Formatter {
   }
 
  private:
-  static std::string type_name(const CLI::Option* opt) {
-    std::string name = opt->get_type_name();
-    return name.substr(0, name.find(':'));  // CLI11 appends its validators' descriptions
-  }
-  // The name after the flag: WHEN, N, PATH, a|b|c; a long list of choices is VALUE.
-  std::string placeholder(const CLI::Option* opt) const {
-    auto own = m_placeholders->find(opt);
-    if (own != m_placeholders->end()) return own->second;
-    std::string name = type_name(opt);
-    return name.size() > 36 ? "VALUE" : name;
-  }
+  static std::string type_name(const CLI::Option* opt) { return type_name_of(opt); }
+  std::string placeholder(const CLI::Option* opt) const { return placeholder_of(opt, *m_placeholders); }
   static std::string wrap(const std::string& text, std::size_t width) {
     return util::wrap_words(text, width);
   }
@@ -279,7 +284,7 @@ CommandDoc describe(const CLI::App& app, const ChoiceLists& choices, const Place
   for (const CLI::Option* o : app.get_options()) {
     if (o->get_name() == "--help") continue;
     if (o->get_positional()) {
-      doc.positional = o->get_type_name().substr(0, o->get_type_name().find(':'));
+      doc.positional = type_name_of(o);
       auto c = choices.find(o);
       if (c != choices.end()) doc.positional_choices = c->second;
       continue;
@@ -288,11 +293,7 @@ CommandDoc describe(const CLI::App& app, const ChoiceLists& choices, const Place
     for (const std::string& s : o->get_snames()) od.names.push_back("-" + s);
     for (const std::string& l : o->get_lnames()) od.names.push_back("--" + l);
     od.help = o->get_description();
-    if (o->get_type_size() != 0) {
-      auto own = placeholders.find(o);
-      std::string name = o->get_type_name();
-      od.placeholder = own != placeholders.end() ? own->second : name.substr(0, name.find(':'));
-    }
+    if (o->get_type_size() != 0) od.placeholder = placeholder_of(o, placeholders);
     auto c = choices.find(o);
     if (c != choices.end()) od.choices = c->second;
     od.required = o->get_required();
