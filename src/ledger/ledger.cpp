@@ -107,16 +107,12 @@ std::vector<std::string> natural_keys(const std::vector<model::CostRecord>& reco
   std::vector<std::string> keys(records.size());
   for (std::size_t i = 0; i < records.size(); ++i) {
     const model::CostRecord& r = records[i];
-    const std::string* columns[] = {&r.service.str(),  &r.resource_id.str(), &r.gpu_type.str(),
-                                    &r.region.str(),   &r.currency.str(),    &r.usage_unit.str(),
-                                    &r.description.str(), &*values[i][9], &*values[i][10]};  // times as stored
-    std::size_t size = 16 * key_attributes.size();
-    for (const std::string* c : columns) size += c->size() + 1;
+    const RowValues& v = values[i];
     std::string& key = keys[i];
-    key.reserve(size);
-    for (const std::string* c : columns) {
-      if (c != columns[0]) key += '\x1f';
-      key += *c;
+    key.reserve(key_prefix_size(v) + 16 * key_attributes.size());
+    for (std::size_t c : k_key_columns) {
+      if (c != k_key_columns[0]) key += '\x1f';
+      key += *v[c];
     }
     for (const std::string& name : key_attributes) {
       auto it = r.attributes.find(name);
@@ -220,9 +216,11 @@ std::vector<std::string> month_gaps(const std::string& first, const std::string&
   return gaps;
 }
 
-// Version 1 of the schema (docs/ledger.md, "Schema"): one text for both stores, with the
-// types each spells its own way.
-const char* const k_schema_v1_template = R"sql(
+// The schema (docs/ledger.md, "Schema"): one text for both stores, with the types each
+// spells its own way. Version 1 kept each record's provider, account, part, month and whole
+// natural key in its row (and again in a unique index); version 2 keeps the four once, in
+// slots, of the key only what its columns do not hold, and indexes the slot.
+const char* const k_schema_common = R"sql(
 CREATE TABLE schema_version(version INTEGER NOT NULL);
 CREATE TABLE syncs(
   id {id},
@@ -251,38 +249,48 @@ CREATE TABLE windows(
   sync_id {int} NOT NULL REFERENCES syncs(id));
 CREATE UNIQUE INDEX windows_current ON windows(provider, account, part, month)
   WHERE seen_until IS NULL;
-CREATE TABLE records(
-  id {id},
-  provider TEXT NOT NULL,
-  account TEXT NOT NULL,
-  part TEXT NOT NULL,
-  month TEXT NOT NULL,
-  natural_key TEXT NOT NULL,
-  seq {int} NOT NULL,
-  service TEXT NOT NULL,
-  resource_id TEXT NOT NULL,
-  resource_name TEXT NOT NULL,
-  gpu_type TEXT NOT NULL,
-  gpu_model TEXT NOT NULL,
-  region TEXT NOT NULL,
-  currency TEXT NOT NULL,
-  usage_unit TEXT NOT NULL,
-  description TEXT NOT NULL,
-  period_start {time} NOT NULL,
-  period_end {time} NOT NULL,
-  amount {money amount},
-  usage_quantity {money usage_quantity},
-  attributes TEXT NOT NULL,
-  seen_from {time} NOT NULL,
-  seen_until {time},
-  sync_id {int} NOT NULL REFERENCES syncs(id));
-CREATE UNIQUE INDEX records_current ON records(provider, account, part, month, natural_key)
-  WHERE seen_until IS NULL;
 )sql";
 
-std::string schema_v1(const SchemaTypes& types) {
+#define GPUBILL_LEDGER_RECORD_VALUES_DDL                                                  \
+  "  service TEXT NOT NULL,\n  resource_id TEXT NOT NULL,\n  resource_name TEXT NOT NULL,\n" \
+  "  gpu_type TEXT NOT NULL,\n  gpu_model TEXT NOT NULL,\n  region TEXT NOT NULL,\n"          \
+  "  currency TEXT NOT NULL,\n  usage_unit TEXT NOT NULL,\n  description TEXT NOT NULL,\n"    \
+  "  period_start {time} NOT NULL,\n  period_end {time} NOT NULL,\n"                        \
+  "  amount {money amount},\n  usage_quantity {money usage_quantity},\n"                      \
+  "  attributes TEXT NOT NULL,\n  seen_from {time} NOT NULL,\n  seen_until {time},\n"       \
+  "  sync_id {int} NOT NULL REFERENCES syncs(id));\n"
+
+const char* const k_records_v1 =
+    "CREATE TABLE records(\n  id {id},\n  provider TEXT NOT NULL,\n  account TEXT NOT NULL,\n"
+    "  part TEXT NOT NULL,\n  month TEXT NOT NULL,\n  natural_key TEXT NOT NULL,\n  seq {int} NOT NULL,\n"
+    GPUBILL_LEDGER_RECORD_VALUES_DDL
+    "CREATE UNIQUE INDEX records_current ON records(provider, account, part, month, natural_key)\n"
+    "  WHERE seen_until IS NULL;\n";
+
+const char* const k_records_v2 =
+    "CREATE TABLE {records}(\n  id {id},\n  slot_id {int} NOT NULL REFERENCES slots(id),\n"
+    "  key_rest TEXT NOT NULL,\n  seq {int} NOT NULL,\n"
+    GPUBILL_LEDGER_RECORD_VALUES_DDL;
+
+const char* const k_slots_v2 =
+    "CREATE TABLE slots(\n  id {id},\n  provider TEXT NOT NULL,\n  account TEXT NOT NULL,\n"
+    "  part TEXT NOT NULL,\n  month TEXT NOT NULL);\n"
+    "CREATE UNIQUE INDEX slots_key ON slots(provider, account, part, month);\n";
+
+// On the slot alone: a write reads a slot's current rows, a read its versions. One current
+// version per natural key is kept by the write path (docs/ledger.md, "Schema"), not by a
+// unique index, which made a first sync a third slower (docs/performance.md); integrity_check()
+// counts any key with two.
+const char* const k_records_index_v2 = "CREATE INDEX records_slot ON records(slot_id);\n";
+
+const char* const k_doubled_keys_sql =
+    "SELECT COUNT(*) FROM (SELECT 1 FROM records WHERE seen_until IS NULL GROUP BY slot_id, "
+    GPUBILL_LEDGER_KEY_COLUMNS ", key_rest HAVING COUNT(*) > 1) d";
+
+namespace {
+
+std::string expand(std::string_view t, const SchemaTypes& types, const char* records = "records") {
   std::string out;
-  const std::string_view t = k_schema_v1_template;
   for (std::size_t at = 0; at < t.size();) {
     std::size_t open = t.find('{', at);
     if (open == std::string_view::npos) {
@@ -298,12 +306,71 @@ std::string schema_v1(const SchemaTypes& types) {
       out += types.integer;
     } else if (name == "time") {
       out += types.time;
+    } else if (name == "records") {
+      out += records;
     } else {  // "money COLUMN"
       out += types.money(std::string(name.substr(name.find(' ') + 1)).c_str());
     }
     at = close + 1;
   }
   return out;
+}
+
+}  // namespace
+
+std::string schema_v1(const SchemaTypes& types) {
+  return expand(std::string(k_schema_common) + k_records_v1, types);
+}
+
+std::string schema_v2(const SchemaTypes& types) {
+  return expand(std::string(k_schema_common) + k_slots_v2 + k_records_v2 + k_records_index_v2, types);
+}
+
+std::string migration_v1_to_v2(const SchemaTypes& types, const MigrationSpelling& spelling) {
+  // The natural key of version 1 is the key columns joined by \x1f, then the rest (the
+  // provider's key attributes, a repeat's "#n"): the rest is what version 2 keeps.
+  std::string prefix;
+  for (const char* c : {"service", "resource_id", "gpu_type", "region", "currency", "usage_unit",
+                        "description", "period_start", "period_end"}) {
+    if (!prefix.empty()) prefix += std::string(" || ") + spelling.separator + " || ";
+    std::string column = std::string("r.") + c;
+    prefix += std::string_view(c).rfind("period_", 0) == 0 ? spelling.time_text(column) : column;
+  }
+  std::string sql = expand(std::string(k_slots_v2) + k_records_v2, types, "records_v2");
+  sql += "INSERT INTO slots(provider, account, part, month) SELECT DISTINCT provider, account, part, month "
+         "FROM records ORDER BY provider, account, part, month;\n";
+  sql += std::string("INSERT INTO records_v2(id, slot_id, key_rest, seq, " k_value_columns
+                     ", seen_from, seen_until, sync_id) ") + spelling.overriding +
+         " SELECT r.id, s.id, substr(r.natural_key, length(" + prefix + ") + 1), r.seq";
+  for (const char* c : {"service", "resource_id", "resource_name", "gpu_type", "gpu_model", "region", "currency",
+                        "usage_unit", "description", "period_start", "period_end", "amount", "usage_quantity",
+                        "attributes", "seen_from", "seen_until", "sync_id"}) {
+    sql += std::string(", r.") + c;
+  }
+  sql += " FROM records r JOIN slots s ON s.provider = r.provider AND s.account = r.account AND "
+         "s.part = r.part AND s.month = r.month ORDER BY r.id;\n"
+         "DROP TABLE records;\n"
+         "ALTER TABLE records_v2 RENAME TO records;\n";
+  sql += k_records_index_v2;
+  sql += "UPDATE schema_version SET version = 2;\n";
+  return sql;
+}
+
+std::size_t key_prefix_size(const RowValues& v) {
+  std::size_t size = k_key_column_count - 1;
+  for (std::size_t c : k_key_columns) size += v[c]->size();
+  return size;
+}
+
+std::string stored_natural_key(const RowValues& v, std::string_view key_rest) {
+  std::string key;
+  key.reserve(key_prefix_size(v) + key_rest.size());
+  for (std::size_t c : k_key_columns) {
+    if (c != k_key_columns[0]) key += '\x1f';
+    key += *v[c];
+  }
+  key += key_rest;
+  return key;
 }
 
 void check_schema_version(std::int64_t version, const std::string& where) {

@@ -8,6 +8,7 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <utility>
 #include <vector>
@@ -25,6 +26,13 @@ namespace gpubill::ledger {
 inline constexpr const char* k_value_columns_text = GPUBILL_LEDGER_VALUE_COLUMNS;
 #define k_value_columns GPUBILL_LEDGER_VALUE_COLUMNS
 inline constexpr std::size_t k_value_count = 14;
+
+/// The columns a natural key is made of (docs/ledger.md, "Natural keys"), in key order: as
+/// SQL text, and as indexes into RowValues.
+#define GPUBILL_LEDGER_KEY_COLUMNS \
+  "service, resource_id, gpu_type, region, currency, usage_unit, description, period_start, period_end"
+inline constexpr std::size_t k_key_column_count = 9;
+inline constexpr std::array<std::size_t, k_key_column_count> k_key_columns = {0, 1, 3, 5, 6, 7, 8, 9, 10};
 
 /// Every stored column as text (amount and usage as exact decimal text, times RFC 3339 UTC,
 /// attributes as their JSON); nullopt only for a missing amount or usage.
@@ -88,8 +96,35 @@ struct SchemaTypes {
   std::string (*money)(const char* column);  ///< an exact decimal column, never REAL
 };
 
-/// The CREATE statements of schema version 1, the same tables and columns for every store.
+/// Each store's spelling (sqlite_ledger.cpp, postgres_ledger.cpp).
+extern const SchemaTypes k_sqlite_types;
+extern const SchemaTypes k_postgres_types;
+
+/// The CREATE statements of schema version 2 (what a new ledger gets), the same tables and
+/// columns for every store; and of version 1, which tests make to prove the migration.
+std::string schema_v2(const SchemaTypes& types);
 std::string schema_v1(const SchemaTypes& types);
+
+/// How a store spells what the migration from version 1 needs.
+struct MigrationSpelling {
+  const char* separator;                              ///< the text \x1f as an SQL expression
+  std::string (*time_text)(const std::string& column);  ///< a time column as its stored text
+  const char* overriding;  ///< what lets an INSERT give its own ids ("" or OVERRIDING SYSTEM VALUE)
+};
+
+/// The statements that turn a version 1 ledger into version 2, to run in the transaction
+/// that checks the version: slots made from the records, the records copied with their ids,
+/// the natural key's rest (what is not a key column), the new index, the version set.
+std::string migration_v1_to_v2(const SchemaTypes& types, const MigrationSpelling& spelling);
+
+/// How many natural keys have more than one current version: 0, or the write path is wrong.
+extern const char* const k_doubled_keys_sql;
+
+/// A natural key's size before its rest: the key columns and the separators between them.
+/// Version 2 stores only what follows (key_rest); the key is the columns joined, then that.
+std::size_t key_prefix_size(const RowValues& values);
+/// A stored row's natural key again: its key columns joined, then its key_rest.
+std::string stored_natural_key(const RowValues& values, std::string_view key_rest);
 
 /// Throws LedgerError (naming `where`) unless this gpubill reads schema `version`: a newer
 /// one is refused with both versions named.

@@ -20,6 +20,11 @@
 
 namespace gpubill::ledger {
 
+// The schema (docs/ledger.md, "Schema") in PostgreSQL's types: money as NUMERIC (exact, and
+// without a typmod it keeps the scale it was written with), times as timestamptz.
+const SchemaTypes k_postgres_types{"BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY", "BIGINT", "TIMESTAMPTZ",
+                          [](const char*) { return std::string("NUMERIC"); }};
+
 namespace {
 
 using model::CostRecord;
@@ -29,13 +34,13 @@ using model::Timestamp;
 // "gpubill" in ASCII: the one advisory lock every writer of a ledger database takes.
 constexpr const char* k_lock = "SELECT pg_advisory_xact_lock(29113321580653420)";
 
-// Version 1 (docs/ledger.md, "Schema"), in PostgreSQL's types: money as NUMERIC (exact, and
-// without a typmod it keeps the scale it was written with), times as timestamptz.
-const std::string k_schema_v1 = schema_v1({"BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY", "BIGINT", "TIMESTAMPTZ",
-                                           [](const char*) { return std::string("NUMERIC"); }});
+const std::string k_schema = schema_v2(k_postgres_types);
 
 // A timestamptz as gpubill writes times (model::format_rfc3339): read back as the same text.
 #define GPUBILL_PG_TIME(column) "to_char(" column " AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')"
+std::string pg_time_text(const std::string& column) {
+  return "to_char(" + column + " AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')";
+}
 
 // The stored columns in ledger_rows.hpp's order, as text exactly as written: NUMERIC keeps the
 // scale it was given, and Decimal::to_string writes no trailing zeros.
@@ -183,23 +188,32 @@ class PostgresLedger final : public Ledger {
     Transaction tx(*this, true);
     for (const WindowWrite::Part& part : w.parts) {
       std::unordered_map<std::string, StoredRow> stored;
-      {
-        Result r = exec("SELECT id, natural_key, seq, " GPUBILL_PG_VALUES " FROM records WHERE "
-                        "provider = $1 AND account = $2 AND part = $3 AND month = $4 AND seen_until IS NULL",
-                        {w.provider, w.account, part.key, month});
+      std::string slot = slot_of(w.provider, w.account, part.key, month);
+      if (!slot.empty()) {
+        Result r = exec("SELECT id, key_rest, seq, " GPUBILL_PG_VALUES " FROM records WHERE slot_id = $1 AND "
+                        "seen_until IS NULL",
+                        {slot});
         for (int i = 0; i < r.rows(); ++i) {
           StoredRow row{r.integer(i, 0), r.integer(i, 2), {}};
           for (std::size_t c = 0; c < k_value_count; ++c) row.values[c] = r.maybe_text(i, static_cast<int>(c) + 3);
-          stored.emplace(r.text(i, 1), std::move(row));
+          std::string key = stored_natural_key(row.values, r.text(i, 1));
+          stored.emplace(std::move(key), std::move(row));
         }
       }
       PartChanges changes = plan_part(part.records, stored, w.key_attributes);
       counts += changes.counts;
-      // Closed first: the unique index allows one current row per key.
+      // Closed first: a key has one current version at every moment of the transaction.
       if (!changes.closes.empty()) {
         exec("UPDATE records SET seen_until = $1 WHERE id = ANY($2::bigint[])", {now, id_array(changes.closes)});
       }
-      if (!changes.inserts.empty()) copy_records(w, part.key, month, changes, sync_id, now);
+      if (!changes.inserts.empty()) {
+        if (slot.empty()) {
+          slot = exec("INSERT INTO slots(provider, account, part, month) VALUES ($1, $2, $3, $4) RETURNING id",
+                      {w.provider, w.account, part.key, month})
+                     .text(0, 0);
+        }
+        copy_records(slot, changes, sync_id, now);
+      }
       if (!changes.reorders.empty()) {
         std::vector<std::int64_t> ids;
         std::vector<std::int64_t> seqs;
@@ -251,8 +265,9 @@ class PostgresLedger final : public Ledger {
       }
     }
     out.not_synced = not_covered(period, covered);
-    Result r = exec(("SELECT " GPUBILL_PG_VALUES " FROM records WHERE provider = $1 AND account = $2 AND "
-                     "part = $3 AND month >= $4 AND month <= $5" + current_at + " ORDER BY month, seq, id").c_str(),
+    Result r = exec(("SELECT " GPUBILL_PG_VALUES " FROM records r JOIN slots s ON s.id = r.slot_id WHERE "
+                     "s.provider = $1 AND s.account = $2 AND s.part = $3 AND s.month >= $4 AND s.month <= $5" +
+                     current_at + " ORDER BY s.month, r.seq, r.id").c_str(),
                     params);
     for (int i = 0; i < r.rows(); ++i) {
       RowValues values;
@@ -300,7 +315,8 @@ class PostgresLedger final : public Ledger {
                  {p.provider, p.account});
       p.gaps = month_gaps(p.first_month, p.last_month, std::set<std::string>(months.begin(), months.end()));
       Result c = exec("SELECT COUNT(*) FILTER (WHERE seen_until IS NULL), COUNT(*) FILTER (WHERE seen_until "
-                      "IS NOT NULL) FROM records WHERE provider = $1 AND account = $2",
+                      "IS NOT NULL) FROM records r JOIN slots s ON s.id = r.slot_id WHERE s.provider = $1 AND "
+                      "s.account = $2",
                       {p.provider, p.account});
       p.rows = static_cast<std::size_t>(c.integer(0, 0));
       p.versions = static_cast<std::size_t>(c.integer(0, 1));
@@ -320,11 +336,10 @@ class PostgresLedger final : public Ledger {
   // PostgreSQL checks its own pages; what gpubill checks is its own invariant: one current
   // version per natural key and per window.
   std::string integrity_check() const override {
-    Result r = exec("SELECT (SELECT COUNT(*) FROM (SELECT 1 FROM records WHERE seen_until IS NULL GROUP BY "
-                    "provider, account, part, month, natural_key HAVING COUNT(*) > 1) d), "
-                    "(SELECT COUNT(*) FROM (SELECT 1 FROM windows WHERE seen_until IS NULL GROUP BY "
-                    "provider, account, part, month HAVING COUNT(*) > 1) w)",
-                    {});
+    const std::string sql = std::string("SELECT (") + k_doubled_keys_sql + "), "
+                            "(SELECT COUNT(*) FROM (SELECT 1 FROM windows WHERE seen_until IS NULL GROUP BY "
+                            "provider, account, part, month HAVING COUNT(*) > 1) w)";
+    Result r = exec(sql.c_str(), {});
     std::string doubled = r.text(0, 0);
     std::string windows = r.text(0, 1);
     if (doubled == "0" && windows == "0") return "ok";
@@ -418,15 +433,10 @@ class PostgresLedger final : public Ledger {
   }
 
   // The new rows of one part's month in one COPY: one round trip, however many rows.
-  void copy_records(const WindowWrite& w, const std::string& part, const std::string& month,
-                    const PartChanges& changes, std::int64_t sync_id, const std::string& now) {
-    exec("COPY records(provider, account, part, month, natural_key, seq, " k_value_columns
-         ", seen_from, sync_id) FROM STDIN");
-    std::string prefix;
-    for (const std::string* v : {&w.provider, &w.account, &part, &month}) {
-      copy_field(prefix, *v);
-      prefix += '\t';
-    }
+  void copy_records(const std::string& slot, const PartChanges& changes, std::int64_t sync_id,
+                    const std::string& now) {
+    exec("COPY records(slot_id, key_rest, seq, " k_value_columns ", seen_from, sync_id) FROM STDIN");
+    const std::string prefix = slot + "\t";
     const std::string suffix = "\t" + now + "\t" + std::to_string(sync_id) + "\n";
     std::string buffer;
     auto flush = [&](bool last) {
@@ -443,7 +453,7 @@ class PostgresLedger final : public Ledger {
     };
     for (std::size_t i : changes.inserts) {
       buffer += prefix;
-      copy_field(buffer, changes.keys[i]);
+      copy_field(buffer, changes.keys[i].substr(key_prefix_size(changes.rows[i])));
       buffer += '\t';
       buffer += std::to_string(i);
       for (const std::optional<std::string>& v : changes.rows[i]) {
@@ -470,7 +480,7 @@ class PostgresLedger final : public Ledger {
         throw LedgerError("no ledger at " + m_where + ": the database has no gpubill tables; 'gpubill sync' "
                           "creates them (or give --ledger)");
       }
-      exec(k_schema_v1.c_str());
+      exec(k_schema.c_str());
       exec("INSERT INTO schema_version(version) VALUES ($1)", {std::to_string(k_schema_version)});
       tx.commit();
       return;
@@ -478,8 +488,29 @@ class PostgresLedger final : public Ledger {
     Result v = exec("SELECT COALESCE(MAX(version), 0) FROM schema_version");
     std::int64_t version = v.integer(0, 0);
     check_schema_version(version, m_where);
-    // Older versions would be migrated here, in this transaction, one step at a time.
     tx.commit();
+    if (version < k_schema_version) migrate();
+  }
+
+  // An older ledger is brought to this version in one transaction under the writers' lock
+  // (docs/ledger.md, "Schema versions"), its version read again there: another gpubill may
+  // have migrated it meanwhile.
+  void migrate() {
+    Transaction tx(*this, true);
+    std::int64_t version = exec("SELECT COALESCE(MAX(version), 0) FROM schema_version").integer(0, 0);
+    if (version == 1) {
+      exec(migration_v1_to_v2(k_postgres_types, {"chr(31)", pg_time_text, "OVERRIDING SYSTEM VALUE"}).c_str());
+      // The records' ids were copied: new ones continue after them.
+      exec("SELECT setval(pg_get_serial_sequence('records', 'id'), COALESCE(MAX(id), 0) + 1, false) FROM records");
+    }
+    tx.commit();
+  }
+
+  std::string slot_of(const std::string& provider, const std::string& account, const std::string& part,
+                      const std::string& month) {
+    Result r = exec("SELECT id FROM slots WHERE provider = $1 AND account = $2 AND part = $3 AND month = $4",
+                    {provider, account, part, month});
+    return r.rows() > 0 ? r.text(0, 0) : std::string();
   }
 
   void store_window(const WindowWrite& w, const std::string& part, const std::string& month,

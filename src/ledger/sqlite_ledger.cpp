@@ -24,17 +24,19 @@
 
 namespace gpubill::ledger {
 
+// The schema (docs/ledger.md, "Schema") in SQLite's types: money as TEXT that must stay text.
+const SchemaTypes k_sqlite_types{"INTEGER PRIMARY KEY", "INTEGER", "TEXT", [](const char* column) {
+  return std::string("TEXT CHECK (") + column + " IS NULL OR typeof(" + column + ") = 'text')";
+}};
+
 namespace {
 
 using model::CostRecord;
 using model::Period;
 using model::Timestamp;
 
-// Version 1 (docs/ledger.md, "Schema"), in SQLite's types: money as TEXT that must stay text.
-// A later version brings its migration step, run by prepare_schema() (one step per version).
-const std::string k_schema_v1 = schema_v1({"INTEGER PRIMARY KEY", "INTEGER", "TEXT", [](const char* column) {
-  return std::string("TEXT CHECK (") + column + " IS NULL OR typeof(" + column + ") = 'text')";
-}});
+// An older version is migrated by prepare_schema(), one step per version.
+const std::string k_schema = schema_v2(k_sqlite_types);
 
 std::string sqlite_message(sqlite3* db, int rc) {
   int ext = db != nullptr ? sqlite3_extended_errcode(db) : rc;
@@ -73,6 +75,10 @@ class Statement {
   }
   /// Without a copy: `text` must live until the statement is stepped and reset.
   Statement& bind_static(int i, const std::string& text) {
+    check(sqlite3_bind_text(m_stmt, i, text.data(), static_cast<int>(text.size()), SQLITE_STATIC));
+    return *this;
+  }
+  Statement& bind_static(int i, std::string_view text) {
     check(sqlite3_bind_text(m_stmt, i, text.data(), static_cast<int>(text.size()), SQLITE_STATIC));
     return *this;
   }
@@ -128,9 +134,8 @@ class Statement {
 
 // The INSERT of one record version.
 std::string insert_sql() {
-  std::string sql = "INSERT INTO records(provider, account, part, month, natural_key, seq, " k_value_columns
-                    ", seen_from, sync_id) VALUES (";
-  for (std::size_t c = 0; c < 8 + k_value_count; ++c) sql += c ? ", ?" : "?";
+  std::string sql = "INSERT INTO records(slot_id, key_rest, seq, " k_value_columns ", seen_from, sync_id) VALUES (";
+  for (std::size_t c = 0; c < 5 + k_value_count; ++c) sql += c ? ", ?" : "?";
   return sql + ")";
 }
 
@@ -255,33 +260,38 @@ class SqliteLedger final : public Ledger {
     WriteCounts counts;
     Transaction tx(*this);
     Statement current(m_db, m_path,
-                      "SELECT id, natural_key, seq, " k_value_columns " FROM records WHERE "
-                      "provider = ? AND account = ? AND part = ? AND month = ? AND seen_until IS NULL");
+                      "SELECT id, key_rest, seq, " k_value_columns " FROM records WHERE slot_id = ? AND "
+                      "seen_until IS NULL");
     Statement close(m_db, m_path, "UPDATE records SET seen_until = ? WHERE id = ?");
     Statement reorder(m_db, m_path, "UPDATE records SET seq = ? WHERE id = ?");
     Statement insert(m_db, m_path, insert_sql().c_str());
     for (const WindowWrite::Part& part : w.parts) {
       std::unordered_map<std::string, StoredRow> stored;
-      current.bind(1, w.provider).bind(2, w.account).bind(3, part.key).bind(4, month);
-      while (current.step()) {
-        StoredRow row{current.integer(0), current.integer(2), {}};
-        for (std::size_t c = 0; c < k_value_count; ++c) row.values[c] = current.maybe_text(static_cast<int>(c) + 3);
-        stored.emplace(current.text(1), std::move(row));
+      std::int64_t slot = slot_of(w.provider, w.account, part.key, month);
+      if (slot != 0) {
+        current.bind(1, slot);
+        while (current.step()) {
+          StoredRow row{current.integer(0), current.integer(2), {}};
+          for (std::size_t c = 0; c < k_value_count; ++c) row.values[c] = current.maybe_text(static_cast<int>(c) + 3);
+          std::string key = stored_natural_key(row.values, current.text(1));
+          stored.emplace(std::move(key), std::move(row));
+        }
+        current.reset();
       }
-      current.reset();
       PartChanges changes = plan_part(part.records, stored, w.key_attributes);
       counts += changes.counts;
-      // Closed first: the unique index allows one current row per key.
+      // Closed first: a key has one current version at every moment of the transaction.
       for (std::int64_t id : changes.closes) close.bind(1, now).bind(2, id).run();
+      if (!changes.inserts.empty() && slot == 0) slot = new_slot(w.provider, w.account, part.key, month);
       // Every bound text outlives run(): bound without a copy. One row per statement: a
       // multi-row INSERT of 32 rows measured slower (docs/performance.md).
       for (std::size_t i : changes.inserts) {
         const RowValues& values = changes.rows[i];
-        insert.bind_static(1, w.provider).bind_static(2, w.account).bind_static(3, part.key)
-            .bind_static(4, month).bind_static(5, changes.keys[i]).bind(6, static_cast<std::int64_t>(i));
-        for (std::size_t c = 0; c < k_value_count; ++c) insert.bind_static(static_cast<int>(c) + 7, values[c]);
-        insert.bind_static(static_cast<int>(k_value_count) + 7, now)
-            .bind(static_cast<int>(k_value_count) + 8, sync_id);
+        std::string_view key_rest = std::string_view(changes.keys[i]).substr(key_prefix_size(values));
+        insert.bind(1, slot).bind_static(2, key_rest).bind(3, static_cast<std::int64_t>(i));
+        for (std::size_t c = 0; c < k_value_count; ++c) insert.bind_static(static_cast<int>(c) + 4, values[c]);
+        insert.bind_static(static_cast<int>(k_value_count) + 4, now)
+            .bind(static_cast<int>(k_value_count) + 5, sync_id);
         insert.run();
       }
       for (const auto& [id, seq] : changes.reorders) reorder.bind(1, seq).bind(2, id).run();
@@ -330,9 +340,10 @@ class SqliteLedger final : public Ledger {
       }
     }
     out.not_synced = not_covered(period, covered);
-    std::string sql = std::string("SELECT " k_value_columns " FROM records WHERE provider = ?1 AND "
-                                  "account = ?2 AND part = ?6 AND month >= ?3 AND month <= ?4") +
-                      current_at + " ORDER BY month, seq, id";
+    std::string sql = std::string("SELECT " k_value_columns " FROM records r JOIN slots s ON s.id = r.slot_id "
+                                  "WHERE s.provider = ?1 AND s.account = ?2 AND s.part = ?6 AND "
+                                  "s.month >= ?3 AND s.month <= ?4") +
+                      current_at + " ORDER BY s.month, r.seq, r.id";
     Statement s(m_db, m_path, sql.c_str());
     s.bind(1, provider).bind(2, account).bind(3, first).bind(4, last).bind(6, part);
     if (as_of) s.bind(5, t);
@@ -389,8 +400,8 @@ class SqliteLedger final : public Ledger {
       while (m.step()) months.insert(m.text(0));
       p.gaps = month_gaps(p.first_month, p.last_month, months);
       Statement c(m_db, m_path,
-                  "SELECT SUM(seen_until IS NULL), SUM(seen_until IS NOT NULL) FROM records "
-                  "WHERE provider = ? AND account = ?");
+                  "SELECT SUM(seen_until IS NULL), SUM(seen_until IS NOT NULL) FROM records r JOIN "
+                  "slots s ON s.id = r.slot_id WHERE s.provider = ? AND s.account = ?");
       c.bind(1, p.provider).bind(2, p.account);
       if (c.step()) {
         p.rows = static_cast<std::size_t>(c.integer(0));
@@ -409,10 +420,15 @@ class SqliteLedger final : public Ledger {
     return out;
   }
 
+  // SQLite's own check of its pages and indexes, then gpubill's invariant: one current
+  // version per natural key.
   std::string integrity_check() const override {
     Statement s(m_db, m_path, "PRAGMA integrity_check");
     std::string out;
     while (s.step()) out += (out.empty() ? "" : "; ") + s.text(0);
+    Statement d(m_db, m_path, k_doubled_keys_sql);
+    std::string doubled = d.step() ? d.text(0) : "0";
+    if (doubled != "0") out += "; " + doubled + " natural keys with more than one current version";
     return out;
   }
 
@@ -477,17 +493,54 @@ class SqliteLedger final : public Ledger {
                           "(it has no schema_version table)");
       }
       if (!create) throw LedgerError("ledger " + m_path + ": empty; 'gpubill sync' fills it");
-      exec(k_schema_v1.c_str());
+      exec(k_schema.c_str());
       Statement v(m_db, m_path, "INSERT INTO schema_version(version) VALUES (?)");
       v.bind(1, static_cast<std::int64_t>(k_schema_version)).run();
       tx.commit();
       return;
     }
-    Statement s(m_db, m_path, "SELECT MAX(version) FROM schema_version");
-    std::int64_t version = s.step() ? s.integer(0) : 0;
+    std::int64_t version = stored_version();
     check_schema_version(version, m_path);
-    // Older versions would be migrated here, in this transaction, one step at a time.
     tx.commit();
+    if (version < k_schema_version) migrate();
+  }
+
+  std::int64_t stored_version() {
+    Statement s(m_db, m_path, "SELECT MAX(version) FROM schema_version");
+    return s.step() ? s.integer(0) : 0;
+  }
+
+  // An older ledger is brought to this version in one write transaction (docs/ledger.md,
+  // "Schema versions"): all of it or, killed or failed, none of it. Version 1 to 2 rewrites
+  // the records table, so it is checked again under the write lock (another gpubill may
+  // have migrated it meanwhile).
+  void migrate() {
+    if (m_read_only) {
+      throw LedgerError("ledger " + m_path + ": schema version " + std::to_string(stored_version()) +
+                        " is older than this gpubill's " + std::to_string(k_schema_version) +
+                        " and the file is read-only here: upgrade it where it can be written "
+                        "('gpubill ledger status' does)");
+    }
+    Transaction tx(*this);
+    std::int64_t version = stored_version();
+    if (version == 1) {
+      exec(migration_v1_to_v2(k_sqlite_types, {"char(31)", [](const std::string& c) { return c; }, ""}).c_str());
+    }
+    tx.commit();
+  }
+
+  // The slot of one part's month (docs/ledger.md, "Schema"): 0 when none is stored yet.
+  std::int64_t slot_of(const std::string& provider, const std::string& account, const std::string& part,
+                       const std::string& month) {
+    Statement s(m_db, m_path, "SELECT id FROM slots WHERE provider = ? AND account = ? AND part = ? AND month = ?");
+    s.bind(1, provider).bind(2, account).bind(3, part).bind(4, month);
+    return s.step() ? s.integer(0) : 0;
+  }
+  std::int64_t new_slot(const std::string& provider, const std::string& account, const std::string& part,
+                        const std::string& month) {
+    Statement s(m_db, m_path, "INSERT INTO slots(provider, account, part, month) VALUES (?, ?, ?, ?)");
+    s.bind(1, provider).bind(2, account).bind(3, part).bind(4, month).run();
+    return sqlite3_last_insert_rowid(m_db);
   }
 
   void store_window(const WindowWrite& w, const std::string& part, const std::string& month,

@@ -75,16 +75,22 @@ CliResult sync(const std::string& ledger, std::vector<std::string> more = {},
   return run_cli(with({"sync", "--ledger", ledger}, more), env);
 }
 
+// The stored records with their slot's provider, account, part and month (docs/ledger.md,
+// "Schema"), and their natural key's columns.
+#define RECORDS "(SELECT s.provider, s.account, s.part, s.month, r.* FROM records r JOIN slots s ON s.id = r.slot_id)"
+#define NATURAL_KEY "service, resource_id, gpu_type, region, currency, usage_unit, description, period_start, " \
+                    "period_end, key_rest"
+
 // Every current record of every window, as text: two ledgers holding the same windows the
 // same way give the same text.
 const char* k_current_rows =
-    "SELECT provider, part, month, natural_key, amount, usage_quantity, attributes FROM records "
-    "WHERE seen_until IS NULL ORDER BY provider, part, month, natural_key";
+    "SELECT provider, part, month, " NATURAL_KEY ", amount, usage_quantity, attributes FROM " RECORDS " records "
+    "WHERE seen_until IS NULL ORDER BY provider, part, month, " NATURAL_KEY;
 
 // Current rows with the same natural key in a window: must be none, ever.
 const char* k_doubled =
-    "SELECT provider, part, month, natural_key, COUNT(*) FROM records WHERE seen_until IS NULL "
-    "GROUP BY provider, account, part, month, natural_key HAVING COUNT(*) > 1";
+    "SELECT provider, part, month, " NATURAL_KEY ", COUNT(*) FROM " RECORDS " records WHERE seen_until IS NULL "
+    "GROUP BY provider, account, part, month, " NATURAL_KEY " HAVING COUNT(*) > 1";
 
 std::string iso_now() {
   return model::format_rfc3339(std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now()));
@@ -128,7 +134,7 @@ GPUBILL_LEDGER_CASE("e2e ledger: sync twice, then every command from the ledger 
   CliResult exported = run_cli({"ledger", "export", "--ledger", ledger, "--start", "2026-08", "--end",
                                 "2026-12", "-o", "ndjson"}, {{"GPUBILL_NOW", test::k_fake_now}});
   REQUIRE(exported.exit_code == 0);
-  std::string parts_rows = ledger_store.query("SELECT COUNT(*) FROM records WHERE seen_until IS NULL AND part NOT IN "
+  std::string parts_rows = ledger_store.query("SELECT COUNT(*) FROM " RECORDS " records WHERE seen_until IS NULL AND part NOT IN "
                                          "('all?bucket=month', 'statements', 'history')");
   CHECK(std::to_string(std::count(exported.out.begin(), exported.out.end(), '\n')) + "\n" == parts_rows);
   CHECK(ledger_store.integrity() == "ok\n");
@@ -179,7 +185,7 @@ GPUBILL_LEDGER_CASE("e2e ledger: a restated amount lands, the old one is kept, -
   std::string restated = ledger_store.query("SELECT rows_restated FROM syncs ORDER BY id DESC LIMIT 1");
   CHECK(restated != "0\n");
   CHECK(ledger_store.query("SELECT COUNT(*) FROM records WHERE seen_until IS NOT NULL") == restated);
-  CHECK(ledger_store.query("SELECT DISTINCT month FROM records WHERE seen_until IS NOT NULL") == "2026-11\n");
+  CHECK(ledger_store.query("SELECT DISTINCT month FROM " RECORDS " records WHERE seen_until IS NOT NULL") == "2026-11\n");
 
   // Now: what Gcore answers now, byte for byte.
   CliResult online_late = run_cli({"report", "--providers", "gcore", "-o", "csv"}, late_env);
@@ -219,10 +225,12 @@ GPUBILL_LEDGER_CASE("e2e ledger: kill -9 mid-sync leaves every stored month whol
   INFO("windows stored before the kill: " << windows << " of " << all_windows);
   CHECK(windows != all_windows);
   std::string stored_months =
-      "SELECT r.provider, r.part, r.month, r.natural_key, r.amount, r.usage_quantity, r.attributes "
-      "FROM records r JOIN windows w ON w.provider = r.provider AND w.part = r.part AND "
+      "SELECT r.provider, r.part, r.month, r.service, r.resource_id, r.gpu_type, r.region, r.currency, "
+      "r.usage_unit, r.description, r.period_start, r.period_end, r.key_rest, r.amount, r.usage_quantity, "
+      "r.attributes FROM " RECORDS " r JOIN windows w ON w.provider = r.provider AND w.part = r.part AND "
       "w.month = r.month WHERE r.seen_until IS NULL AND w.seen_until IS NULL AND w.month < '2026-11' "
-      "ORDER BY r.provider, r.part, r.month, r.natural_key";
+      "ORDER BY r.provider, r.part, r.month, r.service, r.resource_id, r.gpu_type, r.region, r.currency, "
+      "r.usage_unit, r.description, r.period_start, r.period_end, r.key_rest";
   std::string in_killed = killed_store.query(stored_months);
   std::string in_whole = whole_store.query(stored_months);
   // Each month stored in the killed ledger appears, with the same rows, in the whole one.
@@ -323,7 +331,7 @@ GPUBILL_LEDGER_CASE("e2e ledger: a full disk or a newer ledger exits 1 and leave
     for (const std::string& line : lines(before)) CHECK(after.find(line) != std::string::npos);
     LedgerStore reference(backend, dir, "reference");
     REQUIRE(sync(reference.location(), {"--start", "2026-08"}).exit_code == 0);
-    const char* per_window = "SELECT provider, part, month, COUNT(*) FROM records WHERE seen_until IS NULL "
+    const char* per_window = "SELECT provider, part, month, COUNT(*) FROM " RECORDS " records WHERE seen_until IS NULL "
                              "GROUP BY provider, part, month ORDER BY provider, part, month";
     std::string whole = reference.query(per_window);
     for (const std::string& line : lines(ledger_store.query(per_window))) CHECK(whole.find(line) != std::string::npos);
@@ -331,10 +339,10 @@ GPUBILL_LEDGER_CASE("e2e ledger: a full disk or a newer ledger exits 1 and leave
     for (const std::string& line : lines(after)) CHECK(reference_rows.find(line) != std::string::npos);
   }
   SECTION("newer schema") {
-    ledger_store.query("UPDATE schema_version SET version = 2");
+    ledger_store.query("UPDATE schema_version SET version = 3");
     CliResult newer = sync(ledger);
     CHECK(newer.exit_code == 1);
-    CHECK(newer.err.find("schema version 2 was written by a newer gpubill") != std::string::npos);
+    CHECK(newer.err.find("schema version 3 was written by a newer gpubill") != std::string::npos);
     CliResult read = run_cli({"report", "--from-ledger", "--ledger", ledger});
     CHECK(read.exit_code == 1);
     CHECK(ledger_store.query(k_current_rows) == before);

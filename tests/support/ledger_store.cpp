@@ -109,9 +109,11 @@ std::string LedgerStore::integrity() const {
   std::string checked = query(
       "SELECT c.relname, bt_index_check(c.oid, true) FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid "
       "JOIN pg_class t ON t.oid = i.indrelid JOIN pg_namespace n ON n.oid = t.relnamespace "
-      "WHERE n.nspname = current_schema() AND t.relname IN ('syncs', 'windows', 'records') ORDER BY 1");
+      "WHERE n.nspname = current_schema() AND t.relname IN ('syncs', 'windows', 'slots', 'records') ORDER BY 1");
   INFO(checked);
-  CHECK(checked.find("records_current,") != std::string::npos);  // the indexes were found and checked
+  // the indexes were found and checked
+  CHECK(checked.find("records_slot,") != std::string::npos);
+  CHECK(checked.find("slots_key,") != std::string::npos);
   return "ok\n";
 }
 

@@ -10,9 +10,12 @@
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
+#include <future>
+#include <thread>
 
 #include "gpubill/ledger/ledger.hpp"
 #include "gpubill/model/period.hpp"
+#include "ledger/ledger_rows.hpp"
 #include "support/ledger_store.hpp"
 #include "support/run_cli.hpp"
 #include "support/sqlite_query.hpp"
@@ -202,7 +205,7 @@ TEST_CASE("ledger: files gpubill did not write, or wrote newer, are refused", "[
     query(path, "UPDATE schema_version SET version = 99");
     CHECK_THROWS_WITH(Ledger::open(path, true), Catch::Contains("schema version 99") &&
                                                     Catch::Contains("newer gpubill") &&
-                                                    Catch::Contains("reads version 1"));
+                                                    Catch::Contains("reads version 2"));
   }
   SECTION("amounts are text: a number by affinity, a blob refused") {
     Ledger::open(path, true).reset();
@@ -210,7 +213,8 @@ TEST_CASE("ledger: files gpubill did not write, or wrote newer, are refused", "[
     REQUIRE(sqlite3_open(path.c_str(), &db) == SQLITE_OK);
     sqlite3_exec(db, "INSERT INTO syncs(provider, account, started_at, span_start, span_end, status, gpubill_version) VALUES ('p','a','t','s','e','ok','v')", nullptr, nullptr, nullptr);
     // TEXT affinity turns a number into its text before the CHECK sees it: stored as text.
-    int rc = sqlite3_exec(db, "INSERT INTO records(provider, account, part, month, natural_key, seq, service, resource_id, resource_name, gpu_type, gpu_model, region, currency, usage_unit, description, period_start, period_end, amount, attributes, seen_from, sync_id) VALUES ('p','a','x','2026-10','k',0,'','','','','','','USD','','','2026-10-01T00:00:00Z','2026-10-02T00:00:00Z',1.5,'{}','t',1)", nullptr, nullptr, nullptr);
+    sqlite3_exec(db, "INSERT INTO slots(provider, account, part, month) VALUES ('p','a','x','2026-10')", nullptr, nullptr, nullptr);
+    int rc = sqlite3_exec(db, "INSERT INTO records(slot_id, key_rest, seq, service, resource_id, resource_name, gpu_type, gpu_model, region, currency, usage_unit, description, period_start, period_end, amount, attributes, seen_from, sync_id) VALUES (1,'',0,'','','','','','','USD','','','2026-10-01T00:00:00Z','2026-10-02T00:00:00Z',1.5,'{}','t',1)", nullptr, nullptr, nullptr);
     CHECK(rc == SQLITE_OK);
     sqlite3_close(db);
     CHECK(query(path, "SELECT typeof(amount) || ':' || amount FROM records") == "text:1.5\n");
@@ -266,10 +270,11 @@ TEST_CASE("ledger: databases gpubill did not fill, or filled newer, are refused 
     Ledger::open(store.location(), true).reset();
     store.query("INSERT INTO syncs(provider, account, started_at, span_start, span_end, status, gpubill_version) "
                 "VALUES ('p', 'a', now(), now(), now(), 'ok', 'v')");
+    store.query("INSERT INTO slots(provider, account, part, month) VALUES ('p', 'a', 'x', '2026-10')");
     std::string inserted = store.query(
-        "INSERT INTO records(provider, account, part, month, natural_key, seq, service, resource_id, "
+        "INSERT INTO records(slot_id, key_rest, seq, service, resource_id, "
         "resource_name, gpu_type, gpu_model, region, currency, usage_unit, description, period_start, "
-        "period_end, amount, attributes, seen_from, sync_id) SELECT 'p','a','x','2026-10','k',0,'','','','','',"
+        "period_end, amount, attributes, seen_from, sync_id) SELECT (SELECT id FROM slots),'',0,'','','','','',"
         "'','USD','','','2026-10-01T00:00:00Z','2026-10-02T00:00:00Z','1.50','{}',now(),1 RETURNING amount");
     CHECK(inserted == "1.50\n");  // exact, with the scale it was given
   }
@@ -294,4 +299,110 @@ TEST_CASE("ledger: a PostgreSQL URL's password never shows", "[ledger]") {
     CHECK(m.find("s3cret-pass") == std::string::npos);
     CHECK(m.find('\n') == std::string::npos);
   }
+}
+
+namespace {
+
+std::string sql_text(const std::optional<std::string>& v) {
+  if (!v) return "NULL";
+  std::string out = "'";
+  for (char c : *v) out += c == '\'' ? std::string("''") : std::string(1, c);
+  return out + "'";
+}
+
+// Runs each statement of `sql` (split after ";\n") on the store, one at a time.
+void run_script(const test::LedgerStore& store, const std::string& sql) {
+  for (std::size_t at = 0; at < sql.size();) {
+    std::size_t end = sql.find(";\n", at);
+    std::string statement = sql.substr(at, end == std::string::npos ? std::string::npos : end - at);
+    if (statement.find_first_not_of(" \n") != std::string::npos) store.query(statement);
+    at = end == std::string::npos ? sql.size() : end + 2;
+  }
+}
+
+}  // namespace
+
+GPUBILL_LEDGER_CASE("ledger: a version 1 ledger is migrated to version 2 on open, every version and key kept",
+                    "[ledger]", migrate_v1) {
+  test::TempDir dir;
+  test::LedgerStore store(backend, dir, "v1");
+  if (backend == test::Backend::sqlite) std::ofstream(store.location()).close();  // an empty SQLite file
+  // The ledger as a gpubill of schema version 1 left it (docs/ledger.md, "Schema versions"):
+  // its tables, a sync, October's window, and records whose natural key is the whole key.
+  run_script(store, ledger::schema_v1(backend == test::Backend::sqlite ? ledger::k_sqlite_types
+                                                                       : ledger::k_postgres_types));
+  run_script(store,
+             "INSERT INTO schema_version(version) VALUES (1);\n"
+             "INSERT INTO syncs(provider, account, started_at, span_start, span_end, status, gpubill_version) "
+             "VALUES ('runpod', 'default', '2026-11-02T00:00:00Z', '2026-10-01T00:00:00Z', '2026-11-01T00:00:00Z', "
+             "'ok', '0.9.0');\n"
+             "INSERT INTO windows(provider, account, part, month, period_start, period_end, seen_from, sync_id) "
+             "VALUES ('runpod', 'default', 'pods', '2026-10', '2026-10-01T00:00:00Z', '2026-11-01T00:00:00Z', "
+             "'2026-11-02T00:00:00Z', 1);\n");
+  CostRecord a = record("pods", "2026-10-01", "2026-10-02", "1.5");
+  a.resource_id = "pod-ü-'数据'";
+  a.attributes["item"] = "gpu";
+  CostRecord b = record("pods", "2026-10-02", "2026-10-03", "0.25");  // answered twice: "#1"
+  CostRecord c = record("storage", "2026-10-03", "2026-10-04", "3");
+  CostRecord c_old = c;
+  c_old.amount = Decimal::parse("2");
+  std::vector<CostRecord> current{a, b, b, c};
+  std::vector<ledger::RowValues> values;
+  for (const CostRecord& r : current) values.push_back(ledger::row_values(r));
+  std::vector<std::string> keys = ledger::natural_keys(current, values, {"item"});
+  // Version 1's key, spelled out: the key columns, then the key attribute, then a repeat's #n.
+  REQUIRE(keys[0] == "pods\x1fpod-ü-'数据'\x1f\x1f\x1fUSD\x1f\x1f\x1f" "2026-10-01T00:00:00Z\x1f" "2026-10-02T00:00:00Z\x1fgpu");
+  REQUIRE(keys[2] == keys[1] + "\x1f#1");
+  auto insert = [&](const ledger::RowValues& v, const std::string& key, int seq, const char* from, const char* until) {
+    std::string sql = "INSERT INTO records(provider, account, part, month, natural_key, seq, " +
+                      std::string(ledger::k_value_columns_text) + ", seen_from, seen_until, sync_id) VALUES "
+                      "('runpod', 'default', 'pods', '2026-10', " + sql_text(key) + ", " + std::to_string(seq);
+    for (const std::optional<std::string>& x : v) sql += ", " + sql_text(x);
+    sql += std::string(", '") + from + "', " + (until ? sql_text(std::string(until)) : "NULL") + ", 1)";
+    store.query(sql);
+  };
+  insert(ledger::row_values(c_old), keys[3], 3, "2026-11-02T00:00:00Z", "2026-11-03T00:00:00Z");  // restated
+  for (std::size_t i = 0; i < current.size(); ++i) {
+    insert(values[i], keys[i], static_cast<int>(i), i == 3 ? "2026-11-03T00:00:00Z" : "2026-11-02T00:00:00Z", nullptr);
+  }
+
+  // Two gpubills open it at once while a writer holds the lock, so both read version 1: one
+  // migrates, the other waits for the lock, reads the version again and finds nothing left to
+  // do (a second migration would fail on v1's tables, gone).
+  auto open = [&] { return Ledger::open(store.location(), false); };  // as a report opens it
+  std::future<std::unique_ptr<Ledger>> first, second;
+  {
+    std::unique_ptr<test::LedgerStore::WriteLock> other = store.hold_write_lock();
+    first = std::async(std::launch::async, open);
+    second = std::async(std::launch::async, open);
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  }
+  std::unique_ptr<Ledger> l = first.get();
+  REQUIRE_NOTHROW(second.get());
+  CHECK(store.query("SELECT MAX(version) FROM schema_version") == "2\n");
+  CHECK(store.query("SELECT COUNT(*) FROM schema_version WHERE version = 2") == "1\n");
+  CHECK(store.query("SELECT COUNT(*) FROM slots") == "1\n");
+  CHECK(l->integrity_check() == "ok");
+  CHECK(amounts(l->read("runpod", "default", "pods", k_october, std::nullopt).records) == "1.5 0.25 0.25 3");
+  CHECK(amounts(l->read("runpod", "default", "pods", k_october, at("2026-11-02T12:00:00Z")).records) ==
+        "1.5 0.25 0.25 2");
+  CHECK(l->read("runpod", "default", "pods", k_october, std::nullopt).records[0].resource_id.str() == "pod-ü-'数据'");
+  // The keys survived: the same answer again changes nothing; a new amount is one restatement,
+  // stored under a new id after the copied ones.
+  std::int64_t s = l->begin_sync("runpod", "default", k_october, at("2026-11-04T00:00:00Z"));
+  ledger::WriteCounts same = l->write_window(october(current), s, at("2026-11-04T00:00:00Z"));
+  CHECK(same.added == 0);
+  CHECK(same.restated == 0);
+  CHECK(same.gone == 0);
+  current[0].amount = Decimal::parse("1.75");
+  ledger::WriteCounts changed = l->write_window(october(current), s, at("2026-11-05T00:00:00Z"));
+  CHECK(changed.restated == 1);
+  CHECK(changed.added == 0);
+  CHECK(amounts(l->read("runpod", "default", "pods", k_october, std::nullopt).records) == "1.75 0.25 0.25 3");
+  CHECK(store.query("SELECT COUNT(*) FROM records") == "6\n");
+  CHECK(l->integrity_check() == "ok");
+  // Opened again, it is version 2 already: nothing to migrate, nothing changed.
+  l.reset();
+  l = Ledger::open(store.location(), false);
+  CHECK(amounts(l->read("runpod", "default", "pods", k_october, std::nullopt).records) == "1.75 0.25 0.25 3");
 }

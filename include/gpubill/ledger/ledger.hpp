@@ -19,7 +19,7 @@ namespace gpubill::ledger {
 
 /// The schema this gpubill writes. A ledger with a higher version is refused; a lower one is
 /// migrated in one transaction when opened for writing.
-inline constexpr int k_schema_version = 1;
+inline constexpr int k_schema_version = 2;
 
 /// A ledger that cannot be opened, read or written (locked too long, disk full, newer
 /// schema, corrupt file): exit 1, the ledger as it was.
