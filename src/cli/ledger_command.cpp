@@ -116,6 +116,43 @@ std::string align(const std::vector<std::vector<std::string>>& rows) {
   return out;
 }
 
+// The stored part that answers `options` on `resource` when their own key is not stored
+// (docs/ledger.md, "Reads"): a flag at its default is the flag absent, and a flag that only
+// selects records (OptionSpec::ledger_filter) is left to `filters`, applied to what is read.
+std::optional<std::string> stored_part_for(
+    const providers::Provider& p, const std::string& resource, const providers::OptionValues& options,
+    const std::vector<std::string>& held,
+    std::vector<std::pair<const providers::OptionSpec*, std::vector<std::string>>>& filters) {
+  const providers::ResourceSpec* spec = nullptr;
+  for (const providers::ResourceSpec& r : p.resources()) {
+    if (r.name == resource) spec = &r;
+  }
+  if (spec == nullptr) return std::nullopt;
+  auto with_defaults = [&](providers::OptionValues v) {
+    for (const providers::OptionSpec& o : spec->options) {
+      if (!o.default_value.empty() && v.count(o.flag) == 0) v[o.flag] = {o.default_value};
+    }
+    return v;
+  };
+  providers::OptionValues wanted = options;
+  std::vector<std::pair<const providers::OptionSpec*, std::vector<std::string>>> found;
+  for (const providers::OptionSpec& o : spec->options) {
+    auto it = wanted.find(o.flag);
+    if (o.ledger_filter == nullptr || it == wanted.end()) continue;
+    found.emplace_back(&o, it->second);
+    wanted.erase(it);
+  }
+  wanted = with_defaults(std::move(wanted));
+  for (const std::string& h : held) {
+    auto [stored_resource, stored_options] = ledger::split_part_key(h);
+    if (stored_resource == resource && with_defaults(std::move(stored_options)) == wanted) {
+      filters = std::move(found);
+      return h;
+    }
+  }
+  return std::nullopt;
+}
+
 }  // namespace
 
 LedgerLocation ledger_location_with_source(const GlobalOptions& g, const config::ConfigFile& file,
@@ -147,6 +184,11 @@ std::vector<model::CostRecord> read_from_ledger(const ledger::Ledger& l,
   const std::string& name = p.info().name;
   std::string part = ledger::part_key(resource, options);
   std::vector<std::string> held = l.parts(name);
+  std::vector<std::pair<const providers::OptionSpec*, std::vector<std::string>>> filters;
+  if (std::find(held.begin(), held.end(), part) == held.end()) {
+    std::optional<std::string> same = stored_part_for(p, resource, options, held, filters);
+    if (same) part = *same;
+  }
   if (std::find(held.begin(), held.end(), part) == held.end()) {
     std::string list;
     for (const std::string& h : held) list += (list.empty() ? "" : ", ") + part_shown(h);
@@ -175,6 +217,12 @@ std::vector<model::CostRecord> read_from_ledger(const ledger::Ledger& l,
     util::log().warn("{} {}: {} stored record(s) of these months begin outside {} and are left "
                      "out (ask for whole months to see them)", name, part_shown(part), r.outside,
                      period_text(period));
+  }
+  for (const auto& [option, values] : filters) {
+    std::erase_if(r.records, [&](const model::CostRecord& record) {
+      return std::none_of(values.begin(), values.end(),
+                          [&](const std::string& v) { return option->ledger_filter(record, v); });
+    });
   }
   return std::move(r.records);
 }

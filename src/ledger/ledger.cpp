@@ -42,6 +42,29 @@ std::string part_key(const std::string& resource,
   return key;
 }
 
+std::pair<std::string, std::map<std::string, std::vector<std::string>>> split_part_key(const std::string& key) {
+  std::size_t q = key.find('?');
+  std::pair<std::string, std::map<std::string, std::vector<std::string>>> out{key.substr(0, q), {}};
+  if (q == std::string::npos) return out;
+  std::size_t at = q + 1;
+  while (at <= key.size()) {
+    std::size_t amp = std::min(key.find('&', at), key.size());
+    std::string item = key.substr(at, amp - at);
+    std::size_t eq = item.find('=');
+    std::vector<std::string>& values = out.second[item.substr(0, eq)];
+    if (eq != std::string::npos) {
+      std::size_t v = eq + 1;
+      while (v <= item.size()) {
+        std::size_t comma = std::min(item.find(',', v), item.size());
+        values.push_back(item.substr(v, comma - v));
+        v = comma + 1;
+      }
+    }
+    at = amp + 1;
+  }
+  return out;
+}
+
 RowValues row_values(const model::CostRecord& r) {
   return row_values(r, r.attributes.empty() ? std::string("{}") : r.attributes.get().dump());
 }

@@ -37,4 +37,11 @@ std::vector<std::unique_ptr<Provider>> make_all_providers() {
   return all;
 }
 
+bool gpu_type_is(const model::CostRecord& record, const std::string& value) { return record.gpu_type == value; }
+bool resource_id_is(const model::CostRecord& record, const std::string& value) {
+  return record.resource_id == value;
+}
+bool service_is(const model::CostRecord& record, const std::string& value) { return record.service == value; }
+bool region_is(const model::CostRecord& record, const std::string& value) { return record.region == value; }
+
 }  // namespace gpubill::providers

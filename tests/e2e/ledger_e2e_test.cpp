@@ -46,6 +46,17 @@ const std::vector<std::vector<std::string>> k_compared = {
     // FOCUS rows from the ledger: the same bytes (issue #21)
     {"report", "--start", "2026-08", "--end", "2026-11", "-o", "focus"},
     {"hyperstack", "history", "--start", "2026-09", "-o", "focus", "--focus-version", "1.3"},
+    // Flags at their defaults, and flags that only select records, read from the stored part
+    // (docs/ledger.md, "Reads"): the grouping left out, the bucket named.
+    {"runpod", "pods", "--gpu-type", "NVIDIA A40", "--start", "2026-09", "-o", "csv"},
+    {"runpod", "pods", "--bucket", "day", "--gpu-type", "NVIDIA H100 80GB HBM3", "--start", "2026-10"},
+    {"runpod", "endpoints", "--grouping", "gpuTypeId", "--gpu-type", "NVIDIA L4", "--gpu-type", "NVIDIA A40",
+     "--start", "2026-10", "-o", "csv"},
+    {"runpod", "network-volumes", "--id", "nv-account", "--start", "2026-11", "-o", "json"},
+    {"runpod", "clusters", "--cluster-id", "cluster_ddp01", "--start", "2026-10", "-o", "csv"},
+    {"vast", "charges", "--type", "volume", "--start", "2026-08", "-o", "csv"},
+    {"novita", "usage", "--owner-id", "inst-77h1", "-o", "json"},
+    {"gcore", "totals", "--region", "76", "--type", "ai_cluster", "--type", "volume", "--start", "2026-10"},
 };
 
 std::vector<std::string> with(std::vector<std::string> args, const std::vector<std::string>& more) {
@@ -158,6 +169,13 @@ GPUBILL_LEDGER_CASE("e2e ledger: a part the ledger never stored, or a month neve
   CHECK(before.exit_code == 1);
   CHECK(before.err.find("has no sync of 2026-06-01T00:00:00Z .. 2026-07-01T00:00:00Z") != std::string::npos);
   CHECK(before.out.empty());
+  // A flag that is not only a selection of stored records (a totals row names no project):
+  // refused, naming what is stored, never answered with the unfiltered rows.
+  CliResult project = run_cli({"gcore", "totals", "--start", "2026-10", "--project", "7", "--from-ledger", "--ledger", ledger},
+                              {{"GPUBILL_NOW", test::k_fake_now}});
+  CHECK(project.exit_code == 1);
+  CHECK(project.err == "gpubill: gcore totals --project 7: not in the ledger " + ledger + ": it holds gcore totals\n");
+  CHECK(project.out.empty());
 }
 
 GPUBILL_LEDGER_CASE("e2e ledger: a restated amount lands, the old one is kept, --as-of reproduces the old report",

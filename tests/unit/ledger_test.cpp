@@ -17,6 +17,7 @@
 #include "gpubill/model/period.hpp"
 #include "ledger/ledger_rows.hpp"
 #include "support/ledger_store.hpp"
+#include "support/providers.hpp"
 #include "support/run_cli.hpp"
 #include "support/sqlite_query.hpp"
 
@@ -405,4 +406,26 @@ GPUBILL_LEDGER_CASE("ledger: a version 1 ledger is migrated to version 2 on open
   l.reset();
   l = Ledger::open(store.location(), false);
   CHECK(amounts(l->read("runpod", "default", "pods", k_october, std::nullopt).records) == "1.75 0.25 0.25 3");
+}
+
+TEST_CASE("ledger: a part key reads back as the resource and options it was made of", "[ledger]") {
+  // Every part every provider's sync stores (its report plan and its own total).
+  std::size_t parts = 0;
+  for (const providers::Provider* p : test::all_providers()) {
+    std::vector<providers::ReportPart> plan = p->report_plan();
+    if (std::optional<providers::ReportPart> total = p->report_total()) plan.push_back(*total);
+    for (const providers::ReportPart& part : plan) {
+      std::string key = ledger::part_key(part.resource, part.options);
+      auto [resource, options] = ledger::split_part_key(key);
+      INFO(key);
+      CHECK(resource == part.resource);
+      CHECK(options == part.options);
+      ++parts;
+    }
+  }
+  CHECK(parts > 10);
+  auto [resource, options] = ledger::split_part_key("endpoints?gpu-type=NVIDIA L4,NVIDIA A40&grouping=gpuTypeId");
+  CHECK(resource == "endpoints");
+  CHECK(options == providers::OptionValues{{"gpu-type", {"NVIDIA L4", "NVIDIA A40"}}, {"grouping", {"gpuTypeId"}}});
+  CHECK(ledger::split_part_key("pods").second.empty());
 }

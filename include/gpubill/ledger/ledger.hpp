@@ -33,6 +33,10 @@ class LedgerError : public Error {
 std::string part_key(const std::string& resource,
                      const std::map<std::string, std::vector<std::string>>& options);
 
+/// part_key()'s inverse, for the keys the report plans store (values without ',', '&', '='):
+/// the resource and the options.
+std::pair<std::string, std::map<std::string, std::vector<std::string>>> split_part_key(const std::string& key);
+
 /// One calendar month of one provider as a sync fetched it: every part that answered.
 struct WindowWrite {
   std::string provider;

@@ -35,7 +35,21 @@ struct OptionSpec {
   /// (`--bucket` for Novita's `--cycle`, `--type` for its `--category`), so that one name
   /// works everywhere and the provider's own keeps working.
   std::vector<std::string> aliases{};
+  /// The value the API (or the adapter) takes when the flag is absent: a read from the ledger
+  /// (--from-ledger) finds a part stored with it when the flag is not given, and the other
+  /// way round (`pods` and `pods?grouping=gpuTypeId` are the same request).
+  std::string default_value{};
+  /// Non-null: the flag only selects records, and this says which, exactly as the API does
+  /// (a record is kept when it holds for one of the values). --from-ledger then reads the
+  /// part stored without the flag and keeps those records (docs/ledger.md, "Reads").
+  bool (*ledger_filter)(const model::CostRecord& record, const std::string& value) = nullptr;
 };
+
+/// ledger_filter helpers: the record's column equals the value.
+bool gpu_type_is(const model::CostRecord& record, const std::string& value);
+bool resource_id_is(const model::CostRecord& record, const std::string& value);
+bool service_is(const model::CostRecord& record, const std::string& value);
+bool region_is(const model::CostRecord& record, const std::string& value);
 
 enum class ResourceKind {
   cost_records,  ///< fetch() answers; the period applies

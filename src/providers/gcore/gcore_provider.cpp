@@ -30,9 +30,11 @@ const std::vector<std::string> k_order_fields = {"billing_value", "first_seen", 
 
 std::vector<OptionSpec> report_filters() {
   return {{"project", "Only this project id (repeatable)", true, {}, false, false, "ID"},
-          {"region", "Only this region id (repeatable)", true, {}, false, false, "ID"},
+          // A report row names its region id and its type (gcore.md 1.3), so these two only
+          // select rows; a row names no project.
+          {"region", "Only this region id (repeatable)", true, {}, false, false, "ID", {}, "", region_is},
           {"type", "Only this resource type (repeatable), e.g. ai_cluster", true,
-           resource_types(), false, false, "TYPE"},
+           resource_types(), false, false, "TYPE", {}, "", service_is},
           {"tag", "Only resources tagged KEY=VALUE (repeatable)", true, {}, false, false,
            "KEY=VALUE"},
           {"tag-match", "With several --tag: any (OR, default) or all (AND)", false,

@@ -17,7 +17,7 @@ const std::vector<std::string> k_buckets = {"hour", "day", "week", "month", "yea
 const char* bucket_label(Bucket b) { return k_buckets[static_cast<std::size_t>(b)].c_str(); }
 
 OptionSpec bucket_option() {
-  return {"bucket", "Length of each billing bucket (default day)", false, k_buckets};
+  return {"bucket", "Length of each billing bucket (default day)", false, k_buckets, false, false, "", {}, "day"};
 }
 
 // Flags that exist in only one of the two APIs (docs/providers/runpod.md). --grouping and
@@ -72,10 +72,10 @@ class RunpodProvider final : public Provider {
              "gpubill runpod pods --bucket day --start 2026-10-01 --end 2026-11-01 -o csv",
              v2_options({{"grouping", "Group rows by gpuTypeId (default) or podId (v2: joined "
                                       "to the pod listing)", false,
-                          {"gpuTypeId", "podId"}},
+                          {"gpuTypeId", "podId"}, false, false, "", {}, "gpuTypeId"},
                          {"gpu-type", "Only pods with this GPU, e.g. \"NVIDIA GeForce RTX 4090\" "
                                       "(v2: from the pod listing)",
-                          false, {}, false, false, "NAME"},
+                          false, {}, false, false, "NAME", {}, "", gpu_type_is},
                          {"pod-id", "Only this pod, e.g. xedezhzb9la3ye", false, {}, false, false,
                           "ID", {"id"}}})},
             {"endpoints",
@@ -84,10 +84,10 @@ class RunpodProvider final : public Provider {
              "--grouping gpuTypeId",
              v2_options({{"grouping", "Group rows by endpointId (default), gpuTypeId (v2: "
                                       "joined to the endpoint listing) or podId (v1 only)",
-                          false, {"endpointId", "podId", "gpuTypeId"}},
+                          false, {"endpointId", "podId", "gpuTypeId"}, false, false, "", {}, "endpointId"},
                          {"gpu-type", "Only endpoints with this GPU type (repeatable; v2: "
                                       "endpoints whose pools hold one type)", true, {}, false, false,
-                          "NAME"},
+                          "NAME", {}, "", gpu_type_is},
                          {"datacenter", "v1: only endpoints in this data center, e.g. EU-RO-1 "
                                         "(repeatable)", true, {}, false, false, "ID"},
                          {"endpoint-id", "Only this endpoint, e.g. jpnw0v75y3qoql", false, {}, false, false,
@@ -99,14 +99,14 @@ class RunpodProvider final : public Provider {
             {"network-volumes", "Network volume storage billing per bucket",
              "gpubill runpod network-volumes --bucket month --start 2026-01",
              v2_options({{"volume-id", "v2: only this network volume", false, {}, false, false,
-                         "ID", {"id"}}})},
+                         "ID", {"id"}, "", resource_id_is}})},
             {"all", "v2: everything billed, per bucket, with pod, serverless, storage, "
                     "endpoint and cluster components",
              "gpubill runpod all --bucket month --start 2026-08 --split-components", v2_options({})},
             {"clusters", "v2: cluster billing per bucket",
              "gpubill runpod clusters --bucket day --last 7",
              v2_options({{"cluster-id", "v2: only this cluster", false, {}, false, false, "ID",
-                          {"id"}}})},
+                          {"id"}, "", resource_id_is}})},
             {"public-endpoints", "v2: Public Endpoint billing per bucket",
              "gpubill runpod public-endpoints --bucket month --start 2026-10", v2_options({})},
         } {

@@ -59,7 +59,7 @@ class VastProvider final : public Provider {
              "per gpu, disk and bandwidth item",
              "gpubill vast charges --start 2026-10 -o csv",
              {{"type", "Only contracts of this type (repeatable)", true, k_charge_types, false,
-               false, "TYPE"}}},
+               false, "TYPE", {}, "", service_is}}},
             {"invoices",
              "Payments in the period: credit purchases, transfers, payouts (money paid in, not "
              "costs)",
