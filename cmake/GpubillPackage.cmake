@@ -55,10 +55,13 @@ set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT)  # gpubill_0.1.0-1_amd64.deb
 set(CPACK_DEBIAN_PACKAGE_SECTION utils)
 set(CPACK_DEBIAN_PACKAGE_PRIORITY optional)
 set(CPACK_PACKAGING_INSTALL_PREFIX /usr)
-# dpkg-shlibdeps reads what the binary links (libc, libstdc++, sqlite, libpq, zlib, spdlog);
-# libcurl it loads with dlopen() at the first request, so it is named here by hand.
+# dpkg-shlibdeps reads what the binary links (libc, libstdc++, sqlite, zlib, spdlog); libcurl
+# it loads with dlopen() at the first request, so it is named here by hand, and libpq at the
+# first PostgreSQL ledger: recommended, since the default SQLite ledger never needs it (a
+# missing libpq is one line naming libpq5 when a postgresql:// ledger is asked for).
 set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
 set(CPACK_DEBIAN_PACKAGE_DEPENDS "libcurl4 (>= 7.88)")
+set(CPACK_DEBIAN_PACKAGE_RECOMMENDS "libpq5")
 set(CPACK_DEBIAN_PACKAGE_SUGGESTS "jq, sqlite3")
 set(CPACK_STRIP_FILES ON)
 set(CPACK_DEBIAN_PACKAGE_CONTROL_STRICT_PERMISSION ON)

@@ -22,6 +22,7 @@ trap 'rm -rf "$tmp"' EXIT
 dpkg-deb -x "$deb" "$tmp/x"
 if readelf -S "$tmp/x/usr/bin/gpubill" | grep -qE '\.symtab|\.debug_'; then fail "usr/bin/gpubill is not stripped"; fi
 dpkg-deb -f "$deb" Depends | grep -q 'libcurl4' || fail "Depends lacks libcurl4 (loaded with dlopen)"
+dpkg-deb -f "$deb" Recommends | grep -q 'libpq5' || fail "Recommends lacks libpq5 (loaded with dlopen)"
 
 # lintian: errors and warnings fail; what it says at lower levels is printed (docs/install.md
 # explains each remaining tag).

@@ -3,8 +3,6 @@
 // written with), times as timestamptz; each provider window in one transaction that first
 // takes a transaction-scoped advisory lock, so that syncs on several machines write one at a
 // time (lock_timeout bounds the wait), and a killed sync's connection rolls its window back.
-#include <libpq-fe.h>
-
 #include <chrono>
 #include <cstring>
 #include <map>
@@ -17,6 +15,7 @@
 #include "gpubill/util/redact.hpp"
 #include "gpubill/version.hpp"
 #include "ledger/ledger_rows.hpp"
+#include "ledger/pq_api.hpp"
 
 namespace gpubill::ledger {
 
@@ -87,20 +86,20 @@ std::string one_line(const char* message) {
 class Result {
  public:
   explicit Result(PGresult* r) : m_r(r) {}
-  ~Result() { PQclear(m_r); }
+  ~Result() { pq().clear(m_r); }
   Result(const Result&) = delete;
   Result& operator=(const Result&) = delete;
   Result(Result&& o) noexcept : m_r(o.m_r) { o.m_r = nullptr; }
 
-  int rows() const { return PQntuples(m_r); }
+  int rows() const { return pq().ntuples(m_r); }
   std::string text(int row, int col) const {
-    return std::string(PQgetvalue(m_r, row, col), static_cast<std::size_t>(PQgetlength(m_r, row, col)));
+    return std::string(pq().getvalue(m_r, row, col), static_cast<std::size_t>(pq().getlength(m_r, row, col)));
   }
   std::optional<std::string> maybe_text(int row, int col) const {
-    if (PQgetisnull(m_r, row, col)) return std::nullopt;
+    if (pq().getisnull(m_r, row, col)) return std::nullopt;
     return text(row, col);
   }
-  std::int64_t integer(int row, int col) const { return std::strtoll(PQgetvalue(m_r, row, col), nullptr, 10); }
+  std::int64_t integer(int row, int col) const { return std::strtoll(pq().getvalue(m_r, row, col), nullptr, 10); }
   const PGresult* get() const { return m_r; }
 
  private:
@@ -135,28 +134,28 @@ class PostgresLedger final : public Ledger {
   PostgresLedger(const std::string& url, bool create, int busy_ms) : m_where(without_password(url)) {
     // A password in the URL is a secret from here on: scrubbed from every message and log.
     char* bad = nullptr;
-    PQconninfoOption* options = PQconninfoParse(url.c_str(), &bad);
+    PQconninfoOption* options = pq().conninfoParse(url.c_str(), &bad);
     if (options == nullptr) {
       std::string why = bad != nullptr ? one_line(bad) : "out of memory";
-      PQfreemem(bad);
+      pq().freemem(bad);
       throw LedgerError("ledger " + m_where + ": not a PostgreSQL URL: " + why);
     }
     for (PQconninfoOption* o = options; o->keyword != nullptr; ++o) {
       if (std::strcmp(o->keyword, "password") == 0 && o->val != nullptr) util::register_secret(o->val);
     }
-    PQconninfoFree(options);
+    pq().conninfoFree(options);
     // Defaults first: what the URL says wins (libpq reads the keywords left to right).
     const char* keywords[] = {"connect_timeout", "application_name", "dbname", nullptr};
     const char* values[] = {"10", "gpubill", url.c_str(), nullptr};
-    m_conn = PQconnectdbParams(keywords, values, 1);
-    if (m_conn == nullptr || PQstatus(m_conn) != CONNECTION_OK) {
-      std::string why = m_conn != nullptr ? one_line(PQerrorMessage(m_conn)) : "out of memory";
-      PQfinish(m_conn);
+    m_conn = pq().connectdbParams(keywords, values, 1);
+    if (m_conn == nullptr || pq().status(m_conn) != CONNECTION_OK) {
+      std::string why = m_conn != nullptr ? one_line(pq().errorMessage(m_conn)) : "out of memory";
+      pq().finish(m_conn);
       m_conn = nullptr;
       throw LedgerError("ledger " + m_where + ": cannot connect: " + why);
     }
     // NOTICEs (e.g. from a server's own settings) go nowhere: gpubill says what happened itself.
-    PQsetNoticeProcessor(m_conn, [](void*, const char*) {}, nullptr);
+    pq().setNoticeProcessor(m_conn, [](void*, const char*) {}, nullptr);
     try {
       exec("SET client_encoding = 'UTF8'");
       exec("SET TimeZone = 'UTC'");
@@ -164,12 +163,12 @@ class PostgresLedger final : public Ledger {
       exec(("SET lock_timeout = " + std::to_string(busy_ms == 0 ? 1 : busy_ms)).c_str());
       prepare_schema(create);
     } catch (...) {  // no destructor runs for a constructor that throws
-      PQfinish(m_conn);
+      pq().finish(m_conn);
       m_conn = nullptr;
       throw;
     }
   }
-  ~PostgresLedger() override { PQfinish(m_conn); }
+  ~PostgresLedger() override { pq().finish(m_conn); }
 
   std::string where() const override { return m_where; }
 
@@ -377,12 +376,12 @@ class PostgresLedger final : public Ledger {
     bool m_done = false;
   };
 
-  void rollback() const { PQclear(PQexec(m_conn, "ROLLBACK")); }
+  void rollback() const { pq().clear(pq().exec(m_conn, "ROLLBACK")); }
 
   // One line for a failed command: what PostgreSQL said, in gpubill's words where it is a
   // condition a user meets (a lock held too long, a full disk, a read-only server).
   [[noreturn]] void fail(const PGresult* r) const {
-    const char* state = r != nullptr ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : nullptr;
+    const char* state = r != nullptr ? pq().resultErrorField(r, PG_DIAG_SQLSTATE) : nullptr;
     std::string code = state != nullptr ? state : "";
     std::string why;
     if (code == "55P03") {
@@ -392,18 +391,18 @@ class PostgresLedger final : public Ledger {
     } else if (code == "25006") {
       why = "it is read-only here";
     } else if (code == "42501") {
-      why = "permission denied: " + one_line(PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY));
-    } else if (r != nullptr && PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY) != nullptr) {
-      why = one_line(PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY));
+      why = "permission denied: " + one_line(pq().resultErrorField(r, PG_DIAG_MESSAGE_PRIMARY));
+    } else if (r != nullptr && pq().resultErrorField(r, PG_DIAG_MESSAGE_PRIMARY) != nullptr) {
+      why = one_line(pq().resultErrorField(r, PG_DIAG_MESSAGE_PRIMARY));
     } else {
-      why = one_line(PQerrorMessage(m_conn));
+      why = one_line(pq().errorMessage(m_conn));
       if (why.empty()) why = "the connection failed";
     }
     throw LedgerError("ledger " + m_where + ": " + why);
   }
 
   Result exec(const char* sql) const {
-    Result r(PQexec(m_conn, sql));
+    Result r(pq().exec(m_conn, sql));
     check(r);
     return r;
   }
@@ -412,7 +411,7 @@ class PostgresLedger final : public Ledger {
     std::vector<const char*> values;
     values.reserve(params.size());
     for (const std::optional<std::string>& p : params) values.push_back(p ? p->c_str() : nullptr);
-    PGresult* raw = PQexecParams(m_conn, sql, static_cast<int>(values.size()), nullptr, values.data(),
+    PGresult* raw = pq().execParams(m_conn, sql, static_cast<int>(values.size()), nullptr, values.data(),
                                  nullptr, nullptr, 0);
     Result r(raw);
     check(r);
@@ -421,7 +420,7 @@ class PostgresLedger final : public Ledger {
 
   void check(const Result& r) const {
     const PGresult* raw = r.get();
-    ExecStatusType st = raw != nullptr ? PQresultStatus(raw) : PGRES_FATAL_ERROR;
+    ExecStatusType st = raw != nullptr ? pq().resultStatus(raw) : PGRES_FATAL_ERROR;
     if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK && st != PGRES_COPY_IN) fail(raw);
   }
 
@@ -440,15 +439,15 @@ class PostgresLedger final : public Ledger {
     const std::string suffix = "\t" + now + "\t" + std::to_string(sync_id) + "\n";
     std::string buffer;
     auto flush = [&](bool last) {
-      if (!buffer.empty() && PQputCopyData(m_conn, buffer.data(), static_cast<int>(buffer.size())) != 1) {
+      if (!buffer.empty() && pq().putCopyData(m_conn, buffer.data(), static_cast<int>(buffer.size())) != 1) {
         last = true;  // the connection failed: end the COPY to read why
       }
       buffer.clear();
       if (!last) return;
-      PQputCopyEnd(m_conn, nullptr);
-      Result r(PQgetResult(m_conn));
+      pq().putCopyEnd(m_conn, nullptr);
+      Result r(pq().getResult(m_conn));
       // Drain: libpq expects every result read before the next command.
-      for (PGresult* more = PQgetResult(m_conn); more != nullptr; more = PQgetResult(m_conn)) PQclear(more);
+      for (PGresult* more = pq().getResult(m_conn); more != nullptr; more = pq().getResult(m_conn)) pq().clear(more);
       check(r);
     };
     for (std::size_t i : changes.inserts) {

@@ -468,6 +468,28 @@ TEST_CASE("e2e: libcurl is loaded at the first request, and a broken one is one 
   CHECK(line_count(pods.err) == 1);
 }
 
+TEST_CASE("e2e: libpq is loaded at the first PostgreSQL ledger, and a broken one is one clear line",
+          "[e2e][startup]") {
+  // A libpq.so.5 that is not a library: were gpubill linked against it, nothing would start.
+  test::TempDir dir;
+  { std::ofstream(dir.path() + "/libpq.so.5") << "not a library"; }
+  std::map<std::string, std::string> env = {{"LD_LIBRARY_PATH", dir.path()}};
+  CliResult version = run_cli({"--version"}, env);
+  CHECK(version.exit_code == 0);
+  CHECK_THAT(version.out, Catch::StartsWith("gpubill "));
+  // An SQLite ledger never needs it.
+  CliResult sqlite = run_cli({"ledger", "status", "--ledger", dir.path() + "/none.db"}, env);
+  CHECK(sqlite.exit_code == 1);
+  CHECK(sqlite.err.find("libpq") == std::string::npos);
+  // A PostgreSQL one does: exit 1, one line saying what to install, no password shown.
+  CliResult pg = run_cli({"ledger", "status", "--ledger", "postgresql://gpubill:s3cret@/ledger?host=" + dir.path()}, env);
+  CHECK(pg.exit_code == 1);
+  CHECK_THAT(pg.err, Catch::StartsWith("gpubill: cannot load libpq.so.5, which gpubill needs for a PostgreSQL ledger: "));
+  CHECK_THAT(pg.err, Catch::EndsWith("(install libpq5)\n"));
+  CHECK(pg.err.find("s3cret") == std::string::npos);
+  CHECK(line_count(pg.err) == 1);
+}
+
 // Loopback is decided on the host libcurl connects to, not on the URL's text: a user-info
 // part or a name that starts with "127." is a remote host, and the key would travel in clear
 // text (issue 17).
