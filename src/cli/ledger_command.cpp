@@ -422,7 +422,7 @@ int run_sync(const Invocation& inv, const config::Environment& env) {
   });
 
   std::vector<std::vector<std::string>> rows = {
-      {"PROVIDER", "MONTHS", "SEEN", "NEW", "RESTATED", "GONE", "KEPT", "STATUS"}};
+      {"PROVIDER", "MONTHS", "SEEN", "NEW", "RESTATED", "UPDATED", "GONE", "KEPT", "STATUS"}};
   nlohmann::ordered_json objects = nlohmann::ordered_json::array();
   std::size_t failed = 0;
   ExitCode first_code = ExitCode::success;
@@ -452,7 +452,7 @@ int run_sync(const Invocation& inv, const config::Environment& env) {
     std::string status = o.error.empty() ? (o.part_failures.empty() ? "ok" : "parts failed") : "failed";
     rows.push_back({o.provider->info().name, o.months == 0 ? "-" : span,
                     std::to_string(o.counts.seen), std::to_string(o.counts.added),
-                    std::to_string(o.counts.restated), std::to_string(o.counts.gone),
+                    std::to_string(o.counts.restated), std::to_string(o.counts.updated), std::to_string(o.counts.gone),
                     std::to_string(o.counts.kept), status});
     nlohmann::ordered_json errors = nlohmann::ordered_json::array();
     for (const std::string& f : o.part_failures) errors.push_back(util::scrub(o.provider->info().name + " " + f));
@@ -461,11 +461,11 @@ int run_sync(const Invocation& inv, const config::Environment& env) {
                        {"first_month", o.months == 0 ? nullptr : nlohmann::ordered_json(model::format_rfc3339(o.span.start).substr(0, 7))},
                        {"last_month", o.months == 0 ? nullptr : nlohmann::ordered_json(model::format_rfc3339(o.span.end - std::chrono::seconds{1}).substr(0, 7))},
                        {"months", o.months}, {"seen", o.counts.seen}, {"new", o.counts.added},
-                       {"restated", o.counts.restated}, {"gone", o.counts.gone}, {"kept", o.counts.kept},
+                       {"restated", o.counts.restated}, {"updated", o.counts.updated}, {"gone", o.counts.gone}, {"kept", o.counts.kept},
                        {"status", status}, {"errors", errors}});
   }
   deliver_summary(output, fmt, rows,
-                  {"provider", "first_month", "last_month", "months", "seen", "new", "restated", "gone", "kept",
+                  {"provider", "first_month", "last_month", "months", "seen", "new", "restated", "updated", "gone", "kept",
                    "status", "errors"},
                   objects, store->where());
   if (failed == 0) return 0;

@@ -25,6 +25,7 @@ WriteCounts& WriteCounts::operator+=(const WriteCounts& o) {
   seen += o.seen;
   added += o.added;
   restated += o.restated;
+  updated += o.updated;
   gone += o.gone;
   kept += o.kept;
   return *this;
@@ -200,7 +201,10 @@ PartChanges plan_part(const std::vector<model::CostRecord>& records,
       if (it->second.seq != static_cast<std::int64_t>(i)) c.reorders.emplace_back(it->second.id, i);
       continue;
     }
-    ++c.counts.restated;
+    const RowValues& was = it->second.values;
+    bool money = was[k_amount_column] != c.rows[i][k_amount_column] ||
+                 was[k_usage_column] != c.rows[i][k_usage_column];
+    ++(money ? c.counts.restated : c.counts.updated);
     c.closes.push_back(it->second.id);
     c.inserts.push_back(i);
   }

@@ -33,6 +33,9 @@ inline constexpr std::size_t k_value_count = 14;
   "service, resource_id, gpu_type, region, currency, usage_unit, description, period_start, period_end"
 inline constexpr std::size_t k_key_column_count = 9;
 inline constexpr std::array<std::size_t, k_key_column_count> k_key_columns = {0, 1, 3, 5, 6, 7, 8, 9, 10};
+/// amount and usage_quantity in RowValues: a change there is a restatement, elsewhere an update.
+inline constexpr std::size_t k_amount_column = 11;
+inline constexpr std::size_t k_usage_column = 12;
 
 /// Every stored column as text (amount and usage as exact decimal text, times RFC 3339 UTC,
 /// attributes as their JSON); nullopt only for a missing amount or usage.

@@ -228,7 +228,7 @@ class PostgresLedger final : public Ledger {
     }
     exec("UPDATE syncs SET rows_seen = rows_seen + $1, rows_added = rows_added + $2, "
          "rows_restated = rows_restated + $3, rows_gone = rows_gone + $4 WHERE id = $5",
-         {std::to_string(counts.seen), std::to_string(counts.added), std::to_string(counts.restated),
+         {std::to_string(counts.seen), std::to_string(counts.added), std::to_string(counts.restated + counts.updated),
           std::to_string(counts.gone), std::to_string(sync_id)});
     tx.commit();
     return counts;

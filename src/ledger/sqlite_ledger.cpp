@@ -301,7 +301,7 @@ class SqliteLedger final : public Ledger {
                        "UPDATE syncs SET rows_seen = rows_seen + ?, rows_added = rows_added + ?, "
                        "rows_restated = rows_restated + ?, rows_gone = rows_gone + ? WHERE id = ?");
     progress.bind(1, static_cast<std::int64_t>(counts.seen)).bind(2, static_cast<std::int64_t>(counts.added))
-        .bind(3, static_cast<std::int64_t>(counts.restated)).bind(4, static_cast<std::int64_t>(counts.gone))
+        .bind(3, static_cast<std::int64_t>(counts.restated + counts.updated)).bind(4, static_cast<std::int64_t>(counts.gone))
         .bind(5, sync_id).run();
     tx.commit();
     return counts;

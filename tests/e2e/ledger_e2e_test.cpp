@@ -435,11 +435,11 @@ TEST_CASE("e2e ledger: sync says what it stored as CSV, JSON and NDJSON for scri
   // The same sync again: nothing new, as CSV and NDJSON.
   CliResult csv = run_cli({"sync", "--ledger", ledger, "--start", "2026-10", "--providers", "gcore", "-o", "csv"}, env);
   CHECK(csv.exit_code == 0);
-  CHECK(csv.out == "provider,first_month,last_month,months,seen,new,restated,gone,kept,status,errors\r\n"
-                   "gcore,2026-10,2026-11,2,18,0,0,0,0,ok,\r\n");
+  CHECK(csv.out == "provider,first_month,last_month,months,seen,new,restated,updated,gone,kept,status,errors\r\n"
+                   "gcore,2026-10,2026-11,2,18,0,0,0,0,0,ok,\r\n");
   CliResult ndjson = run_cli({"sync", "--ledger", ledger, "--start", "2026-11", "--providers", "gcore", "-o", "ndjson"}, env);
   CHECK(ndjson.out == "{\"provider\":\"gcore\",\"first_month\":\"2026-11\",\"last_month\":\"2026-11\",\"months\":1,"
-                      "\"seen\":9,\"new\":0,\"restated\":0,\"gone\":0,\"kept\":0,\"status\":\"ok\",\"errors\":[]}\n");
+                      "\"seen\":9,\"new\":0,\"restated\":0,\"updated\":0,\"gone\":0,\"kept\":0,\"status\":\"ok\",\"errors\":[]}\n");
 }
 
 namespace {

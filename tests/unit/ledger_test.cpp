@@ -139,13 +139,14 @@ GPUBILL_LEDGER_CASE("ledger: the same answer twice changes nothing, a restatemen
   std::int64_t s2 = l->begin_sync("runpod", "default", k_october, at("2026-11-03T00:00:00Z"));
   ledger::WriteCounts same = l->write_window(october({day1, day2}), s2, at("2026-11-03T00:00:00Z"));
   CHECK(same.seen == 2);
-  CHECK(same.added + same.restated + same.gone + same.kept == 0);
+  CHECK(same.added + same.restated + same.updated + same.gone + same.kept == 0);
   CHECK(store.query("SELECT COUNT(*) FROM records") == "2\n");
 
   CostRecord late = day2;
   late.amount = Decimal::parse("8.5");  // late usage landed
   ledger::WriteCounts restated = l->write_window(october({day1, late}), s2, at("2026-11-04T00:00:00Z"));
   CHECK(restated.restated == 1);
+  CHECK(restated.updated == 0);
   CHECK(restated.added == 0);
   CHECK(amounts(l->read("runpod", "default", "pods", k_october, std::nullopt).records) == "10.25 8.5");
   // As of any moment before the restatement: the old value; before the first sync: nothing.
@@ -428,4 +429,32 @@ TEST_CASE("ledger: a part key reads back as the resource and options it was made
   CHECK(resource == "endpoints");
   CHECK(options == providers::OptionValues{{"gpu-type", {"NVIDIA L4", "NVIDIA A40"}}, {"grouping", {"gpuTypeId"}}});
   CHECK(ledger::split_part_key("pods").second.empty());
+}
+
+GPUBILL_LEDGER_CASE("ledger: the same money with other fields is an update, a new version that --as-of keeps apart",
+                    "[ledger]", update) {
+  test::TempDir dir;
+  test::LedgerStore store(backend, dir, "ledger");
+  std::unique_ptr<Ledger> l = Ledger::open(store.location(), true);
+  CostRecord day = record("pods", "2026-10-01", "2026-10-02", "10.25");
+  std::int64_t s = l->begin_sync("runpod", "default", k_october, at("2026-11-02T00:00:00Z"));
+  REQUIRE(l->write_window(october({day}), s, at("2026-11-02T00:00:00Z")).added == 1);
+  // A newer gpubill reads one more field of the same answer (Hyperstack's org_id, say).
+  CostRecord read_more = day;
+  read_more.attributes["org_id"] = 6190;
+  ledger::WriteCounts c = l->write_window(october({read_more}), s, at("2026-11-03T00:00:00Z"));
+  CHECK(c.updated == 1);
+  CHECK(c.restated == 0);
+  CHECK(c.added == 0);
+  CHECK(store.query("SELECT COUNT(*) FROM records") == "2\n");
+  CHECK(l->read("runpod", "default", "pods", k_october, std::nullopt).records[0].attributes.contains("org_id"));
+  CHECK_FALSE(l->read("runpod", "default", "pods", k_october, at("2026-11-02T12:00:00Z")).records[0].attributes.contains("org_id"));
+  // The usage changing is money moving: a restatement.
+  CostRecord more_hours = read_more;
+  more_hours.usage_quantity = Decimal::parse("25");
+  c = l->write_window(october({more_hours}), s, at("2026-11-04T00:00:00Z"));
+  CHECK(c.restated == 1);
+  CHECK(c.updated == 0);
+  // The sync's row counts both among its new versions.
+  CHECK(store.query("SELECT rows_restated FROM syncs WHERE id = " + std::to_string(s)) == "2\n");
 }

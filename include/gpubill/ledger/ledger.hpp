@@ -56,7 +56,10 @@ struct WindowWrite {
 struct WriteCounts {
   std::size_t seen = 0;      ///< records the API answered
   std::size_t added = 0;     ///< natural keys new to the ledger
-  std::size_t restated = 0;  ///< a stored key with another amount or other fields: new version
+  std::size_t restated = 0;  ///< a stored key with another amount or usage: new version
+  /// A stored key with the same amount and usage but other fields (a name, an attribute a
+  /// newer gpubill reads): a new version too, so --as-of stays exact, but no money moved.
+  std::size_t updated = 0;
   std::size_t gone = 0;      ///< stored keys the new answer left out (closed, kept for --as-of)
   std::size_t kept = 0;      ///< an empty answer over stored records: kept (a provider forgetting is not a refund)
   WriteCounts& operator+=(const WriteCounts& o);
