@@ -140,11 +140,15 @@ void reconcile(std::vector<model::CostRecord>& records, const std::vector<model:
   using Key = std::tuple<std::string, model::Timestamp, model::Timestamp>;
   std::map<Key, model::Decimal> own;
   std::map<Key, std::optional<std::string>> months;
-  for (const model::CostRecord& t : p.own_totals(totals)) {
+  // The totals of each key: the account they name goes onto its difference (below).
+  std::map<Key, std::vector<const model::CostRecord*>> sources;
+  const std::vector<model::CostRecord> own_totals = p.own_totals(totals);
+  for (const model::CostRecord& t : own_totals) {
     if (!t.amount || t.period.start < asked.start || asked.end < std::min(t.period.end, now)) continue;
     Key key{t.currency, t.period.start, t.period.end};
     own[key] += *t.amount;
     months[key] = p.billing_month(t);
+    sources[key].push_back(&t);
   }
   const model::Decimal tolerance = model::Decimal::from_units(model::Decimal::k_one / 1'000'000);
   std::vector<model::CostRecord> others;
@@ -180,6 +184,21 @@ void reconcile(std::vector<model::CostRecord>& records, const std::vector<model:
     other.description = provider + "'s own total less what the report's parts add up to";
     other.attributes["gpubill_provider_total"] = total.to_string();
     other.attributes["gpubill_parts_total"] = parts.to_string();
+    // The account the totals name (FocusMapping::account_attributes: Hyperstack's org_id),
+    // when every total of the period names the same one: the difference is its money too.
+    for (const std::string& name : p.info().focus.account_attributes) {
+      auto named = [&name](const model::CostRecord* t) {
+        auto it = t->attributes.find(name);
+        return it == t->attributes.end() ? nlohmann::ordered_json() : *it;
+      };
+      const std::vector<const model::CostRecord*>& from = sources[key];
+      nlohmann::ordered_json value = named(from.front());
+      if (!value.is_null() && std::all_of(from.begin(), from.end(), [&](const model::CostRecord* t) {
+            return named(t) == value;
+          })) {
+        other.attributes[name] = value;
+      }
+    }
     differences[currency] += difference;
     others.push_back(std::move(other));
   }

@@ -97,6 +97,15 @@ TEST_CASE("e2e export focus: 3 months x every provider, checked, exact against t
       for (const std::string& problem : test::focus_problems(csv, "1.2")) FAIL_CHECK(problem);
       CHECK(test::parse_csv(csv).size() == f["rows"].get<std::size_t>() + 1);
       CHECK(f["rows"].get<std::size_t>() > 0);  // the fake bills every provider every month
+      // The account the answer names (Novita's userId, Hyperstack's wrapper org_id), else
+      // `default` (docs/focus.md, BillingAccountId), on every row.
+      const std::map<std::string, std::string> accounts = {{"novita", "u-fake"}, {"hyperstack", "6190"}};
+      const std::string account = accounts.count(provider) ? accounts.at(provider) : "default";
+      std::vector<std::vector<std::string>> table = test::parse_csv(csv);
+      std::size_t account_column = 0;
+      while (account_column < table[0].size() && table[0][account_column] != "BillingAccountId") ++account_column;
+      REQUIRE(account_column < table[0].size());
+      for (std::size_t i = 1; i < table.size(); ++i) CHECK(table[i][account_column] == account);
       std::map<std::string, std::string> in_manifest;
       for (const json& t : f["billed_cost"]) in_manifest[t["currency"]] = t["amount"];
       CHECK(sums_by_currency(csv, "BilledCost", "BillingCurrency") == in_manifest);

@@ -51,6 +51,26 @@ TEST_CASE("hyperstack: VM list, one record per VM", "[hyperstack][parse]") {
   CHECK(r.attributes["price_per_hour"] == 2.4);
   CHECK(r.attributes["contract_id"].is_null());
   CHECK(page.records[1].attributes["contract_id"] == 312);
+  // The wrapper's org_id (hyperstack.md, "Shared shapes") on every record: FOCUS's BillingAccountId.
+  CHECK(r.attributes["org_id"] == 6190);
+  CHECK(page.records[1].attributes["org_id"] == 6190);
+}
+
+TEST_CASE("hyperstack: org_id read from the wrapper, absent or wrongly typed", "[hyperstack][parse]") {
+  // No org_id in the wrapper: no attribute, not a made-up one.
+  ListPage bare = list("vms_missing_and_negative.json", "billing_history_vm");
+  REQUIRE_FALSE(bare.records.empty());
+  CHECK_FALSE(bare.records[0].attributes.contains("org_id"));
+  // An integral string is the same number; an object is an error naming the field.
+  const std::string body = R"({"status": true, "message": "ok", "billing_history_vm": {"org_id": "6190",
+      "total_count": 1, "billing_history": [{"attributes": {"infrahub_id": 1, "resource_name": "a"},
+      "metrics": {"incurred_bill": 1.5}}]}})";
+  ListPage text = parse_list(body, "billing_history_vm", "vms", k_period, k_ep);
+  REQUIRE(text.records.size() == 1);
+  CHECK(text.records[0].attributes["org_id"] == 6190);
+  std::string wrong = body;
+  wrong.replace(wrong.find("\"6190\""), 6, "{\"id\": 1}");
+  CHECK_THROWS_WITH(parse_list(wrong, "billing_history_vm", "vms", k_period, k_ep), Catch::Contains("org_id"));
 }
 
 TEST_CASE("hyperstack: every wrapper variant the doc lists", "[hyperstack][parse]") {
@@ -104,6 +124,7 @@ TEST_CASE("hyperstack: organisation history, one record per component", "[hypers
   CHECK(rs[3].amount == Decimal::parse("0"));
   CHECK(rs[0].attributes["non_discounted_bill"] == 455.1204);
   CHECK(rs[0].resource_id == "f3a91c44-7b2e-49d7-a16d-5c3e8d9a0b21");
+  CHECK(rs[3].attributes["org_id"] == 6190);
 
   // Components missing from the answer are skipped, the others kept; a numeric id is read.
   auto partial = parse_history(test::read_fixture("hyperstack/history_partial.json"), k_period, k_ep);
@@ -267,6 +288,7 @@ TEST_CASE("hyperstack: graphs become one record per datapoint", "[hyperstack][pa
   CHECK(model::format_rfc3339(vm[0].period.end) == "2026-05-06T00:00:00Z");
   CHECK(vm[1].amount == Decimal::parse("57.6"));
   CHECK(vm[1].resource_id == "8429");
+  CHECK(vm[1].attributes["org_id"] == 6190);
 
   // The volume graph under the snapshot key, no granularity (inferred: 1 h), mixed date forms.
   auto volume = graph("volume_graph_snapshot_key.json", "billing_history_snapshot_details", "volumes");

@@ -79,6 +79,17 @@ const json& member(const json& item, const char* key) {
   return it != item.end() && it->is_object() ? *it : k_empty;
 }
 
+// Every wrapper names the organisation the bill is for (hyperstack.md, "Shared shapes":
+// org_id in shapes L, D-VM, D-VOL, G, T and SR, and in 1's history): copied onto each record
+// as the attribute `org_id`, FOCUS's BillingAccountId (docs/focus.md).
+void stamp_org_id(const json& payload, const Endpoint& ep, const std::string& wrapper,
+                  std::vector<CostRecord>& records) {
+  if (!payload.is_object()) return;
+  std::optional<long long> org = FieldReader(payload, ep, wrapper).integer("org_id");
+  if (!org) return;
+  for (CostRecord& r : records) r.attributes["org_id"] = *org;
+}
+
 }  // namespace
 
 ListPage parse_list(std::string_view body, const std::string& wrapper, const std::string& service,
@@ -122,6 +133,7 @@ ListPage parse_list(std::string_view body, const std::string& wrapper, const std
     r.attributes = merged;
     page.records.push_back(std::move(r));
   });
+  stamp_org_id(payload, ep, wrapper, page.records);
   return page;
 }
 
@@ -187,6 +199,7 @@ std::vector<CostRecord> parse_history(std::string_view body, const model::Period
       records.push_back(std::move(r));
     }
   });
+  stamp_org_id(payload, ep, "billing_history", records);
   return records;
 }
 
@@ -258,6 +271,7 @@ std::vector<CostRecord> parse_graph(std::string_view body, const std::string& wr
     throw ProviderError(ep.prefix() + ": no incurred_bill_graph in the answer: this resource "
                         "type has no cost time series; drop --graph");
   }
+  stamp_org_id(payload, ep, wrapper, records);
   return records;
 }
 
