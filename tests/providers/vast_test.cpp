@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 
 #include "gpubill/model/decimal.hpp"
+#include "gpubill/model/gpu_catalog.hpp"
 #include "gpubill/model/period.hpp"
 #include "gpubill/util/error.hpp"
 #include "providers/vast/vast_api.hpp"
@@ -67,8 +68,14 @@ TEST_CASE("vast: a contract's items are its records and add up to its amount", "
   CHECK(gpu.period == model::Period{at("2026-01-01"), at("2026-01-05")});
   CHECK(gpu.attributes["item"] == "gpu");
   CHECK(gpu.attributes["template_id"] == 101);
+  // num_gpus from the listing on every record of the contract; GPU hours only on the gpu
+  // item: 96 h of a 2-GPU instance are 192 GPU hours (docs/gpu-models.md).
+  CHECK(gpu.attributes[model::k_gpu_count_attribute] == 2);
+  CHECK(gpu.attributes[model::k_gpu_hours_attribute] == "192");
   CHECK(page.records[1].description == "Storage 50 GB");
   CHECK_FALSE(page.records[1].usage_quantity);
+  CHECK(page.records[1].attributes[model::k_gpu_count_attribute] == 2);
+  CHECK_FALSE(page.records[1].attributes.contains(model::k_gpu_hours_attribute));
   Decimal sum = *page.records[0].amount + *page.records[1].amount + *page.records[2].amount;
   CHECK(sum == *Decimal::parse("38.421"));
   const model::CostRecord& volume = page.records[3];
@@ -79,6 +86,13 @@ TEST_CASE("vast: a contract's items are its records and add up to its amount", "
   // Its end 1769903999 is Jan 31 23:59:59, inclusive: the period ends at Feb 1.
   CHECK(volume.period == model::Period{at("2026-01-02"), at("2026-02-01")});
   CHECK(volume.gpu_type.str().empty());
+  CHECK_FALSE(volume.attributes.contains(model::k_gpu_count_attribute));
+  // One GPU: a count of 1, which the name alone would not say.
+  std::map<long long, InstanceGpu> one = {{12345678, {"RTX 4090", 1}}};
+  providers::vast::Page single = charges("charges_docs_example.json", &one);
+  CHECK(single.records[0].gpu_type == "RTX 4090");
+  CHECK(single.records[0].attributes[model::k_gpu_count_attribute] == 1);
+  CHECK(single.records[0].attributes[model::k_gpu_hours_attribute] == "96");
 }
 
 TEST_CASE("vast: items that do not add up leave the rest as one more record", "[vast][parse]") {
@@ -90,6 +104,8 @@ TEST_CASE("vast: items that do not add up leave the rest as one more record", "[
   CHECK(page.records[1].attributes["item"] == "unitemised");
   CHECK(page.records[0].resource_name == "训练 – ünïcode");
   CHECK(page.records[0].gpu_type.str().empty());  // no listing to join: no GPU, no guess
+  CHECK_FALSE(page.records[0].attributes.contains(model::k_gpu_count_attribute));
+  CHECK_FALSE(page.records[0].attributes.contains(model::k_gpu_hours_attribute));
 }
 
 TEST_CASE("vast: bad answers are one-line errors naming vast and the endpoint", "[vast][parse][errors]") {

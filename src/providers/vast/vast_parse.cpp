@@ -101,6 +101,19 @@ std::optional<long long> instance_id(const std::string& source) {
   return id;
 }
 
+// The live instance's GPU count (the instances listing's num_gpus, vast.md section 7) on every
+// record of its contract, so FOCUS's SkuPriceDetails says GpuCount even for one GPU (which
+// the name "RTX 4090" alone does not say); a `gpu` item's hours, the contract's wall-clock
+// time at the instance's rate (dph_base covers all its GPUs), are GPU hours x num_gpus
+// (inferred; docs/gpu-models.md).
+void stamp_gpus(CostRecord& r, const InstanceGpu* gpu, bool gpu_item) {
+  if (gpu == nullptr || gpu->num_gpus <= 0) return;
+  r.attributes[k_gpu_count_attribute] = gpu->num_gpus;
+  if (gpu_item && r.usage_quantity && r.usage_unit == "hour") {
+    set_gpu_hours(r, *r.usage_quantity * Decimal::from_int(gpu->num_gpus));
+  }
+}
+
 }  // namespace
 
 std::string error_message(const json& object) {
@@ -206,6 +219,7 @@ Page parse_charges(std::string_view body, const ChargesContext& ctx) {
         json attrs = contract;
         attrs["item"] = kind;
         r.attributes = attrs;
+        stamp_gpus(r, gpu, kind == "gpu");
         itemised += *part;
         any_item = true;
         page.records.push_back(std::move(r));
@@ -224,6 +238,7 @@ Page parse_charges(std::string_view body, const ChargesContext& ctx) {
       json attrs = contract;
       attrs["item"] = any_item ? "unitemised" : "contract";
       r.attributes = attrs;
+      stamp_gpus(r, gpu, false);
       page.records.push_back(std::move(r));
     }
   });
