@@ -17,6 +17,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "ledger/ledger_rows.hpp"
 #include "support/env.hpp"
 #include "support/fake_cloud/fake_cloud.hpp"
 #include "support/ledger_store.hpp"
@@ -493,4 +494,30 @@ TEST_CASE("e2e ledger: a ledger its reader may not write is read as it is, and r
   CHECK(busy.exit_code == 1);
   CHECK(busy.out.find("it is read-only here and a sync is writing it") != std::string::npos);
   ::chmod(dir.path().c_str(), 0755);  // for TempDir to remove
+}
+
+// (The name on one line: docs/reliability.md names it.)
+TEST_CASE("e2e ledger: a version 1 ledger its reader may not write is refused as it is, and migrated by its owner", "[e2e][ledger]") {
+  test::TempDir dir;
+  test::LedgerStore store(test::Backend::sqlite, dir, "v1");
+  std::ofstream(store.location()).close();
+  store.script(ledger::schema_v1(ledger::k_sqlite_types) + "INSERT INTO schema_version(version) VALUES (1);\n");
+  REQUIRE(store.query("SELECT MAX(version) FROM schema_version") == "1\n");
+  ::chmod(store.location().c_str(), ::geteuid() == 0 ? 0644 : 0444);
+  ::chmod(dir.path().c_str(), 0555);
+  CliResult reader = run_as_reader({"ledger", "status", "--ledger", store.location()});
+  ::chmod(dir.path().c_str(), 0755);
+  ::chmod(store.location().c_str(), 0644);
+  INFO(reader.out);
+  CHECK(reader.exit_code == 1);
+  CHECK(reader.out == "gpubill: ledger " + store.location() + ": schema version 1 is older than this "
+                      "gpubill's 2 and the file is read-only here: upgrade it where it can be written "
+                      "('gpubill ledger status' does)\n");
+  CHECK(store.query("SELECT MAX(version) FROM schema_version") == "1\n");  // untouched
+  // Its owner, who may write it, migrates it on the same command.
+  CliResult owner = run_cli({"ledger", "status", "--ledger", store.location()}, {{"GPUBILL_NOW", test::k_fake_now}});
+  INFO(owner.err);
+  CHECK(owner.exit_code == 0);
+  CHECK(store.query("SELECT MAX(version) FROM schema_version") == "2\n");
+  CHECK(store.integrity() == "ok\n");
 }

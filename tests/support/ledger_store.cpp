@@ -102,6 +102,15 @@ std::string LedgerStore::query(const std::string& sql) const {
   return m_backend == Backend::sqlite ? sqlite_query(m_location, sql) : pg_query(m_location, sql);
 }
 
+void LedgerStore::script(const std::string& sql) const {
+  for (std::size_t at = 0; at < sql.size();) {
+    std::size_t end = sql.find(";\n", at);
+    std::string statement = sql.substr(at, end == std::string::npos ? std::string::npos : end - at);
+    if (statement.find_first_not_of(" \n") != std::string::npos) query(statement);
+    at = end == std::string::npos ? sql.size() : end + 2;
+  }
+}
+
 std::string LedgerStore::integrity() const {
   if (m_backend == Backend::sqlite) return query("PRAGMA integrity_check");
   query("CREATE EXTENSION IF NOT EXISTS amcheck");

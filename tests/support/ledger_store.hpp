@@ -34,6 +34,8 @@ class LedgerStore {
   const std::string& location() const { return m_location; }
   /// Every row of `sql`, columns joined with ",", NULL as NULL, each row ending in "\n".
   std::string query(const std::string& sql) const;
+  /// Runs each statement of `sql` (split after ";\n") in turn: a schema script.
+  void script(const std::string& sql) const;
   /// "ok\n" when the store finds itself sound: SQLite's PRAGMA integrity_check, PostgreSQL's
   /// amcheck over every index of the ledger's tables (heap and index agree).
   std::string integrity() const;

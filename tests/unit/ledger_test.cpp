@@ -312,15 +312,6 @@ std::string sql_text(const std::optional<std::string>& v) {
   return out + "'";
 }
 
-// Runs each statement of `sql` (split after ";\n") on the store, one at a time.
-void run_script(const test::LedgerStore& store, const std::string& sql) {
-  for (std::size_t at = 0; at < sql.size();) {
-    std::size_t end = sql.find(";\n", at);
-    std::string statement = sql.substr(at, end == std::string::npos ? std::string::npos : end - at);
-    if (statement.find_first_not_of(" \n") != std::string::npos) store.query(statement);
-    at = end == std::string::npos ? sql.size() : end + 2;
-  }
-}
 
 }  // namespace
 
@@ -331,16 +322,16 @@ GPUBILL_LEDGER_CASE("ledger: a version 1 ledger is migrated to version 2 on open
   if (backend == test::Backend::sqlite) std::ofstream(store.location()).close();  // an empty SQLite file
   // The ledger as a gpubill of schema version 1 left it (docs/ledger.md, "Schema versions"):
   // its tables, a sync, October's window, and records whose natural key is the whole key.
-  run_script(store, ledger::schema_v1(backend == test::Backend::sqlite ? ledger::k_sqlite_types
-                                                                       : ledger::k_postgres_types));
-  run_script(store,
-             "INSERT INTO schema_version(version) VALUES (1);\n"
-             "INSERT INTO syncs(provider, account, started_at, span_start, span_end, status, gpubill_version) "
-             "VALUES ('runpod', 'default', '2026-11-02T00:00:00Z', '2026-10-01T00:00:00Z', '2026-11-01T00:00:00Z', "
-             "'ok', '0.9.0');\n"
-             "INSERT INTO windows(provider, account, part, month, period_start, period_end, seen_from, sync_id) "
-             "VALUES ('runpod', 'default', 'pods', '2026-10', '2026-10-01T00:00:00Z', '2026-11-01T00:00:00Z', "
-             "'2026-11-02T00:00:00Z', 1);\n");
+  store.script(ledger::schema_v1(backend == test::Backend::sqlite ? ledger::k_sqlite_types
+                                                                  : ledger::k_postgres_types));
+  store.script(
+      "INSERT INTO schema_version(version) VALUES (1);\n"
+      "INSERT INTO syncs(provider, account, started_at, span_start, span_end, status, gpubill_version) "
+      "VALUES ('runpod', 'default', '2026-11-02T00:00:00Z', '2026-10-01T00:00:00Z', '2026-11-01T00:00:00Z', "
+      "'ok', '0.9.0');\n"
+      "INSERT INTO windows(provider, account, part, month, period_start, period_end, seen_from, sync_id) "
+      "VALUES ('runpod', 'default', 'pods', '2026-10', '2026-10-01T00:00:00Z', '2026-11-01T00:00:00Z', "
+      "'2026-11-02T00:00:00Z', 1);\n");
   CostRecord a = record("pods", "2026-10-01", "2026-10-02", "1.5");
   a.resource_id = "pod-ü-'数据'";
   a.attributes["item"] = "gpu";
