@@ -361,8 +361,10 @@ int run_sync(const Invocation& inv, const config::Environment& env) {
           std::string error;
           ExitCode code = ExitCode::success;
         };
+        std::string month = model::format_rfc3339(window.start).substr(0, 7);
         std::vector<Answer> answers = util::parallel_map<Answer>(
             plan.size(), static_cast<std::size_t>(transport.parallel), [&](std::size_t k) {
+              util::LogContext context("sync " + month);  // a provider warns once per month
               providers::FetchRequest request{plan[k].resource, {window, now, true},
                                               plan[k].options,  api_key,
                                               settings.base_url, g.parallel,
@@ -381,7 +383,6 @@ int run_sync(const Invocation& inv, const config::Environment& env) {
               return a;
             });
         ledger::WindowWrite w{info.name, k_ledger_account, window, {}, key_attributes};
-        std::string month = model::format_rfc3339(window.start).substr(0, 7);
         for (std::size_t k = 0; k < plan.size(); ++k) {
           if (answers[k].error.empty()) {
             for (model::CostRecord& r : answers[k].records) o.redactions += scrub_record(r);

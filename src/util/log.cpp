@@ -14,6 +14,8 @@ namespace gpubill::util {
 
 namespace {
 
+thread_local std::string t_context;  // LogContext's, with its ": "
+
 // Writes "gpubill: <level>: <message>" to stderr, scrubbed of every registered secret and
 // with control characters escaped (a provider's text cannot drive the terminal).
 class ScrubbingStderrSink final : public spdlog::sinks::base_sink<std::mutex> {
@@ -29,7 +31,7 @@ class ScrubbingStderrSink final : public spdlog::sinks::base_sink<std::mutex> {
       case spdlog::level::critical: level = "error"; break;
       default: level = "log"; break;
     }
-    std::string line = "gpubill: " + std::string(level) + ": " +
+    std::string line = "gpubill: " + std::string(level) + ": " + t_context +
                        escape_for_terminal(
                            scrub(std::string_view(msg.payload.data(), msg.payload.size()))) +
                        "\n";
@@ -64,5 +66,11 @@ void init_logging(Verbosity verbosity) {
 }
 
 spdlog::logger& log() { return *instance(); }
+
+LogContext::LogContext(std::string context) : m_previous(t_context) {
+  t_context += escape_for_terminal(scrub(context)) + ": ";
+}
+
+LogContext::~LogContext() { t_context = std::move(m_previous); }
 
 }  // namespace gpubill::util

@@ -521,3 +521,19 @@ TEST_CASE("e2e ledger: a version 1 ledger its reader may not write is refused as
   CHECK(store.query("SELECT MAX(version) FROM schema_version") == "2\n");
   CHECK(store.integrity() == "ok\n");
 }
+
+TEST_CASE("e2e ledger: a warning a provider gives in each month of a sync names the month", "[e2e][ledger]") {
+  test::TempDir dir;
+  // The fake's Gcore totals carry a row with an error ('err') in every month.
+  CliResult r = sync(dir.path() + "/ledger.db", {"--start", "2026-10", "--providers", "gcore"});
+  CHECK(r.exit_code == 0);
+  const std::string warning = ": gcore totals: 1 row(s) carry an error from Gcore ('err') with a cost";
+  CHECK(r.err.find("gpubill: warning: sync 2026-10" + warning) != std::string::npos);
+  CHECK(r.err.find("gpubill: warning: sync 2026-11" + warning) != std::string::npos);
+  // Outside a sync the same warning has no month (the command's period says it).
+  test::FakeCloud cloud;
+  cloud.start();
+  CliResult online = run_cli({"gcore", "totals", "--start", "2026-10", "--end", "2026-11"},
+                             test::all_providers_env(cloud));
+  CHECK(online.err.find("gpubill: warning: gcore totals: 1 row(s) carry an error") != std::string::npos);
+}

@@ -3,6 +3,8 @@
 // through util::scrub before it is written, so a key that slips into a message is still
 // never printed.
 
+#include <string>
+
 #include <spdlog/spdlog.h>
 
 namespace gpubill::util {
@@ -15,5 +17,19 @@ void init_logging(Verbosity verbosity);
 
 /// The logger; usable before init_logging (warnings to stderr).
 spdlog::logger& log();
+
+/// While it lives, every line logged on this thread begins with `context: ` ("sync 2026-10:
+/// gcore totals: ..."), so a warning a provider gives once per month says which month.
+/// Scopes nest; a thread a fetch starts has no context of its own.
+class LogContext {
+ public:
+  explicit LogContext(std::string context);
+  ~LogContext();
+  LogContext(const LogContext&) = delete;
+  LogContext& operator=(const LogContext&) = delete;
+
+ private:
+  std::string m_previous;
+};
 
 }  // namespace gpubill::util
